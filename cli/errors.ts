@@ -1,0 +1,32 @@
+// Exit codes of the contract: 0 ok, 1 failure, 2 usage or validation error. Errors are one line on stderr.
+import { ConfigError } from '../schemas/config.ts';
+
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+export const EXIT_OK = 0;
+export const EXIT_FAILURE = 1;
+export const EXIT_USAGE = 2;
+
+export function exitCodeFor(err: unknown): number {
+  return err instanceof UsageError || err instanceof ConfigError ? EXIT_USAGE : EXIT_FAILURE;
+}
+
+/** One line, no stack: what went wrong and, where we know it, what to do. */
+export function oneLine(err: unknown): string {
+  const msg = err instanceof Error ? err.message : String(err);
+  return msg.replace(/\s*\n\s*/g, ' ').trim();
+}
+
+/** Wraps a commander action so thrown errors become the contract's exit codes. */
+export function action<A extends unknown[]>(fn: (...args: A) => Promise<void> | void): (...args: A) => Promise<void> {
+  return async (...args: A) => {
+    try {
+      await fn(...args);
+    } catch (err) {
+      process.stderr.write(`pinads: ${oneLine(err)}\n`);
+      process.exit(exitCodeFor(err));
+    }
+  };
+}

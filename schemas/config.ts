@@ -1,0 +1,86 @@
+// Zod schemas for configuration: the process environment and a connection's settings.
+import { z } from 'zod';
+
+export const WINDOW_DAYS = [0, 1, 7, 14, 30, 60] as const;
+export const ConversionReportTime = z.enum(['TIME_OF_CONVERSION', 'TIME_OF_AD_ACTION']);
+export type ConversionReportTime = z.infer<typeof ConversionReportTime>;
+
+const windowDays = z
+  .number()
+  .int()
+  .refine((n) => (WINDOW_DAYS as readonly number[]).includes(n), { message: `must be one of ${WINDOW_DAYS.join(', ')}` });
+
+/** Per-connection settings, stored in pinads.connections.settings. Defaults: 30/30/1, by date of conversion, UTC. */
+export const ConnectionSettings = z
+  .object({
+    click_window_days: windowDays.default(30),
+    engagement_window_days: windowDays.default(30),
+    view_window_days: windowDays.default(1),
+    conversion_report_time: ConversionReportTime.default('TIME_OF_CONVERSION'),
+    /** Days re-read by the daily lookback run; defaults by conversion_report_time (see defaultLookbackDays). */
+    lookback_days: z.number().int().min(1).max(913).optional(),
+    reporting_time_zone: z.enum(['utc', 'account']).default('utc'),
+  })
+  .strict();
+export type ConnectionSettings = z.output<typeof ConnectionSettings>;
+
+/** 7 days when conversions are dated by conversion; 30 when by ad action, because late conversions move old days. */
+export function lookbackDays(s: ConnectionSettings): number {
+  return s.lookback_days ?? (s.conversion_report_time === 'TIME_OF_CONVERSION' ? 7 : 30);
+}
+
+const url = (name: string) =>
+  z.string().refine(
+    (v) => {
+      try {
+        const u = new URL(v);
+        return u.protocol === 'http:' || u.protocol === 'https:';
+      } catch {
+        return false;
+      }
+    },
+    { message: `${name} must be an http(s) URL` },
+  );
+
+const secretKey = z.string().refine((v) => Buffer.from(v, 'base64').length === 32 && /^[A-Za-z0-9+/]+={0,2}$/.test(v), {
+  message: 'PINADS_SECRET_KEY must be the base64 of exactly 32 bytes (e.g. `openssl rand -base64 32`)',
+});
+
+export const Env = z.object({
+  DATABASE_URL: z.string().min(1).optional(),
+  TEMPORAL_ADDRESS: z.string().min(1).default('localhost:7233'),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  PINADS_TASK_QUEUE: z.string().min(1).default('pinterest-ads'),
+  PINTEREST_API_URL: url('PINTEREST_API_URL').default('https://api.pinterest.com/v5'),
+  PINTEREST_OAUTH_URL: url('PINTEREST_OAUTH_URL').default('https://www.pinterest.com/oauth/'),
+  PINTEREST_CLIENT_ID: z.string().min(1).optional(),
+  PINTEREST_CLIENT_SECRET: z.string().min(1).optional(),
+  PINADS_SECRET_KEY: secretKey.optional(),
+  TEMPORAL_API_KEY: z.string().min(1).optional(),
+  TEMPORAL_TLS_CERT: z.string().min(1).optional(),
+  TEMPORAL_TLS_KEY: z.string().min(1).optional(),
+  PINADS_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  PINADS_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+});
+export type Env = z.output<typeof Env>;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Parses the environment once; a bad value is a ConfigError naming the variable, never echoing a secret. */
+export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const picked = Object.fromEntries(
+    Object.keys(Env.shape)
+      .map((k) => [k, source[k] === '' ? undefined : source[k]])
+      .filter(([, v]) => v !== undefined),
+  );
+  const parsed = Env.safeParse(picked);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ConfigError(`${issue.path.join('.')}: ${issue.message}`);
+  }
+  if (parsed.data.TEMPORAL_TLS_CERT && !parsed.data.TEMPORAL_TLS_KEY) throw new ConfigError('TEMPORAL_TLS_CERT is set but TEMPORAL_TLS_KEY is not');
+  if (parsed.data.TEMPORAL_TLS_KEY && !parsed.data.TEMPORAL_TLS_CERT) throw new ConfigError('TEMPORAL_TLS_KEY is set but TEMPORAL_TLS_CERT is not');
+  return parsed.data;
+}

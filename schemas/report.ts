@@ -1,0 +1,120 @@
+// What we pull, declared once: the report columns, their normalized names, and the row schemas on both sides.
+import { z } from 'zod';
+
+/** Normalized metric column → Pinterest async-report column (DESIGN §4). A column absent from a row means 0. */
+export const METRIC_COLUMNS = {
+  spend_micro: 'SPEND_IN_MICRO_DOLLAR',
+  impressions: 'IMPRESSION_1',
+  clicks: 'CLICKTHROUGH_1',
+  outbound_clicks: 'OUTBOUND_CLICK_1',
+  conversions: 'TOTAL_CHECKOUT',
+  conversion_value_micro: 'TOTAL_CHECKOUT_VALUE_IN_MICRO_DOLLAR',
+  total_conversions: 'TOTAL_CONVERSIONS',
+} as const;
+
+/** Entity id columns requested alongside the metrics; at level PIN_PROMOTION the row's ad is PIN_PROMOTION_ID. */
+export const ID_COLUMNS = ['AD_ACCOUNT_ID', 'CAMPAIGN_ID', 'AD_GROUP_ID', 'AD_ID', 'PIN_PROMOTION_ID'] as const;
+
+export const REPORT_COLUMNS = [...ID_COLUMNS, ...Object.values(METRIC_COLUMNS)] as const;
+export const REPORT_LEVEL = 'PIN_PROMOTION';
+export const REPORT_GRANULARITY = 'DAY';
+
+/** Integer-valued metrics (counts and micro-units) and fractional ones (conversions can be modelled). */
+const INTEGER_METRICS = ['spend_micro', 'impressions', 'clicks', 'outbound_clicks', 'conversion_value_micro'] as const;
+const DECIMAL_METRICS = ['conversions', 'total_conversions'] as const;
+
+/**
+ * A report row as the streaming parser yields it: JSON numbers arrive as their source text (never a float), JSON
+ * strings as strings. IDs may be either.
+ */
+const idText = z.string().regex(/^\d{1,20}$/, 'must be a numeric id');
+const intText = z.string().regex(/^-?\d+(\.0+)?$/, 'must be an integer');
+const decText = z.string().regex(/^-?\d+(\.\d+)?([eE][-+]?\d+)?$/, 'must be a number');
+const dateText = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD');
+
+export const RawReportRow = z
+  .object({
+    DATE: dateText,
+    CAMPAIGN_ID: idText,
+    AD_GROUP_ID: idText,
+    AD_ID: idText.optional(),
+    PIN_PROMOTION_ID: idText.optional(),
+    AD_ACCOUNT_ID: idText.optional(),
+    SPEND_IN_MICRO_DOLLAR: intText.optional(),
+    IMPRESSION_1: intText.optional(),
+    CLICKTHROUGH_1: intText.optional(),
+    OUTBOUND_CLICK_1: intText.optional(),
+    TOTAL_CHECKOUT: decText.optional(),
+    TOTAL_CHECKOUT_VALUE_IN_MICRO_DOLLAR: intText.optional(),
+    TOTAL_CONVERSIONS: decText.optional(),
+  })
+  .passthrough()
+  .refine((r) => r.PIN_PROMOTION_ID !== undefined || r.AD_ID !== undefined, { message: 'row has neither PIN_PROMOTION_ID nor AD_ID' });
+export type RawReportRow = z.infer<typeof RawReportRow>;
+
+/** A normalized daily fact, before currency/time zone/attribution settings are stamped on at load time. */
+export interface DailyFactRow {
+  ad_id: string;
+  date: string;
+  campaign_id: string;
+  ad_group_id: string;
+  spend_micro: bigint;
+  impressions: bigint;
+  clicks: bigint;
+  outbound_clicks: bigint;
+  /** numeric, kept as decimal text so nothing rounds through a float */
+  conversions: string;
+  conversion_value_micro: bigint;
+  total_conversions: string;
+}
+
+export class ReportRowError extends Error {
+  override name = 'ReportRowError';
+}
+
+function toBigInt(text: string | undefined): bigint {
+  if (text === undefined) return 0n;
+  return BigInt(text.replace(/\.0+$/, ''));
+}
+
+function toDecimal(text: string | undefined): string {
+  if (text === undefined) return '0';
+  if (!/[eE]/.test(text)) return text;
+  // Exponent form is legal JSON; expand it without going through a float's rounding for ordinary magnitudes.
+  return Number(text).toString();
+}
+
+/**
+ * Validates one report row and maps it to normalized columns. `entityKey` is the top-level key the row was found
+ * under (the ad id); `window` bounds the dates we asked for. Errors name the row and the field.
+ */
+export function normalizeReportRow(raw: unknown, ctx: { entityKey: string; index: number; window: { start: string; end: string } }): DailyFactRow {
+  const parsed = RawReportRow.safeParse(raw);
+  const where = `report row ${ctx.index} (ad ${ctx.entityKey})`;
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ReportRowError(`${where}: ${issue.path.join('.') || 'row'} ${issue.message}`);
+  }
+  const r = parsed.data;
+  const adId = r.PIN_PROMOTION_ID ?? r.AD_ID!;
+  if (adId !== ctx.entityKey) throw new ReportRowError(`${where}: PIN_PROMOTION_ID ${adId} differs from its key ${ctx.entityKey}`);
+  if (r.DATE < ctx.window.start || r.DATE > ctx.window.end) {
+    throw new ReportRowError(`${where}: DATE ${r.DATE} is outside the requested window ${ctx.window.start}..${ctx.window.end}`);
+  }
+  const row: DailyFactRow = {
+    ad_id: adId,
+    date: r.DATE,
+    campaign_id: r.CAMPAIGN_ID,
+    ad_group_id: r.AD_GROUP_ID,
+    spend_micro: toBigInt(r.SPEND_IN_MICRO_DOLLAR),
+    impressions: toBigInt(r.IMPRESSION_1),
+    clicks: toBigInt(r.CLICKTHROUGH_1),
+    outbound_clicks: toBigInt(r.OUTBOUND_CLICK_1),
+    conversions: toDecimal(r.TOTAL_CHECKOUT),
+    conversion_value_micro: toBigInt(r.TOTAL_CHECKOUT_VALUE_IN_MICRO_DOLLAR),
+    total_conversions: toDecimal(r.TOTAL_CONVERSIONS),
+  };
+  for (const k of INTEGER_METRICS) if (row[k] < 0n) throw new ReportRowError(`${where}: ${METRIC_COLUMNS[k]} is negative`);
+  for (const k of DECIMAL_METRICS) if (row[k].startsWith('-')) throw new ReportRowError(`${where}: ${METRIC_COLUMNS[k]} is negative`);
+  return row;
+}
