@@ -1,0 +1,114 @@
+// Shared builders for the warehouse tests: a migrated private database, fact rows, and table checksums.
+import type { DailyFactRow } from '../../schemas/report.ts';
+import { migrate } from '../../warehouse/migrate.ts';
+import type { LoadWindowInput } from '../../warehouse/load.ts';
+import { openWarehouse, type Warehouse } from '../../warehouse/pool.ts';
+import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
+
+export interface MigratedWarehouse {
+  wh: Warehouse;
+  db: TestDatabase;
+  close(): Promise<void>;
+}
+
+/** A private database on the real Postgres, migrated, with an open warehouse pool. */
+export async function migratedWarehouse(): Promise<MigratedWarehouse> {
+  const db = await createTestDatabase('pinads_wh');
+  const wh = await openWarehouse(db.url);
+  await migrate(wh.pool);
+  return {
+    wh,
+    db,
+    async close() {
+      await wh.close();
+      await db.drop();
+    },
+  };
+}
+
+export const ATTRIBUTION = {
+  click_window_days: 30,
+  engagement_window_days: 30,
+  view_window_days: 1,
+  conversion_report_time: 'TIME_OF_CONVERSION',
+};
+
+/** A fact row with small distinct defaults; campaign and ad group derive from the ad unless given. */
+export function factRow(p: Partial<DailyFactRow> & { ad_id: string; date: string }): DailyFactRow {
+  return {
+    campaign_id: `c${p.ad_id}`,
+    ad_group_id: `g${p.ad_id}`,
+    spend_micro: 1_000_000n,
+    impressions: 100n,
+    clicks: 10n,
+    outbound_clicks: 5n,
+    conversions: '1',
+    conversion_value_micro: 3_000_000n,
+    total_conversions: '2',
+    ...p,
+  };
+}
+
+/** Yields the rows, then throws if `failAfter` is given and reached: a report stream that breaks mid-way. */
+export async function* rowsOf(rows: DailyFactRow[], failAfter?: number): AsyncGenerator<DailyFactRow> {
+  let i = 0;
+  for (const r of rows) {
+    if (failAfter !== undefined && i === failAfter) throw new Error('report stream broke');
+    i++;
+    yield r;
+  }
+  if (failAfter !== undefined && i === failAfter) throw new Error('report stream broke');
+}
+
+export function loadInput(
+  adAccountId: string,
+  window: { start: string; end: string },
+  rows: DailyFactRow[],
+  over: Partial<LoadWindowInput> = {},
+): LoadWindowInput {
+  return {
+    adAccountId,
+    window,
+    currency: 'USD',
+    timeZone: 'UTC',
+    attribution: ATTRIBUTION,
+    rows: rowsOf(rows),
+    // Far after any test date, so every day is closed unless a test says otherwise.
+    now: new Date('2030-01-01T00:00:00Z'),
+    ...over,
+  };
+}
+
+/** md5 of both fact tables' full contents in key order: equal checksums mean byte-identical tables. */
+export async function factsChecksum(wh: Warehouse): Promise<string> {
+  const { rows } = await wh.pool.query<{ d: string; h: string }>(`
+    SELECT
+      (SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY ad_account_id, ad_id, date), ''))
+         FROM pinterest_ads.ad_daily_metrics t) AS d,
+      (SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY ad_account_id, ad_id, hour), ''))
+         FROM pinterest_ads.ad_hourly_spend t) AS h`);
+  return `${rows[0]!.d}/${rows[0]!.h}`;
+}
+
+/** The loaded daily facts of one account without synced_at, in key order, as text. */
+export async function dailyFacts(wh: Warehouse, adAccountId: string): Promise<Record<string, string>[]> {
+  const { rows } = await wh.pool.query(
+    `SELECT ad_id, date::text AS date, campaign_id, ad_group_id, currency, time_zone, spend_micro::text, impressions::text,
+            clicks::text, outbound_clicks::text, conversions::text, conversion_value_micro::text, total_conversions::text,
+            click_window_days::text, engagement_window_days::text, view_window_days::text, conversion_report_time
+       FROM pinterest_ads.ad_daily_metrics WHERE ad_account_id = $1 ORDER BY ad_id, date`,
+    [adAccountId],
+  );
+  return rows;
+}
+
+/** The hourly split of one account as (ad, ISO hour, date, spend, method), in key order. */
+export async function hourlySpend(wh: Warehouse, adAccountId: string): Promise<Record<string, string>[]> {
+  const { rows } = await wh.pool.query(
+    `SELECT ad_id, to_char(hour AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS hour, date::text AS date,
+            spend_micro::text AS spend_micro, method
+       FROM pinterest_ads.ad_hourly_spend WHERE ad_account_id = $1 ORDER BY ad_id, hour`,
+    [adAccountId],
+  );
+  return rows;
+}

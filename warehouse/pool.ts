@@ -1,0 +1,76 @@
+// The one module that owns the warehouse's pg pool, and what the connected server can do.
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+
+export interface Warehouse {
+  pool: pg.Pool;
+  /** true when `COPY … FROM STDIN` works on this server (real Postgres); false on PGlite over pglite-socket. */
+  canCopy: boolean;
+  /** true when the server is PGlite: one backend shared by every connection (keep workloads small there). */
+  embedded?: boolean;
+  close(): Promise<void>;
+}
+
+const DATE_OID = 1082;
+
+/**
+ * Per-pool type parsers. bigint (int8) and numeric already arrive as strings in pg, and we keep it so: money and
+ * ids must never pass through a float. `date` is kept as its 'YYYY-MM-DD' text too, because pg's default turns it
+ * into a JS Date at local midnight, which shifts days in any non-UTC process.
+ */
+const types = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === DATE_OID && format !== 'binary') return (value: string) => value;
+    // biome-ignore lint/suspicious/noExplicitAny: pg's overloads do not accept a union format
+    return pg.types.getTypeParser(oid, format as any);
+  },
+};
+
+/**
+ * Opens the warehouse pool and decides, by asking the server, whether the COPY path is available.
+ * PGlite is recognized by its version string and gets one connection per pool: all its connections share a single
+ * backend (one session: temp tables, SETs and session advisory locks are common to all), and a failed COPY
+ * desynchronizes its wire protocol and wedges the server, so we never probe COPY there.
+ */
+export async function openWarehouse(url: string, opts: { max?: number } = {}): Promise<Warehouse> {
+  const probe = new pg.Client({ connectionString: url, types });
+  await probe.connect();
+  let embedded: boolean;
+  let canCopy = false;
+  try {
+    const { rows } = await probe.query<{ version: string }>('SELECT version() AS version');
+    embedded = /PGlite/i.test(rows[0]?.version ?? '');
+    if (!embedded) canCopy = await copyWorks(probe);
+  } finally {
+    // The probe owned a temp table; ending the session drops it.
+    await probe.end().catch(() => {});
+  }
+  const pool = new pg.Pool({ connectionString: url, types, max: embedded ? 1 : (opts.max ?? 10) });
+  // An idle client's error (server restart) must not crash the process; the next checkout reconnects.
+  pool.on('error', () => {});
+  let closed = false;
+  return {
+    pool,
+    canCopy,
+    embedded,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await pool.end();
+    },
+  };
+}
+
+/** The feature check: a two-row COPY into a throwaway temp table. Any failure means "use the insert path". */
+async function copyWorks(client: pg.Client): Promise<boolean> {
+  try {
+    await client.query('CREATE TEMP TABLE pinads_copy_probe (a int)');
+    await pipeline(Readable.from(['1\n2\n']), client.query(copyFrom('COPY pinads_copy_probe FROM STDIN')));
+    const { rows } = await client.query<{ n: string }>('SELECT count(*) AS n FROM pinads_copy_probe');
+    return rows[0]?.n === '2';
+  } catch {
+    return false;
+  }
+}
