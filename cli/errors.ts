@@ -13,9 +13,14 @@ export function exitCodeFor(err: unknown): number {
   return err instanceof UsageError || err instanceof ConfigError ? EXIT_USAGE : EXIT_FAILURE;
 }
 
+const WRAPPERS = new Set(['WorkflowFailedError', 'ActivityFailure', 'ChildWorkflowFailure']);
+
 /** One line, no stack: what went wrong and, where we know it, what to do. */
 export function oneLine(err: unknown): string {
-  const msg = err instanceof Error ? err.message : String(err);
+  // Temporal wraps the real reason: WorkflowFailedError → ActivityFailure → ApplicationFailure. Say the reason.
+  let e = err;
+  while (e instanceof Error && WRAPPERS.has(e.name) && e.cause instanceof Error) e = e.cause;
+  const msg = e instanceof Error ? e.message : String(e);
   return msg.replace(/\s*\n\s*/g, ' ').trim();
 }
 

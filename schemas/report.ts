@@ -17,7 +17,7 @@ export const ID_COLUMNS = ['AD_ACCOUNT_ID', 'CAMPAIGN_ID', 'AD_GROUP_ID', 'AD_ID
 
 export const REPORT_COLUMNS = [...ID_COLUMNS, ...Object.values(METRIC_COLUMNS)] as const;
 export const REPORT_LEVEL = 'PIN_PROMOTION';
-export const REPORT_GRANULARITY = 'DAY';
+export const REPORT_GRANULARITY = 'DAY' as const;
 
 /** Integer-valued metrics (counts and micro-units) and fractional ones (conversions can be modelled). */
 const INTEGER_METRICS = ['spend_micro', 'impressions', 'clicks', 'outbound_clicks', 'conversion_value_micro'] as const;

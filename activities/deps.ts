@@ -1,0 +1,19 @@
+// What activities need from the outside world, injected once by the worker (createActivities(deps)).
+import type { Client } from '@temporalio/client';
+import type { SecretBox } from '../warehouse/crypto.ts';
+import type { Warehouse } from '../warehouse/pool.ts';
+
+export interface ActivityDeps {
+  wh: Warehouse;
+  box: SecretBox;
+  pinterest: { apiUrl: string; clientId?: string; clientSecret?: string };
+  /** Used to pause a connection's schedule when its grant is revoked. */
+  temporal?: Client;
+  now?: () => Date;
+  /** Rate-limit resets longer than this become a durable workflow sleep instead of an activity retry. */
+  durableWaitThresholdSeconds?: number;
+  /** Report polling backoff (ms). */
+  poll?: { initialMs: number; maxMs: number };
+}
+
+export const nowOf = (deps: ActivityDeps) => (deps.now ? deps.now() : new Date());

@@ -1,0 +1,28 @@
+// createActivities(deps): every activity the workflows call, with errors classified once (activities/failures.ts).
+import type { ActivityDeps } from './deps.ts';
+import { entityActivities } from './entities.ts';
+import { classified } from './failures.ts';
+import { planActivities } from './plan.ts';
+import { reportActivities } from './reports.ts';
+import { loadConnection, accessToken } from './tokens.ts';
+
+export type { ActivityDeps } from './deps.ts';
+
+function tokenActivities(deps: ActivityDeps) {
+  return {
+    /** Refreshes only when due (expiring within 24 h); the rotated refresh token is committed before returning. */
+    async refreshToken(connectionId: string): Promise<{ refreshed: boolean; apiCalls: number }> {
+      const calls = { n: 0 };
+      const { refreshed } = await accessToken(deps, await loadConnection(deps, connectionId), calls);
+      return { refreshed, apiCalls: calls.n };
+    },
+  };
+}
+
+export function createActivities(deps: ActivityDeps) {
+  const raw = { ...tokenActivities(deps), ...entityActivities(deps), ...planActivities(deps), ...reportActivities(deps) };
+  const opts = { durableWaitThresholdSeconds: deps.durableWaitThresholdSeconds };
+  return Object.fromEntries(Object.entries(raw).map(([name, fn]) => [name, classified(fn as (...a: unknown[]) => Promise<unknown>, opts)])) as typeof raw;
+}
+
+export type Activities = ReturnType<typeof createActivities>;

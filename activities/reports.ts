@@ -1,0 +1,126 @@
+// The async report lifecycle in the API's own words: create, poll until FINISHED, download (no bearer), parse,
+// validate, normalize, and load the window in one transaction.
+import { PassThrough, type Readable } from 'node:stream';
+import { ApplicationFailure, heartbeat, sleep } from '@temporalio/activity';
+import type { PinterestClient } from '../pinterest/client.ts';
+import { PinterestError } from '../pinterest/errors.ts';
+import { parseReportStream } from '../pinterest/report-parser.ts';
+import { type DailyFactRow, normalizeReportRow, REPORT_COLUMNS, REPORT_GRANULARITY, REPORT_LEVEL } from '../schemas/report.ts';
+import { CreateReportRequest } from '../schemas/pinterest.ts';
+import type { Connection } from '../warehouse/control.ts';
+import { loadReportWindow } from '../warehouse/load.ts';
+import type { DateWindow } from '../workflows/windows.ts';
+import { type ActivityDeps, nowOf } from './deps.ts';
+import { REPORT_GENERATION_FAILED } from './failures.ts';
+import { reportingZone } from './plan.ts';
+import { loadConnection, withApi } from './tokens.ts';
+
+/** How often an expired download link is replaced by a fresh one before the activity gives up and retries. */
+const MAX_LINK_REFRESHES = 3;
+
+/** The create-report body, checked against the raw request schema before it is sent. */
+export function reportRequestBody(c: Connection, window: DateWindow): CreateReportRequest {
+  const s = c.settings;
+  return CreateReportRequest.parse({
+    start_date: window.start,
+    end_date: window.end,
+    granularity: REPORT_GRANULARITY,
+    level: REPORT_LEVEL,
+    columns: [...REPORT_COLUMNS],
+    click_window_days: s.click_window_days,
+    engagement_window_days: s.engagement_window_days,
+    view_window_days: s.view_window_days,
+    conversion_report_time: s.conversion_report_time,
+    report_format: 'JSON',
+    ...(s.reporting_time_zone === 'account' ? { reporting_timezone: 'AD_ACCOUNT_TIME_ZONE' } : {}),
+  });
+}
+
+/** Polls with backoff until the report is FINISHED and returns its (short-lived) url; other end states fail. */
+async function awaitReport(deps: ActivityDeps, api: PinterestClient, adAccountId: string, token: string): Promise<string> {
+  let delay = deps.poll?.initialMs ?? 1000;
+  for (;;) {
+    const r = await api.getReport(adAccountId, token);
+    heartbeat();
+    if (r.report_status === 'FINISHED' && r.url) return r.url;
+    if (r.report_status !== 'IN_PROGRESS') {
+      throw ApplicationFailure.create({
+        message: `report ${r.report_status} at Pinterest; it will be requested again`,
+        type: REPORT_GENERATION_FAILED,
+        nonRetryable: true,
+      });
+    }
+    await sleep(delay);
+    delay = Math.min(delay * 2, deps.poll?.maxMs ?? 10_000);
+  }
+}
+
+function counted(stream: Readable, bytes: { n: number }): Readable {
+  const pass = new PassThrough();
+  stream.on('data', (chunk: Buffer) => {
+    bytes.n += chunk.length;
+  });
+  stream.on('error', (err) => pass.destroy(err));
+  return stream.pipe(pass);
+}
+
+async function* normalizedRows(stream: Readable, window: DateWindow): AsyncGenerator<DailyFactRow> {
+  let n = 0;
+  for await (const { entityKey, index, row } of parseReportStream(stream)) {
+    yield normalizeReportRow(row, { entityKey, index, window });
+    if (++n % 10_000 === 0) heartbeat();
+  }
+}
+
+export interface LoadReportResult {
+  rowsLoaded: number;
+  hourlyRows: number;
+  apiCalls: number;
+  bytes: number;
+}
+
+export function reportActivities(deps: ActivityDeps) {
+  return {
+    async requestReport(connectionId: string, window: DateWindow): Promise<{ token: string; apiCalls: number }> {
+      const c = await loadConnection(deps, connectionId);
+      const { result, apiCalls } = await withApi(deps, c, (api) => api.createReport(c.ad_account_id, reportRequestBody(c, window)));
+      return { token: result.token, apiCalls };
+    },
+
+    async loadReport(connectionId: string, token: string, window: DateWindow): Promise<LoadReportResult> {
+      const c = await loadConnection(deps, connectionId);
+      const { rows } = await deps.wh.pool.query('SELECT currency FROM pinterest_ads.ad_accounts WHERE id = $1', [c.ad_account_id]);
+      const currency = rows[0]?.currency as string | undefined;
+      if (!currency) throw new Error(`ad account ${c.ad_account_id} has not been synced yet (no currency known)`);
+      const timeZone = await reportingZone(deps, c);
+      const bytes = { n: 0 };
+      const { result, apiCalls } = await withApi(deps, c, async (api) => {
+        for (let refresh = 0; ; refresh++) {
+          const url = await awaitReport(deps, api, c.ad_account_id, token);
+          try {
+            const body = counted(await api.downloadReport(url), bytes);
+            return await loadReportWindow(deps.wh, {
+              adAccountId: c.ad_account_id,
+              window,
+              currency,
+              timeZone,
+              attribution: {
+                click_window_days: c.settings.click_window_days,
+                engagement_window_days: c.settings.engagement_window_days,
+                view_window_days: c.settings.view_window_days,
+                conversion_report_time: c.settings.conversion_report_time,
+              },
+              rows: normalizedRows(body, window),
+              now: nowOf(deps),
+            });
+          } catch (err) {
+            // The signed link lives five minutes; a slow queue can outlive it. Poll again for a fresh one.
+            if (!(err instanceof PinterestError && err.action.kind === 'link_expired') || refresh >= MAX_LINK_REFRESHES) throw err;
+            bytes.n = 0;
+          }
+        }
+      });
+      return { rowsLoaded: result.dailyRows, hourlyRows: result.hourlyRows, apiCalls, bytes: bytes.n };
+    },
+  };
+}

@@ -1,0 +1,276 @@
+// The control plane: connections, their OAuth credentials (encrypted), and the sync_runs log.
+import { randomBytes } from 'node:crypto';
+import type pg from 'pg';
+import { ConnectionSettings } from '../schemas/config.ts';
+
+export type ConnectionStatus = 'active' | 'paused' | 'needs_reauth';
+export type RunKind = 'hourly' | 'lookback' | 'backfill' | 'manual';
+
+export interface Connection {
+  id: string;
+  name: string;
+  ad_account_id: string;
+  credential_id: string;
+  status: ConnectionStatus;
+  status_reason: string | null;
+  settings: ConnectionSettings;
+  created_at: Date;
+  updated_at: Date;
+}
+
+type Queryable = Pick<pg.Pool, 'query'> | pg.PoolClient;
+
+export const defaultConnectionName = (adAccountId: string) => `Pinterest Ads | ${adAccountId}`;
+
+function newId(prefix: string): string {
+  return `${prefix}_${randomBytes(6).toString('hex')}`;
+}
+
+function toConnection(row: Record<string, unknown>): Connection {
+  return { ...(row as unknown as Connection), settings: ConnectionSettings.parse(row.settings) };
+}
+
+export class DuplicateConnectionError extends Error {
+  override name = 'DuplicateConnectionError';
+}
+
+/** Stores a grant's refresh token (already encrypted by the caller) and returns the credential id. */
+export async function insertCredential(
+  db: Queryable,
+  refreshTokenEnc: string,
+  scope?: string,
+): Promise<string> {
+  const id = newId('cred');
+  await db.query('INSERT INTO pinads.credentials (id, refresh_token_enc, scope) VALUES ($1, $2, $3)', [
+    id,
+    refreshTokenEnc,
+    scope ?? null,
+  ]);
+  return id;
+}
+
+export async function insertConnection(
+  db: Queryable,
+  input: { name?: string; adAccountId: string; credentialId: string; settings: ConnectionSettings },
+): Promise<Connection> {
+  try {
+    const { rows } = await db.query(
+      `INSERT INTO pinads.connections (id, name, ad_account_id, credential_id, settings)
+       VALUES ($1, $2, $3, $4, $5) RETURNING *`,
+      [
+        newId('conn'),
+        input.name ?? defaultConnectionName(input.adAccountId),
+        input.adAccountId,
+        input.credentialId,
+        input.settings,
+      ],
+    );
+    return toConnection(rows[0]);
+  } catch (err) {
+    if ((err as { code?: string }).code === '23505') {
+      throw new DuplicateConnectionError(
+        `ad account ${input.adAccountId} already has a connection (one connection per ad account)`,
+      );
+    }
+    throw err;
+  }
+}
+
+export async function getConnection(db: Queryable, id: string): Promise<Connection | undefined> {
+  const { rows } = await db.query('SELECT * FROM pinads.connections WHERE id = $1', [id]);
+  return rows[0] ? toConnection(rows[0]) : undefined;
+}
+
+export async function listConnections(db: Queryable): Promise<Connection[]> {
+  const { rows } = await db.query('SELECT * FROM pinads.connections ORDER BY created_at, id');
+  return rows.map(toConnection);
+}
+
+export async function setConnectionStatus(
+  db: Queryable,
+  id: string,
+  status: ConnectionStatus,
+  reason: string | null,
+): Promise<void> {
+  await db.query(
+    'UPDATE pinads.connections SET status = $2, status_reason = $3, updated_at = now() WHERE id = $1',
+    [id, status, reason],
+  );
+}
+
+/** Marks every connection of a credential; returns their ids (their schedules must be paused too). */
+export async function markCredentialNeedsReauth(
+  db: Queryable,
+  credentialId: string,
+  reason: string,
+): Promise<string[]> {
+  const { rows } = await db.query(
+    `UPDATE pinads.connections SET status = 'needs_reauth', status_reason = $2, updated_at = now()
+     WHERE credential_id = $1 RETURNING id`,
+    [credentialId, reason],
+  );
+  return rows.map((r) => r.id as string);
+}
+
+/** Deletes the connection and, when no other connection shares it, its credential. Warehouse data stays. */
+export async function deleteConnection(pool: pg.Pool, id: string): Promise<boolean> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const { rows } = await client.query(
+      'DELETE FROM pinads.connections WHERE id = $1 RETURNING credential_id',
+      [id],
+    );
+    if (rows[0]) {
+      await client.query(
+        `DELETE FROM pinads.credentials c WHERE c.id = $1
+         AND NOT EXISTS (SELECT 1 FROM pinads.connections WHERE credential_id = c.id)`,
+        [rows[0].credential_id],
+      );
+    }
+    await client.query('COMMIT');
+    return rows.length > 0;
+  } catch (err) {
+    await client.query('ROLLBACK');
+    throw err;
+  } finally {
+    client.release();
+  }
+}
+
+export interface CredentialRow {
+  id: string;
+  refresh_token_enc: string;
+  access_token_enc: string | null;
+  access_token_expires_at: Date | null;
+}
+
+export async function getCredential(db: Queryable, id: string): Promise<CredentialRow | undefined> {
+  const { rows } = await db.query('SELECT * FROM pinads.credentials WHERE id = $1', [id]);
+  return rows[0];
+}
+
+/**
+ * Runs fn with the credential row locked (SELECT … FOR UPDATE) and commits what fn stored. Pinterest rotates the
+ * refresh token on every refresh, so refreshes of one grant must be serialized and the new token committed in the
+ * same transaction: otherwise a second connection would refresh with a token that was just invalidated.
+ */
+export async function withLockedCredential<T>(
+  pool: pg.Pool,
+  id: string,
+  fn: (row: CredentialRow, client: pg.PoolClient) => Promise<T>,
+): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const { rows } = await client.query('SELECT * FROM pinads.credentials WHERE id = $1 FOR UPDATE', [id]);
+    if (!rows[0]) throw new Error(`credential ${id} not found`);
+    const result = await fn(rows[0], client);
+    await client.query('COMMIT');
+    return result;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
+}
+
+export async function storeTokens(
+  db: Queryable,
+  id: string,
+  t: {
+    refreshTokenEnc: string;
+    refreshTokenExpiresAt?: Date;
+    accessTokenEnc: string;
+    accessTokenExpiresAt: Date;
+    scope?: string;
+  },
+): Promise<void> {
+  await db.query(
+    `UPDATE pinads.credentials SET refresh_token_enc = $2, refresh_token_expires_at = $3, access_token_enc = $4,
+       access_token_expires_at = $5, scope = coalesce($6, scope), refreshed_at = now(), updated_at = now()
+     WHERE id = $1`,
+    [
+      id,
+      t.refreshTokenEnc,
+      t.refreshTokenExpiresAt ?? null,
+      t.accessTokenEnc,
+      t.accessTokenExpiresAt,
+      t.scope ?? null,
+    ],
+  );
+}
+
+// ---- sync_runs -------------------------------------------------------------------------------------------------
+
+export async function startRun(
+  db: Queryable,
+  r: {
+    connectionId: string;
+    kind: RunKind;
+    windowStart: string;
+    windowEnd: string;
+    workflowId?: string;
+    runId?: string;
+  },
+): Promise<string> {
+  const { rows } = await db.query(
+    `INSERT INTO pinads.sync_runs (connection_id, kind, window_start, window_end, status, workflow_id, run_id)
+     VALUES ($1, $2, $3, $4, 'running', $5, $6) RETURNING id`,
+    [r.connectionId, r.kind, r.windowStart, r.windowEnd, r.workflowId ?? null, r.runId ?? null],
+  );
+  return String(rows[0].id);
+}
+
+export async function finishRun(
+  db: Queryable,
+  id: string,
+  r: {
+    status: 'succeeded' | 'failed';
+    rowsLoaded?: number;
+    apiCalls?: number;
+    bytes?: number;
+    error?: string;
+  },
+): Promise<void> {
+  await db.query(
+    `UPDATE pinads.sync_runs SET status = $2, rows_loaded = $3, api_calls = $4, bytes = $5, error = $6,
+       finished_at = now(), duration_ms = (extract(epoch FROM now() - started_at) * 1000)::bigint
+     WHERE id = $1`,
+    [id, r.status, r.rowsLoaded ?? 0, r.apiCalls ?? 0, r.bytes ?? 0, r.error ?? null],
+  );
+}
+
+/** True when a lookback run already succeeded on `day` in `timeZone`; the first sync after 06:00 runs one otherwise. */
+export async function lookbackDoneOn(
+  db: Queryable,
+  connectionId: string,
+  day: string,
+  timeZone: string,
+): Promise<boolean> {
+  const { rows } = await db.query(
+    `SELECT 1 FROM pinads.sync_runs WHERE connection_id = $1 AND kind = 'lookback' AND status = 'succeeded'
+       AND (started_at AT TIME ZONE $3)::date = $2::date LIMIT 1`,
+    [connectionId, day, timeZone],
+  );
+  return rows.length > 0;
+}
+
+export interface RunSummary {
+  last_run_at: Date | null;
+  last_status: string | null;
+  last_success_at: Date | null;
+  last_error: string | null;
+}
+
+export async function runSummary(db: Queryable, connectionId: string): Promise<RunSummary> {
+  const { rows } = await db.query(
+    `SELECT (SELECT started_at FROM pinads.sync_runs WHERE connection_id = $1 ORDER BY started_at DESC LIMIT 1) AS last_run_at,
+            (SELECT status FROM pinads.sync_runs WHERE connection_id = $1 ORDER BY started_at DESC LIMIT 1) AS last_status,
+            (SELECT max(finished_at) FROM pinads.sync_runs WHERE connection_id = $1 AND status = 'succeeded') AS last_success_at,
+            (SELECT error FROM pinads.sync_runs WHERE connection_id = $1 AND status = 'failed' ORDER BY started_at DESC LIMIT 1) AS last_error`,
+    [connectionId],
+  );
+  return rows[0];
+}

@@ -1,0 +1,80 @@
+// The steps every workflow shares: activity proxies with their timeouts, the durable rate-limit wait, and one
+// report window end to end (request → await → download/validate/normalize → replace-window load).
+import { ActivityFailure, ApplicationFailure, log, proxyActivities, sleep } from '@temporalio/workflow';
+import type { Activities } from '../activities/index.ts';
+import type { DateWindow } from './windows.ts';
+
+const retry = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '60s', maximumAttempts: 12 };
+
+export const quick = proxyActivities<Activities>({ startToCloseTimeout: '2m', retry });
+export const entities = proxyActivities<Activities>({ startToCloseTimeout: '10m', heartbeatTimeout: '1m', retry });
+/** Polling and loading heartbeat; a dead worker is noticed within a minute and the step runs again elsewhere. */
+export const reports = proxyActivities<Activities>({ startToCloseTimeout: '1h', heartbeatTimeout: '1m', retry });
+
+/** Failure types the activities raise, see activities/failures.ts. */
+export const RATE_LIMITED_UNTIL = 'PinterestRateLimitedUntil';
+export const REPORT_NOT_READY = 'ReportGenerationFailed';
+const MAX_REPORT_REQUESTS = 5;
+
+function applicationCause(err: unknown): ApplicationFailure | undefined {
+  return err instanceof ActivityFailure && err.cause instanceof ApplicationFailure ? err.cause : undefined;
+}
+
+/**
+ * Runs an activity call; when Pinterest's quota is spent until a far-off reset (429 code 8), sleeps durably until
+ * then and tries again, so a daily cap delays the window instead of skipping it.
+ */
+export async function withDurableRateLimit<T>(call: () => Promise<T>): Promise<T> {
+  for (;;) {
+    try {
+      return await call();
+    } catch (err) {
+      const cause = applicationCause(err);
+      if (cause?.type !== RATE_LIMITED_UNTIL) throw err;
+      const seconds = Number((cause.details?.[0] as { seconds?: number } | undefined)?.seconds ?? 60);
+      log.warn('Pinterest rate limit reached; waiting durably for the reset', { seconds });
+      await sleep(seconds * 1000);
+    }
+  }
+}
+
+export interface WindowResult {
+  rowsLoaded: number;
+  apiCalls: number;
+}
+
+/**
+ * Pulls one window into the warehouse. A report that Pinterest marks FAILED, CANCELLED, EXPIRED or unknown is
+ * requested again, a bounded number of times.
+ */
+export async function pullWindow(connectionId: string, window: DateWindow): Promise<WindowResult> {
+  let apiCalls = 0;
+  for (let attempt = 1; ; attempt++) {
+    const requested = await withDurableRateLimit(() => quick.requestReport(connectionId, window));
+    apiCalls += requested.apiCalls;
+    try {
+      const loaded = await withDurableRateLimit(() => reports.loadReport(connectionId, requested.token, window));
+      return { rowsLoaded: loaded.rowsLoaded, apiCalls: apiCalls + loaded.apiCalls };
+    } catch (err) {
+      const cause = applicationCause(err);
+      if (cause?.type !== REPORT_NOT_READY || attempt >= MAX_REPORT_REQUESTS) throw err;
+      log.warn('report generation failed; requesting it again', { attempt, reason: cause.message });
+    }
+  }
+}
+
+export type RunKind = 'hourly' | 'lookback' | 'backfill' | 'manual';
+
+/** pullWindow, logged as one pinads.sync_runs row (rows, API calls, error) for the window. */
+export async function recordedWindow(connectionId: string, window: DateWindow, kind: RunKind): Promise<WindowResult> {
+  const runId = await quick.startRun(connectionId, kind, window);
+  try {
+    const result = await pullWindow(connectionId, window);
+    await quick.finishRun(runId, { status: 'succeeded', rowsLoaded: result.rowsLoaded, apiCalls: result.apiCalls });
+    return result;
+  } catch (err) {
+    const message = err instanceof ActivityFailure && err.cause ? err.cause.message : (err as Error).message;
+    await quick.finishRun(runId, { status: 'failed', error: message });
+    throw err;
+  }
+}

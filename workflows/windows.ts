@@ -1,0 +1,47 @@
+// Pure date arithmetic on YYYY-MM-DD strings: deterministic, so workflows and activities can share it.
+
+export interface DateWindow {
+  start: string;
+  end: string;
+}
+
+/** Pinterest's async-report limits (FACTS §5.1): 186 days per report, 914 days back. */
+export const MAX_REPORT_DAYS = 186;
+export const MAX_DAYS_BACK = 914;
+
+const DAY_MS = 86_400_000;
+
+export function isIsoDate(s: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
+  const d = new Date(`${s}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+}
+
+export function addDays(date: string, days: number): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
+}
+
+export function daysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS);
+}
+
+/** Splits [from, to] (inclusive) into consecutive windows of at most maxDays days. */
+export function chunkRange(from: string, to: string, maxDays = MAX_REPORT_DAYS): DateWindow[] {
+  const out: DateWindow[] = [];
+  for (let start = from; start <= to; start = addDays(start, maxDays)) {
+    const end = addDays(start, maxDays - 1);
+    out.push({ start, end: end < to ? end : to });
+  }
+  return out;
+}
+
+/** Why a backfill range is unusable, or undefined when it is fine. `today` is in the reporting zone. */
+export function backfillRangeProblem(from: string, to: string, today: string): string | undefined {
+  if (!isIsoDate(from)) return `--from ${from} is not a date (YYYY-MM-DD)`;
+  if (!isIsoDate(to)) return `--to ${to} is not a date (YYYY-MM-DD)`;
+  if (from > to) return `--from ${from} is after --to ${to}`;
+  if (to > today) return `--to ${to} is in the future (today is ${today})`;
+  const oldest = addDays(today, -(MAX_DAYS_BACK - 1));
+  if (from < oldest) return `--from ${from} is more than ${MAX_DAYS_BACK - 1} days back; Pinterest keeps reports from ${oldest}`;
+  return undefined;
+}
