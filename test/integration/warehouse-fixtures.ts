@@ -1,7 +1,7 @@
 // Shared builders for the warehouse tests: a migrated private database, fact rows, and table checksums.
 import type { DailyFactRow } from '../../schemas/report.ts';
-import { migrate } from '../../warehouse/migrate.ts';
 import type { LoadWindowInput } from '../../warehouse/load.ts';
+import { migrate } from '../../warehouse/migrate.ts';
 import { openWarehouse, type Warehouse } from '../../warehouse/pool.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 
