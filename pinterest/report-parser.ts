@@ -380,7 +380,7 @@ export async function* parseReportStream(stream: Readable): AsyncGenerator<Repor
     for (let i = 0; i < batch.length; i++) yield batch[i]!;
     batch.length = 0;
   }
-  t.feed(decoder.decode(), batch);
-  for (let i = 0; i < batch.length; i++) yield batch[i]!;
-  if (t.state !== S.Done) throw new ReportFormatError(`report file ended early at byte ${bytes}`);
+  // Bytes still pending in the decoder mean the file stopped inside a multi-byte character.
+  if (decoder.decode() !== '' || t.state !== S.Done)
+    throw new ReportFormatError(`report file ended early at byte ${bytes}`);
 }

@@ -1,0 +1,153 @@
+// The streaming report parser on tricky input: huge ids, chunk boundaries everywhere, escapes, broken files.
+import { Readable } from 'node:stream';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { parseReportStream, ReportFormatError, type ReportRecord } from '../../pinterest/report-parser.ts';
+
+async function parseChunks(chunks: (Buffer | string)[]): Promise<ReportRecord[]> {
+  const out: ReportRecord[] = [];
+  for await (const r of parseReportStream(Readable.from(chunks))) out.push(r);
+  return out;
+}
+
+const parse = (text: string | Buffer) => parseChunks([Buffer.from(text)]);
+
+async function failure(chunks: (Buffer | string)[]): Promise<ReportFormatError> {
+  const err = await parseChunks(chunks).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(ReportFormatError);
+  return err as ReportFormatError;
+}
+
+// BOM, whitespace everywhere, ids above 2^53, exponent and negative numbers, every escape, multi-byte UTF-8,
+// literals, a nested value and an empty entity.
+const TRICKY =
+  '\uFEFF { "9007199254740993" : [ {"PIN_PROMOTION_ID": 9007199254740993, "CAMPAIGN_ID":12345678901234567890,\n' +
+  '"SPEND_IN_MICRO_DOLLAR":0, "X":-1.5e+3, "Y": 2E-2, "NAME":"caf\u00e9 \u{1F600} \\"q\\" \\\\ \\/ \\b\\f\\n\\r\\t \\u00e9 \\ud83d\\ude00",\n' +
+  '"T":true,"F":false,"N":null, "NEST":{"a":[1,"2",{}],"b":[]}} ,\r\n\t{"DATE":"2026-01-02"} ],\n' +
+  ' "42":[] , "7":[{}] }\n';
+
+const TRICKY_ROWS: ReportRecord[] = [
+  {
+    entityKey: '9007199254740993',
+    index: 0,
+    row: {
+      PIN_PROMOTION_ID: '9007199254740993',
+      CAMPAIGN_ID: '12345678901234567890',
+      SPEND_IN_MICRO_DOLLAR: '0',
+      X: '-1.5e+3',
+      Y: '2E-2',
+      NAME: 'caf\u00e9 \u{1F600} "q" \\ / \b\f\n\r\t \u00e9 \u{1F600}',
+      T: true,
+      F: false,
+      N: null,
+      NEST: { a: ['1', '2', {}], b: [] },
+    },
+  },
+  { entityKey: '9007199254740993', index: 1, row: { DATE: '2026-01-02' } },
+  { entityKey: '7', index: 2, row: {} },
+];
+
+describe('parseReportStream', () => {
+  it('keeps ids above 2^53 and every number as its exact source text', async () => {
+    const rows = await parse('{"18446744073709551615":[{"AD_ID":18446744073709551615,"V":0.1000}]}');
+    expect(rows).toEqual([
+      { entityKey: '18446744073709551615', index: 0, row: { AD_ID: '18446744073709551615', V: '0.1000' } },
+    ]);
+  });
+
+  it('parses BOM, whitespace, escapes, literals and nesting', async () => {
+    expect(await parse(TRICKY)).toEqual(TRICKY_ROWS);
+  });
+
+  it('gives the same rows whatever byte the chunks split at', async () => {
+    const bytes = Buffer.from(TRICKY);
+    for (let i = 0; i <= bytes.length; i++) {
+      expect(await parseChunks([bytes.subarray(0, i), bytes.subarray(i)])).toEqual(TRICKY_ROWS);
+    }
+    // One byte per chunk splits every token and every multi-byte character.
+    expect(await parseChunks([...bytes].map((b) => Buffer.from([b])))).toEqual(TRICKY_ROWS);
+  });
+
+  it('accepts string chunks too', async () => {
+    expect(await parseChunks(TRICKY.split(''))).toEqual(TRICKY_ROWS);
+  });
+
+  it('yields nothing for an empty report', async () => {
+    expect(await parse('{}')).toEqual([]);
+    expect(await parse(' { "1" : [ ] } ')).toEqual([]);
+  });
+
+  it('says where a truncated file ended, at every cut', async () => {
+    const bytes = Buffer.from(TRICKY.trimEnd());
+    for (let cut = 0; cut < bytes.length; cut++) {
+      const err = await failure([bytes.subarray(0, cut)]);
+      expect(err.message).toBe(`report file ended early at byte ${cut}`);
+    }
+  });
+
+  it('recognises an HTML page', async () => {
+    const err = await failure(['<!DOCTYPE html><html><body>502 Bad Gateway</body></html>']);
+    expect(err.message).toMatch(/not JSON: it starts with "<"/);
+  });
+
+  it.each([
+    ['[{"a":1}]', /wrong top-level shape: expected an object keyed by entity id, got an array/],
+    ['"x"', /wrong top-level shape/],
+    ['{"1":{"a":1}}', /value of key "1" is not an array of rows/],
+    ['{"1":[1]}', /a row under key "1" is not an object/],
+    ['{"1":[{"a":1}]} {}', /unexpected text after the end of the report/],
+    ['{"1":[{"a":01}]}', /expected "," or "}"/],
+    ['{"1":[{"a":tru}]}', /bad literal/],
+    ['{"1":[{"a":"\\x"}]}', /bad escape/],
+    ['{"1":[{a:1}]}', /expected a field name/],
+  ])('rejects %s clearly', async (text, message) => {
+    const err = await failure([text]);
+    expect(err.message).toMatch(message);
+  });
+
+  it('keeps a "__proto__" field as data', async () => {
+    const [r] = await parse('{"1":[{"__proto__":{"polluted":"yes"},"a":"1"}]}');
+    expect(Object.getPrototypeOf(r!.row)).toBe(Object.prototype);
+    expect(Object.keys(r!.row)).toEqual(['__proto__', 'a']);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('matches JSON.parse (numbers as text) on random reports split into random chunks', async () => {
+    const scalar = fc.oneof(
+      fc.string(),
+      fc.integer(),
+      fc.double({ noNaN: true, noDefaultInfinity: true }),
+      fc.boolean(),
+      fc.constant(null),
+    );
+    const row = fc.dictionary(fc.string({ maxLength: 8 }), scalar, { maxKeys: 6 });
+    const report = fc.dictionary(fc.stringMatching(/^\d{1,19}$/), fc.array(row, { maxLength: 4 }), {
+      maxKeys: 5,
+    });
+    await fc.assert(
+      fc.asyncProperty(report, fc.array(fc.nat(), { maxLength: 6 }), async (rep, cuts) => {
+        const text = JSON.stringify(rep);
+        const bytes = Buffer.from(text);
+        const points = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
+        const chunks = [0, ...points].map((p, i, all) => bytes.subarray(p, all[i + 1] ?? bytes.length));
+        const got = await parseChunks(chunks);
+        // JSON.stringify writes each number in a form String() reproduces, so the expected text is String(n).
+        const asText = (v: unknown) => (typeof v === 'number' ? JSON.stringify(v) : v);
+        let index = 0;
+        const want = Object.entries(JSON.parse(text) as Record<string, Record<string, unknown>[]>).flatMap(
+          ([k, rows]) =>
+            rows.map((r) => ({
+              entityKey: k,
+              index: index++,
+              row: Object.fromEntries(Object.entries(r).map(([f, v]) => [f, asText(v)])),
+            })),
+        );
+        expect(got).toEqual(want);
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
