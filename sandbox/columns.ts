@@ -1,0 +1,80 @@
+// Report columns: the spec's enums (vendored from OpenAPI 5.23 in spec-enums.json) and how the sandbox fills them.
+
+import type { Metrics } from './ledger.ts';
+import enums from './spec-enums.json' with { type: 'json' };
+
+export const ASYNC_COLUMNS: ReadonlySet<string> = new Set(enums.asyncColumns);
+export const SYNC_COLUMNS: ReadonlySet<string> = new Set(enums.syncColumns);
+export const LEVELS: ReadonlySet<string> = new Set(enums.levels);
+export const GRANULARITIES: ReadonlySet<string> = new Set(enums.granularities);
+
+/** Levels the sandbox can produce; the rest of MetricsReportingLevel is answered with a clear 400. */
+export const SUPPORTED_LEVELS = ['ADVERTISER', 'CAMPAIGN', 'AD_GROUP', 'PIN_PROMOTION'] as const;
+export type Level = (typeof SUPPORTED_LEVELS)[number];
+
+/** Entity attributes a row can carry; how each is encoded follows Airbyte's observed schema (ids as numbers). */
+export interface RowEntity {
+  adAccountId: string;
+  campaignId?: string;
+  campaignName?: string;
+  adGroupId?: string;
+  adGroupName?: string;
+  adId?: string;
+  adName?: string;
+  pinId?: string;
+}
+
+type Dim = { kind: 'number' | 'string'; get: (e: RowEntity) => string | undefined };
+
+/** Dimension columns: never count as metrics, so they do not keep an all-zero row alive. */
+export const DIMENSIONS: Record<string, Dim> = {
+  AD_ACCOUNT_ID: { kind: 'string', get: (e) => e.adAccountId },
+  ADVERTISER_ID: { kind: 'number', get: (e) => e.adAccountId },
+  CAMPAIGN_ID: { kind: 'number', get: (e) => e.campaignId },
+  CAMPAIGN_NAME: { kind: 'string', get: (e) => e.campaignName },
+  AD_GROUP_ID: { kind: 'number', get: (e) => e.adGroupId },
+  AD_GROUP_NAME: { kind: 'string', get: (e) => e.adGroupName },
+  AD_ID: { kind: 'number', get: (e) => e.adId },
+  PIN_PROMOTION_ID: { kind: 'number', get: (e) => e.adId },
+  AD_NAME: { kind: 'string', get: (e) => e.adName },
+  PIN_PROMOTION_NAME: { kind: 'string', get: (e) => e.adName },
+  PIN_ID: { kind: 'number', get: (e) => e.pinId },
+};
+
+const ratio = (a: number, b: number) => (b === 0 ? 0 : a / b);
+
+/** Metric columns the model knows; any other valid column is a metric that is always 0 (so never written). */
+export const METRICS: Record<string, (m: Metrics) => number> = {
+  SPEND_IN_MICRO_DOLLAR: (m) => m.spend,
+  SPEND_IN_DOLLAR: (m) => m.spend / 1e6,
+  IMPRESSION_1: (m) => m.impressions,
+  PAID_IMPRESSION: (m) => m.impressions,
+  TOTAL_IMPRESSION: (m) => m.impressions,
+  CLICKTHROUGH_1: (m) => m.clicks,
+  TOTAL_CLICKTHROUGH: (m) => m.clicks,
+  OUTBOUND_CLICK_1: (m) => m.outbound,
+  TOTAL_CHECKOUT: (m) => m.checkouts,
+  TOTAL_WEB_CHECKOUT: (m) => m.checkouts,
+  TOTAL_CHECKOUT_VALUE_IN_MICRO_DOLLAR: (m) => m.checkoutValue,
+  TOTAL_WEB_CHECKOUT_VALUE_IN_MICRO_DOLLAR: (m) => m.checkoutValue,
+  TOTAL_CONVERSIONS: (m) => m.totalConversions,
+  CTR: (m) => ratio(m.clicks, m.impressions),
+  CPC_IN_MICRO_DOLLAR: (m) => ratio(m.spend, m.clicks),
+  CPM_IN_MICRO_DOLLAR: (m) => ratio(m.spend * 1000, m.impressions),
+  CHECKOUT_ROAS: (m) => ratio(m.checkoutValue, m.spend),
+};
+
+/** Conversion metrics: HOUR granularity does not provide them (spec, Granularity). */
+export const CONVERSION_METRICS = new Set([
+  'TOTAL_CHECKOUT',
+  'TOTAL_WEB_CHECKOUT',
+  'TOTAL_CHECKOUT_VALUE_IN_MICRO_DOLLAR',
+  'TOTAL_WEB_CHECKOUT_VALUE_IN_MICRO_DOLLAR',
+  'TOTAL_CONVERSIONS',
+  'CHECKOUT_ROAS',
+]);
+
+/** Number text for JSON: integers as plain digits, fractions as JS prints them. */
+export function numberText(n: number): string {
+  return Number.isInteger(n) ? n.toFixed(0) : String(n);
+}

@@ -1,0 +1,71 @@
+// The /__sandbox/* control endpoints (DESIGN §6): ground truth, faults, restatement, stats, fresh grants.
+import { type SandboxContext, todayDay } from './context.ts';
+import { FAULT_KINDS, type FaultConfig, type FaultKind } from './faults.ts';
+import { ApiError, invalid } from './http.ts';
+import { parseAttribution, parseZone } from './report-request.ts';
+import { isDate } from './time.ts';
+import { truthRows } from './truth.ts';
+
+/** GET /__sandbox/truth?ad_account_id=&start_date=&end_date=[&windows…] */
+export function truth(ctx: SandboxContext, q: URLSearchParams) {
+  const id = q.get('ad_account_id');
+  const acct = id === null ? undefined : ctx.accountById.get(id);
+  if (!acct) throw new ApiError(404, 2, 'AdAccount not found.');
+  const start = q.get('start_date');
+  const end = q.get('end_date');
+  if (!isDate(start) || !isDate(end))
+    throw invalid('start_date and end_date must be dates in YYYY-MM-DD format.');
+  if (start > end) throw invalid('start_date must not be after end_date.');
+  const src = Object.fromEntries(q.entries());
+  return {
+    rows: truthRows(ctx.ledger, acct, start, end, parseAttribution(src), parseZone(src, acct), ctx.nowMs()),
+  };
+}
+
+/** POST /__sandbox/faults {"rate", "kinds"?, "seed"?, "reset_seconds"?, "paths"?}; {"rate":0} clears. */
+export function faults(ctx: SandboxContext, body: Record<string, unknown>) {
+  const { rate, kinds, seed, reset_seconds, paths } = body;
+  if (typeof rate !== 'number' || !(rate >= 0 && rate <= 1)) throw invalid('rate must be a number in 0..1.');
+  if (
+    kinds !== undefined &&
+    (!Array.isArray(kinds) || kinds.some((k) => !(FAULT_KINDS as readonly string[]).includes(k)))
+  ) {
+    throw invalid(`kinds must be an array of ${FAULT_KINDS.join(', ')}.`);
+  }
+  if (seed !== undefined && !Number.isInteger(seed)) throw invalid('seed must be an integer.');
+  if (reset_seconds !== undefined && (typeof reset_seconds !== 'number' || reset_seconds < 0))
+    throw invalid('reset_seconds must be a number ≥ 0.');
+  if (paths !== undefined && (!Array.isArray(paths) || paths.some((p) => typeof p !== 'string')))
+    throw invalid('paths must be an array of route templates.');
+  const cfg: FaultConfig = {
+    rate,
+    ...(kinds ? { kinds: kinds as FaultKind[] } : {}),
+    ...(seed !== undefined ? { seed: seed as number } : {}),
+    ...(reset_seconds !== undefined ? { reset_seconds: reset_seconds as number } : {}),
+    ...(paths ? { paths: paths as string[] } : {}),
+  };
+  ctx.faults.configure(cfg);
+  return cfg;
+}
+
+/** POST /__sandbox/restate {"days_back": N} */
+export function restate(ctx: SandboxContext, body: Record<string, unknown>) {
+  const n = body.days_back;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 914)
+    throw invalid('days_back must be an integer 1..914.');
+  const r = ctx.ledger.restate(n, ctx.nowMs());
+  return {
+    restated_from: new Date(r.fromDay * 86_400_000).toISOString().slice(0, 10),
+    restated_to: new Date(todayDay(ctx) * 86_400_000).toISOString().slice(0, 10),
+  };
+}
+
+export function stats(ctx: SandboxContext) {
+  let total = 0;
+  const requests: Record<string, number> = {};
+  for (const [k, v] of [...ctx.stats.entries()].sort()) {
+    requests[k] = v;
+    total += v;
+  }
+  return { total, requests };
+}
