@@ -108,7 +108,8 @@ export async function openReportWarehouse() {
   return openWarehouse(env.DATABASE_URL, { max: 2 });
 }
 
-async function runReport(req: ReportRequest): Promise<string> {
+/** Runs a validated report against DATABASE_URL and returns the text to print (used by `pinads dev` too). */
+export async function runReport(req: ReportRequest): Promise<string> {
   const wh = await openReportWarehouse();
   try {
     const conn = await getConnection(wh.pool, req.connectionId);
