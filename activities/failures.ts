@@ -13,7 +13,11 @@ export const INVALID_REPORT = 'InvalidReport';
 export function toFailure(err: unknown, opts: { durableWaitThresholdSeconds?: number } = {}): unknown {
   if (err instanceof ApplicationFailure) return err;
   if (err instanceof ReportRowError || err instanceof ReportFormatError) {
-    return ApplicationFailure.create({ message: `invalid report: ${err.message}`, type: INVALID_REPORT, nonRetryable: true });
+    return ApplicationFailure.create({
+      message: `invalid report: ${err.message}`,
+      type: INVALID_REPORT,
+      nonRetryable: true,
+    });
   }
   if (!(err instanceof PinterestError)) return err;
   const a = err.action;
@@ -21,12 +25,25 @@ export function toFailure(err: unknown, opts: { durableWaitThresholdSeconds?: nu
     case 'retry':
       return ApplicationFailure.create({ message: err.message, type: 'PinterestTransient' });
     case 'retry_after':
-      return ApplicationFailure.create({ message: err.message, type: 'PinterestRetryAfter', nextRetryDelay: `${a.seconds}s` });
+      return ApplicationFailure.create({
+        message: err.message,
+        type: 'PinterestRetryAfter',
+        nextRetryDelay: `${a.seconds}s`,
+      });
     case 'rate_limit_reset':
       if (a.seconds <= (opts.durableWaitThresholdSeconds ?? 60)) {
-        return ApplicationFailure.create({ message: err.message, type: 'PinterestRateLimited', nextRetryDelay: `${a.seconds}s` });
+        return ApplicationFailure.create({
+          message: err.message,
+          type: 'PinterestRateLimited',
+          nextRetryDelay: `${a.seconds}s`,
+        });
       }
-      return ApplicationFailure.create({ message: err.message, type: RATE_LIMITED_UNTIL, nonRetryable: true, details: [{ seconds: a.seconds }] });
+      return ApplicationFailure.create({
+        message: err.message,
+        type: RATE_LIMITED_UNTIL,
+        nonRetryable: true,
+        details: [{ seconds: a.seconds }],
+      });
     case 'reauth':
       return ApplicationFailure.create({ message: err.message, type: REAUTH_REQUIRED, nonRetryable: true });
     case 'link_expired':
@@ -39,7 +56,10 @@ export function toFailure(err: unknown, opts: { durableWaitThresholdSeconds?: nu
 }
 
 /** Wraps an activity body so every thrown error is classified once. */
-export function classified<A extends unknown[], R>(fn: (...args: A) => Promise<R>, opts: { durableWaitThresholdSeconds?: number } = {}) {
+export function classified<A extends unknown[], R>(
+  fn: (...args: A) => Promise<R>,
+  opts: { durableWaitThresholdSeconds?: number } = {},
+) {
   return async (...args: A): Promise<R> => {
     try {
       return await fn(...args);

@@ -4,7 +4,7 @@ import { entityActivities } from './entities.ts';
 import { classified } from './failures.ts';
 import { planActivities } from './plan.ts';
 import { reportActivities } from './reports.ts';
-import { loadConnection, accessToken } from './tokens.ts';
+import { accessToken, loadConnection } from './tokens.ts';
 
 export type { ActivityDeps } from './deps.ts';
 
@@ -20,9 +20,19 @@ function tokenActivities(deps: ActivityDeps) {
 }
 
 export function createActivities(deps: ActivityDeps) {
-  const raw = { ...tokenActivities(deps), ...entityActivities(deps), ...planActivities(deps), ...reportActivities(deps) };
+  const raw = {
+    ...tokenActivities(deps),
+    ...entityActivities(deps),
+    ...planActivities(deps),
+    ...reportActivities(deps),
+  };
   const opts = { durableWaitThresholdSeconds: deps.durableWaitThresholdSeconds };
-  return Object.fromEntries(Object.entries(raw).map(([name, fn]) => [name, classified(fn as (...a: unknown[]) => Promise<unknown>, opts)])) as typeof raw;
+  return Object.fromEntries(
+    Object.entries(raw).map(([name, fn]) => [
+      name,
+      classified(fn as (...a: unknown[]) => Promise<unknown>, opts),
+    ]),
+  ) as typeof raw;
 }
 
 export type Activities = ReturnType<typeof createActivities>;

@@ -5,8 +5,14 @@ import { ApplicationFailure, heartbeat, sleep } from '@temporalio/activity';
 import type { PinterestClient } from '../pinterest/client.ts';
 import { PinterestError } from '../pinterest/errors.ts';
 import { parseReportStream } from '../pinterest/report-parser.ts';
-import { type DailyFactRow, normalizeReportRow, REPORT_COLUMNS, REPORT_GRANULARITY, REPORT_LEVEL } from '../schemas/report.ts';
 import { CreateReportRequest } from '../schemas/pinterest.ts';
+import {
+  type DailyFactRow,
+  normalizeReportRow,
+  REPORT_COLUMNS,
+  REPORT_GRANULARITY,
+  REPORT_LEVEL,
+} from '../schemas/report.ts';
 import type { Connection } from '../warehouse/control.ts';
 import { loadReportWindow } from '../warehouse/load.ts';
 import type { DateWindow } from '../workflows/windows.ts';
@@ -37,7 +43,12 @@ export function reportRequestBody(c: Connection, window: DateWindow): CreateRepo
 }
 
 /** Polls with backoff until the report is FINISHED and returns its (short-lived) url; other end states fail. */
-async function awaitReport(deps: ActivityDeps, api: PinterestClient, adAccountId: string, token: string): Promise<string> {
+async function awaitReport(
+  deps: ActivityDeps,
+  api: PinterestClient,
+  adAccountId: string,
+  token: string,
+): Promise<string> {
   let delay = deps.poll?.initialMs ?? 1000;
   for (;;) {
     const r = await api.getReport(adAccountId, token);
@@ -81,17 +92,26 @@ export interface LoadReportResult {
 
 export function reportActivities(deps: ActivityDeps) {
   return {
-    async requestReport(connectionId: string, window: DateWindow): Promise<{ token: string; apiCalls: number }> {
+    async requestReport(
+      connectionId: string,
+      window: DateWindow,
+    ): Promise<{ token: string; apiCalls: number }> {
       const c = await loadConnection(deps, connectionId);
-      const { result, apiCalls } = await withApi(deps, c, (api) => api.createReport(c.ad_account_id, reportRequestBody(c, window)));
+      const { result, apiCalls } = await withApi(deps, c, (api) =>
+        api.createReport(c.ad_account_id, reportRequestBody(c, window)),
+      );
       return { token: result.token, apiCalls };
     },
 
     async loadReport(connectionId: string, token: string, window: DateWindow): Promise<LoadReportResult> {
       const c = await loadConnection(deps, connectionId);
-      const { rows } = await deps.wh.pool.query('SELECT currency FROM pinterest_ads.ad_accounts WHERE id = $1', [c.ad_account_id]);
+      const { rows } = await deps.wh.pool.query(
+        'SELECT currency FROM pinterest_ads.ad_accounts WHERE id = $1',
+        [c.ad_account_id],
+      );
       const currency = rows[0]?.currency as string | undefined;
-      if (!currency) throw new Error(`ad account ${c.ad_account_id} has not been synced yet (no currency known)`);
+      if (!currency)
+        throw new Error(`ad account ${c.ad_account_id} has not been synced yet (no currency known)`);
       const timeZone = await reportingZone(deps, c);
       const bytes = { n: 0 };
       const { result, apiCalls } = await withApi(deps, c, async (api) => {
@@ -115,7 +135,11 @@ export function reportActivities(deps: ActivityDeps) {
             });
           } catch (err) {
             // The signed link lives five minutes; a slow queue can outlive it. Poll again for a fresh one.
-            if (!(err instanceof PinterestError && err.action.kind === 'link_expired') || refresh >= MAX_LINK_REFRESHES) throw err;
+            if (
+              !(err instanceof PinterestError && err.action.kind === 'link_expired') ||
+              refresh >= MAX_LINK_REFRESHES
+            )
+              throw err;
             bytes.n = 0;
           }
         }

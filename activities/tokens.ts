@@ -5,7 +5,14 @@ import { createPinterestClient, type PinterestClient } from '../pinterest/client
 import { PinterestError } from '../pinterest/errors.ts';
 import { refreshAccessToken, tokenUrlFor } from '../pinterest/oauth.ts';
 import { pauseSchedule } from '../temporal/schedules.ts';
-import { type Connection, getConnection, getCredential, markCredentialNeedsReauth, storeTokens, withLockedCredential } from '../warehouse/control.ts';
+import {
+  type Connection,
+  getConnection,
+  getCredential,
+  markCredentialNeedsReauth,
+  storeTokens,
+  withLockedCredential,
+} from '../warehouse/control.ts';
 import { type ActivityDeps, nowOf } from './deps.ts';
 import { REAUTH_REQUIRED } from './failures.ts';
 
@@ -14,7 +21,12 @@ const REFRESH_AHEAD_MS = 24 * 3600 * 1000;
 
 export async function loadConnection(deps: ActivityDeps, connectionId: string): Promise<Connection> {
   const c = await getConnection(deps.wh.pool, connectionId);
-  if (!c) throw ApplicationFailure.create({ message: `connection ${connectionId} does not exist`, type: 'UnknownConnection', nonRetryable: true });
+  if (!c)
+    throw ApplicationFailure.create({
+      message: `connection ${connectionId} does not exist`,
+      type: 'UnknownConnection',
+      nonRetryable: true,
+    });
   return c;
 }
 
@@ -38,7 +50,12 @@ async function needsReauth(deps: ActivityDeps, c: Connection): Promise<never> {
  * Returns a usable access token, refreshing under the credential's row lock when it is due or when `rejected` (the
  * token the API just refused) is still the stored one. Counts API calls into `calls`.
  */
-export async function accessToken(deps: ActivityDeps, c: Connection, calls: { n: number }, rejected?: string): Promise<{ token: string; refreshed: boolean }> {
+export async function accessToken(
+  deps: ActivityDeps,
+  c: Connection,
+  calls: { n: number },
+  rejected?: string,
+): Promise<{ token: string; refreshed: boolean }> {
   const { box } = deps;
   const fresh = (row: { access_token_enc: string | null; access_token_expires_at: Date | null }) => {
     if (!row.access_token_enc || !row.access_token_expires_at) return undefined;
@@ -56,7 +73,8 @@ export async function accessToken(deps: ActivityDeps, c: Connection, calls: { n:
       if (again) return { token: again, refreshed: false };
       if (!deps.pinterest.clientId || !deps.pinterest.clientSecret) {
         throw ApplicationFailure.create({
-          message: 'PINTEREST_CLIENT_ID and PINTEREST_CLIENT_SECRET must be set on the worker to refresh tokens',
+          message:
+            'PINTEREST_CLIENT_ID and PINTEREST_CLIENT_SECRET must be set on the worker to refresh tokens',
           type: 'ConfigError',
           nonRetryable: true,
         });
@@ -71,7 +89,9 @@ export async function accessToken(deps: ActivityDeps, c: Connection, calls: { n:
       const now = nowOf(deps).getTime();
       await storeTokens(tx, row.id, {
         refreshTokenEnc: box.encrypt(t.refreshToken),
-        refreshTokenExpiresAt: t.refreshTokenExpiresIn ? new Date(now + t.refreshTokenExpiresIn * 1000) : undefined,
+        refreshTokenExpiresAt: t.refreshTokenExpiresIn
+          ? new Date(now + t.refreshTokenExpiresIn * 1000)
+          : undefined,
         accessTokenEnc: box.encrypt(t.accessToken),
         accessTokenExpiresAt: new Date(now + t.expiresIn * 1000),
         scope: t.scope,
@@ -88,10 +108,18 @@ export async function accessToken(deps: ActivityDeps, c: Connection, calls: { n:
  * Runs fn with an API client for the connection. A 401 from the API refreshes once and runs fn again; a second
  * 401 means the grant no longer works (DESIGN §2 error table).
  */
-export async function withApi<T>(deps: ActivityDeps, c: Connection, fn: (api: PinterestClient) => Promise<T>): Promise<{ result: T; apiCalls: number }> {
+export async function withApi<T>(
+  deps: ActivityDeps,
+  c: Connection,
+  fn: (api: PinterestClient) => Promise<T>,
+): Promise<{ result: T; apiCalls: number }> {
   const calls = { n: 0 };
   let token = (await accessToken(deps, c, calls)).token;
-  const api = createPinterestClient({ apiUrl: deps.pinterest.apiUrl, getAccessToken: async () => token, onRequest: () => void calls.n++ });
+  const api = createPinterestClient({
+    apiUrl: deps.pinterest.apiUrl,
+    getAccessToken: async () => token,
+    onRequest: () => void calls.n++,
+  });
   try {
     return { result: await fn(api), apiCalls: calls.n };
   } catch (err) {

@@ -1,5 +1,5 @@
 // `pinads backfill ID --from --to [--wait]`: a durable backfill workflow, with a progress bar when waiting.
-import { WorkflowIdConflictPolicy, type WorkflowHandle } from '@temporalio/client';
+import { type WorkflowHandle, WorkflowIdConflictPolicy } from '@temporalio/client';
 import type { Command } from 'commander';
 import { localNow } from '../activities/plan.ts';
 import { backfillWorkflowId } from '../temporal/schedules.ts';
@@ -11,12 +11,17 @@ import { action, UsageError } from './errors.ts';
 
 function fmtDuration(ms: number): string {
   const s = Math.round(ms / 1000);
-  return s >= 3600 ? `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m` : `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+  return s >= 3600
+    ? `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`
+    : `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
 }
 
 export function progressLine(p: BackfillProgress, elapsedMs: number, tty: boolean): string {
   const frac = p.chunksTotal ? p.chunksDone / p.chunksTotal : 1;
-  const eta = p.chunksDone > 0 && p.chunksDone < p.chunksTotal ? fmtDuration((elapsedMs / p.chunksDone) * (p.chunksTotal - p.chunksDone)) : '—';
+  const eta =
+    p.chunksDone > 0 && p.chunksDone < p.chunksTotal
+      ? fmtDuration((elapsedMs / p.chunksDone) * (p.chunksTotal - p.chunksDone))
+      : '—';
   const chunk = p.currentChunk ? ` now ${p.currentChunk.start}..${p.currentChunk.end}` : '';
   const text = `chunks ${p.chunksDone}/${p.chunksTotal}  rows ${p.rowsLoaded}  elapsed ${fmtDuration(elapsedMs)}  eta ${eta}${chunk}`;
   if (!tty) return text;
@@ -46,7 +51,8 @@ async function follow(handle: WorkflowHandle, started: number): Promise<Backfill
         const p = await handle.query<BackfillProgress>('progress');
         const line = progressLine(p, Date.now() - started, tty);
         if (tty) process.stderr.write(`\r${line}\x1b[K`);
-        else if (line.replace(/elapsed \S+ {2}eta \S+/, '') !== last.replace(/elapsed \S+ {2}eta \S+/, '')) process.stderr.write(`${line}\n`);
+        else if (line.replace(/elapsed \S+ {2}eta \S+/, '') !== last.replace(/elapsed \S+ {2}eta \S+/, ''))
+          process.stderr.write(`${line}\n`);
         last = line;
       } catch {
         // The query can fail briefly during continue-as-new or before the first task; the next tick retries.
@@ -84,8 +90,12 @@ export function registerBackfill(program: Command): void {
         await withContext({ temporal: true }, async (ctx) => {
           const c = await getConnection(ctx.wh.pool, id);
           if (!c) throw new UsageError(`no connection with id ${id} (see \`pinads connections list\`)`);
-          const { rows } = await ctx.wh.pool.query('SELECT time_zone FROM pinterest_ads.ad_accounts WHERE id = $1', [c.ad_account_id]);
-          const zone = c.settings.reporting_time_zone === 'account' ? ((rows[0]?.time_zone as string) ?? 'UTC') : 'UTC';
+          const { rows } = await ctx.wh.pool.query(
+            'SELECT time_zone FROM pinterest_ads.ad_accounts WHERE id = $1',
+            [c.ad_account_id],
+          );
+          const zone =
+            c.settings.reporting_time_zone === 'account' ? ((rows[0]?.time_zone as string) ?? 'UTC') : 'UTC';
           const problem = backfillRangeProblem(o.from, o.to, localNow(new Date(), zone).date);
           if (problem) throw new UsageError(problem);
           const handle = await ctx.temporal!.workflow.start('backfillConnection', {
@@ -98,7 +108,9 @@ export function registerBackfill(program: Command): void {
           process.stderr.write(`backfill ${handle.workflowId} ${o.from}..${o.to}\n`);
           if (!o.wait) return void process.stdout.write(`${handle.workflowId}\n`);
           const p = await follow(handle, Date.now());
-          process.stdout.write(`backfill done: ${p.chunksDone}/${p.chunksTotal} chunks, ${p.rowsLoaded} daily rows loaded\n`);
+          process.stdout.write(
+            `backfill done: ${p.chunksDone}/${p.chunksTotal} chunks, ${p.rowsLoaded} daily rows loaded\n`,
+          );
         });
       }),
     );

@@ -1,11 +1,17 @@
 // `pinads connections create|list|show|pause|resume|delete`.
 import type { Command } from 'commander';
 import { ConnectionSettings } from '../schemas/config.ts';
-import { deleteSchedule, describeSchedule, pauseSchedule, resumeSchedule, upsertSchedule } from '../temporal/schedules.ts';
+import {
+  deleteSchedule,
+  describeSchedule,
+  pauseSchedule,
+  resumeSchedule,
+  upsertSchedule,
+} from '../temporal/schedules.ts';
 import {
   type Connection,
-  deleteConnection,
   DuplicateConnectionError,
+  deleteConnection,
   getConnection,
   insertConnection,
   insertCredential,
@@ -44,14 +50,25 @@ export function settingsFrom(o: Omit<CreateOpts, 'adAccount' | 'refreshToken' | 
 /** Stores the grant and the connection, then creates its schedule; undoes the rows if the schedule fails. */
 export async function createConnection(
   ctx: Parameters<Parameters<typeof withContext>[1]>[0],
-  input: { adAccountId: string; refreshToken: string; name?: string; settings: ConnectionSettings; scope?: string },
+  input: {
+    adAccountId: string;
+    refreshToken: string;
+    name?: string;
+    settings: ConnectionSettings;
+    scope?: string;
+  },
 ): Promise<Connection> {
   const client = await ctx.wh.pool.connect();
   let conn: Connection;
   try {
     await client.query('BEGIN');
     const credentialId = await insertCredential(client, ctx.box!.encrypt(input.refreshToken), input.scope);
-    conn = await insertConnection(client, { name: input.name, adAccountId: input.adAccountId, credentialId, settings: input.settings });
+    conn = await insertConnection(client, {
+      name: input.name,
+      adAccountId: input.adAccountId,
+      credentialId,
+      settings: input.settings,
+    });
     await client.query('COMMIT');
   } catch (err) {
     await client.query('ROLLBACK');
@@ -71,7 +88,9 @@ export async function createConnection(
 
 async function describe(ctx: Parameters<Parameters<typeof withContext>[1]>[0], c: Connection) {
   const runs = await runSummary(ctx.wh.pool, c.id);
-  const schedule = ctx.temporal ? await describeSchedule(ctx.temporal, c.id).catch(() => undefined) : undefined;
+  const schedule = ctx.temporal
+    ? await describeSchedule(ctx.temporal, c.id).catch(() => undefined)
+    : undefined;
   return {
     id: c.id,
     name: c.name,
@@ -88,7 +107,10 @@ async function describe(ctx: Parameters<Parameters<typeof withContext>[1]>[0], c
   };
 }
 
-async function mustGet(ctx: Parameters<Parameters<typeof withContext>[1]>[0], id: string): Promise<Connection> {
+async function mustGet(
+  ctx: Parameters<Parameters<typeof withContext>[1]>[0],
+  id: string,
+): Promise<Connection> {
   const c = await getConnection(ctx.wh.pool, id);
   if (!c) throw new UsageError(`no connection with id ${id} (see \`pinads connections list\`)`);
   return c;
@@ -105,18 +127,47 @@ export function registerConnections(program: Command): void {
     .requiredOption('--ad-account <id>', 'Pinterest ad account id', adAccountIdOption)
     .requiredOption('--refresh-token <token>', 'OAuth refresh token of a user with access to the ad account')
     .option('--name <name>', 'display name (default "Pinterest Ads | <ad account id>")')
-    .option('--click-window <days>', 'click attribution window: 0,1,7,14,30,60 (default 30)', windowDaysOption('--click-window'))
-    .option('--engagement-window <days>', 'engagement window: 0,1,7,14,30,60 (default 30)', windowDaysOption('--engagement-window'))
-    .option('--view-window <days>', 'view window: 0,1,7,14,30,60 (default 1)', windowDaysOption('--view-window'))
-    .option('--conversion-time <when>', 'date conversions by "conversion" (default) or "ad_action"', choiceOption('--conversion-time', ['conversion', 'ad_action'] as const))
-    .option('--lookback-days <n>', 'days re-read daily for late conversions (default 7, or 30 with ad_action)', intOption('--lookback-days', 1, 913))
-    .option('--reporting-time-zone <zone>', '"utc" (default) or "account" (the ad account\'s zone)', choiceOption('--reporting-time-zone', ['utc', 'account'] as const))
+    .option(
+      '--click-window <days>',
+      'click attribution window: 0,1,7,14,30,60 (default 30)',
+      windowDaysOption('--click-window'),
+    )
+    .option(
+      '--engagement-window <days>',
+      'engagement window: 0,1,7,14,30,60 (default 30)',
+      windowDaysOption('--engagement-window'),
+    )
+    .option(
+      '--view-window <days>',
+      'view window: 0,1,7,14,30,60 (default 1)',
+      windowDaysOption('--view-window'),
+    )
+    .option(
+      '--conversion-time <when>',
+      'date conversions by "conversion" (default) or "ad_action"',
+      choiceOption('--conversion-time', ['conversion', 'ad_action'] as const),
+    )
+    .option(
+      '--lookback-days <n>',
+      'days re-read daily for late conversions (default 7, or 30 with ad_action)',
+      intOption('--lookback-days', 1, 913),
+    )
+    .option(
+      '--reporting-time-zone <zone>',
+      '"utc" (default) or "account" (the ad account\'s zone)',
+      choiceOption('--reporting-time-zone', ['utc', 'account'] as const),
+    )
     .action(
       action(async (o: CreateOpts) => {
         if (!o.refreshToken.trim()) throw new UsageError('--refresh-token must not be empty');
         const settings = settingsFrom(o);
         await withContext({ temporal: true, secrets: true }, async (ctx) => {
-          const c = await createConnection(ctx, { adAccountId: o.adAccount, refreshToken: o.refreshToken.trim(), name: o.name, settings });
+          const c = await createConnection(ctx, {
+            adAccountId: o.adAccount,
+            refreshToken: o.refreshToken.trim(),
+            name: o.name,
+            settings,
+          });
           process.stdout.write(`${c.id}\n`);
         });
       }),
@@ -125,7 +176,12 @@ export function registerConnections(program: Command): void {
   cmd
     .command('list')
     .description('list connections with their last run, last success, next run and status')
-    .option('--format <format>', 'table or json', choiceOption('--format', ['table', 'json'] as const), 'table')
+    .option(
+      '--format <format>',
+      'table or json',
+      choiceOption('--format', ['table', 'json'] as const),
+      'table',
+    )
     .action(
       action(async (o: { format: 'table' | 'json' }) => {
         await withContext({ temporal: true }, async (ctx) => {
@@ -133,7 +189,16 @@ export function registerConnections(program: Command): void {
           if (o.format === 'json') return void process.stdout.write(`${JSON.stringify(all, null, 2)}\n`);
           printTable(
             ['id', 'name', 'ad account', 'status', 'last run', 'last success', 'next run', 'reason'],
-            all.map((c) => [c.id, c.name, c.ad_account_id, c.status, iso(c.last_run_at), iso(c.last_success_at), iso(c.next_run_at), c.status_reason ?? c.last_error ?? '']),
+            all.map((c) => [
+              c.id,
+              c.name,
+              c.ad_account_id,
+              c.status,
+              iso(c.last_run_at),
+              iso(c.last_success_at),
+              iso(c.next_run_at),
+              c.status_reason ?? c.last_error ?? '',
+            ]),
           );
         });
       }),
@@ -142,13 +207,21 @@ export function registerConnections(program: Command): void {
   cmd
     .command('show <id>')
     .description('show one connection')
-    .option('--format <format>', 'table or json', choiceOption('--format', ['table', 'json'] as const), 'table')
+    .option(
+      '--format <format>',
+      'table or json',
+      choiceOption('--format', ['table', 'json'] as const),
+      'table',
+    )
     .action(
       action(async (id: string, o: { format: 'table' | 'json' }) => {
         await withContext({ temporal: true }, async (ctx) => {
           const d = await describe(ctx, await mustGet(ctx, id));
           if (o.format === 'json') return void process.stdout.write(`${JSON.stringify(d, null, 2)}\n`);
-          for (const [k, v] of Object.entries(d)) process.stdout.write(`${k.padEnd(16)} ${v instanceof Date ? iso(v) : typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v ?? '—')}\n`);
+          for (const [k, v] of Object.entries(d))
+            process.stdout.write(
+              `${k.padEnd(16)} ${v instanceof Date ? iso(v) : typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v ?? '—')}\n`,
+            );
         });
       }),
     );
@@ -168,7 +241,10 @@ export function registerConnections(program: Command): void {
               await pauseSchedule(ctx.temporal!, c.id, 'paused with `pinads connections pause`');
               await setConnectionStatus(ctx.wh.pool, c.id, 'paused', 'paused by user');
             } else {
-              if (c.status === 'needs_reauth') throw new UsageError(`connection ${c.id} needs re-authorization first: ${c.status_reason ?? ''}`);
+              if (c.status === 'needs_reauth')
+                throw new UsageError(
+                  `connection ${c.id} needs re-authorization first: ${c.status_reason ?? ''}`,
+                );
               await upsertSchedule(ctx.temporal!, c.id, ctx.env.PINADS_TASK_QUEUE);
               await resumeSchedule(ctx.temporal!, c.id, 'resumed with `pinads connections resume`');
               await setConnectionStatus(ctx.wh.pool, c.id, 'active', null);

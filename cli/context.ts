@@ -8,7 +8,8 @@ import { openWarehouse, type Warehouse } from '../warehouse/pool.ts';
 import { UsageError } from './errors.ts';
 
 export function requireDatabaseUrl(env: Env): string {
-  if (!env.DATABASE_URL) throw new UsageError('DATABASE_URL is not set (e.g. postgres://user@host:5432/db), or use `pinads dev`');
+  if (!env.DATABASE_URL)
+    throw new UsageError('DATABASE_URL is not set (e.g. postgres://user@host:5432/db), or use `pinads dev`');
   return env.DATABASE_URL;
 }
 

@@ -1,5 +1,167 @@
+// `pinads dev` (npm start): everything embedded. Temporal dev server (state in .pinads/temporal.db), PGlite served
+// over the wire protocol (.pinads/warehouse), the sandbox, and a worker; then a demo connection, a sync, a 30-day
+// backfill and the Overview report, and hourly syncs until Ctrl-C. Real Postgres/Temporal/Pinterest are used
+// when DATABASE_URL, TEMPORAL_ADDRESS or PINTEREST_API_URL are set.
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
 import type { Command } from 'commander';
+import { localNow } from '../activities/plan.ts';
+import { startSandbox } from '../sandbox/server.ts';
+import { ConnectionSettings, loadEnv } from '../schemas/config.ts';
+import { startDevServer } from '../temporal/dev-server.ts';
+import { stateDir } from '../temporal/paths.ts';
+import { resumeSchedule, upsertSchedule } from '../temporal/schedules.ts';
+import { listConnections, setConnectionStatus } from '../warehouse/control.ts';
+import { startEmbeddedWarehouse } from '../warehouse/embedded.ts';
+import { addDays } from '../workflows/windows.ts';
+import { createConnection } from './connections.ts';
+import { withContext } from './context.ts';
+import { action } from './errors.ts';
+import { runReport } from './report.ts';
+import { startWorkerFromEnv } from './worker.ts';
 
-export function registerDev(_program: Command): void {
-  // TODO: implemented in its issue.
+const say = (line: string) => process.stderr.write(`[pinads dev] ${line}\n`);
+
+async function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.once('error', () => resolve(false));
+    s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
+  });
+}
+
+/** A dev-only key kept next to the embedded state, so a second start can still decrypt the stored tokens. */
+function devSecretKey(dir: string): string {
+  const file = join(dir, 'secret.key');
+  if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('base64'), { mode: 0o600 });
+  return readFileSync(file, 'utf8').trim();
+}
+
+/** Runs a pinads command as a child, exactly as a user would, with the environment this process set up. */
+async function runCli(args: string[]): Promise<void> {
+  const bin = new URL('../bin/pinads.js', import.meta.url).pathname;
+  await new Promise<void>((resolve, reject) => {
+    const child = spawn(process.execPath, [bin, ...args], { stdio: 'inherit', env: process.env });
+    child.once('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`pinads ${args[0]} exited with ${code}`)),
+    );
+  });
+}
+
+export function registerDev(program: Command): void {
+  program
+    .command('dev')
+    .description('run everything embedded: Temporal dev server, PGlite warehouse, sandbox, worker, demo sync')
+    .option('--no-demo', 'start the services and the worker only')
+    .action(
+      action(async (o: { demo: boolean }) => {
+        const dir = stateDir();
+        mkdirSync(dir, { recursive: true });
+        const stops: (() => Promise<void>)[] = [];
+        const shutdown = async () => {
+          for (const stop of stops.reverse()) await stop().catch(() => undefined);
+        };
+        try {
+          if (!process.env.TEMPORAL_ADDRESS) {
+            const port = (await portFree(7233)) ? 7233 : undefined;
+            const uiPort = (await portFree(8233)) ? 8233 : undefined;
+            const t = await startDevServer({
+              dbFilename: join(dir, 'temporal.db'),
+              port,
+              uiPort,
+              headless: false,
+              startDeadlineMs: 120_000,
+            });
+            stops.push(t.stop);
+            process.env.TEMPORAL_ADDRESS = t.address;
+            say(
+              `Temporal dev server on ${t.address}${uiPort ? `, UI http://127.0.0.1:${uiPort}` : ''} (state in ${join(dir, 'temporal.db')})`,
+            );
+          }
+          if (!process.env.DATABASE_URL) {
+            const w = await startEmbeddedWarehouse({ dataDir: join(dir, 'warehouse') });
+            stops.push(w.close);
+            process.env.DATABASE_URL = w.url;
+            say(`embedded warehouse (PGlite) at ${w.url} (data in ${join(dir, 'warehouse')})`);
+          }
+          let sandboxGrant: string | undefined;
+          let sandboxAccount: string | undefined;
+          if (!process.env.PINTEREST_API_URL) {
+            const sb = await startSandbox({ seed: 1 });
+            stops.push(() => sb.close());
+            process.env.PINTEREST_API_URL = sb.info.api_url;
+            process.env.PINTEREST_OAUTH_URL = sb.info.oauth_url;
+            process.env.PINTEREST_CLIENT_ID = sb.info.client_id;
+            process.env.PINTEREST_CLIENT_SECRET = sb.info.client_secret;
+            sandboxGrant = sb.info.refresh_token;
+            sandboxAccount = sb.info.ad_accounts[0]?.id;
+            say(`Pinterest sandbox at ${sb.info.api_url}`);
+          }
+          process.env.PINADS_SECRET_KEY ??= devSecretKey(dir);
+          const env = loadEnv();
+          const worker = await startWorkerFromEnv(env);
+          stops.push(worker.stop);
+          say(`worker running on task queue ${env.PINADS_TASK_QUEUE}`);
+
+          const demo = !o.demo
+            ? undefined
+            : await withContext({ temporal: true, secrets: true }, async (ctx) => {
+                const existing = (await listConnections(ctx.wh.pool))[0];
+                if (existing && sandboxGrant) {
+                  // The sandbox lives in memory and forgets its grants between starts: re-grant the demo connection.
+                  await ctx.wh.pool.query(
+                    'UPDATE pinads.credentials SET refresh_token_enc = $2, access_token_enc = NULL, access_token_expires_at = NULL WHERE id = $1',
+                    [existing.credential_id, ctx.box!.encrypt(sandboxGrant)],
+                  );
+                  await setConnectionStatus(ctx.wh.pool, existing.id, 'active', null);
+                  await upsertSchedule(ctx.temporal!, existing.id, env.PINADS_TASK_QUEUE);
+                  await resumeSchedule(ctx.temporal!, existing.id, 'pinads dev restarted');
+                }
+                if (existing) return existing;
+                if (!sandboxGrant) {
+                  say(
+                    'no connection yet: run `pinads connect` (real Pinterest) to add one; the worker keeps running',
+                  );
+                  return undefined;
+                }
+                return createConnection(ctx, {
+                  adAccountId: sandboxAccount!,
+                  refreshToken: sandboxGrant,
+                  settings: ConnectionSettings.parse({}),
+                });
+              });
+
+          if (demo) {
+            say(`demo connection ${demo.id} (${demo.name}); first sync…`);
+            await runCli(['sync', demo.id, '--wait']);
+            const today = localNow(new Date(), 'UTC').date;
+            say('30-day backfill…');
+            await runCli(['backfill', demo.id, '--from', addDays(today, -30), '--to', today, '--wait']);
+            process.stdout.write(
+              await runReport({
+                report: 'overview',
+                connectionId: demo.id,
+                from: addDays(today, -6),
+                to: today,
+                level: 'channel',
+                format: 'table',
+              }),
+            );
+          }
+          say(
+            'syncing hourly on the schedule; Ctrl-C to stop (state is kept in .pinads/ for the next start)',
+          );
+          await new Promise<void>((resolve) => {
+            process.once('SIGINT', resolve);
+            process.once('SIGTERM', resolve);
+          });
+        } finally {
+          say('stopping…');
+          await shutdown();
+        }
+      }),
+    );
 }

@@ -25,7 +25,9 @@ export function oneLine(err: unknown): string {
 }
 
 /** Wraps a commander action so thrown errors become the contract's exit codes. */
-export function action<A extends unknown[]>(fn: (...args: A) => Promise<void> | void): (...args: A) => Promise<void> {
+export function action<A extends unknown[]>(
+  fn: (...args: A) => Promise<void> | void,
+): (...args: A) => Promise<void> {
   return async (...args: A) => {
     try {
       await fn(...args);

@@ -1,8 +1,9 @@
 // Parsers for option values. commander reports their InvalidArgumentError as one line, and cli/index.ts maps
 // every commander error to exit code 2.
+
+import { InvalidArgumentError as UsageError } from 'commander';
 import { WINDOW_DAYS } from '../schemas/config.ts';
 import { isIsoDate } from '../workflows/windows.ts';
-import { InvalidArgumentError as UsageError } from 'commander';
 
 export function windowDaysOption(flag: string) {
   return (v: string): number => {
@@ -16,26 +17,30 @@ export function windowDaysOption(flag: string) {
 
 export function intOption(flag: string, min: number, max: number) {
   return (v: string): number => {
-    if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) throw new UsageError(`${flag} must be a whole number from ${min} to ${max} (got ${JSON.stringify(v)})`);
+    if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max)
+      throw new UsageError(`${flag} must be a whole number from ${min} to ${max} (got ${JSON.stringify(v)})`);
     return Number(v);
   };
 }
 
 export function choiceOption<T extends string>(flag: string, choices: readonly T[]) {
   return (v: string): T => {
-    if (!(choices as readonly string[]).includes(v)) throw new UsageError(`${flag} must be one of ${choices.join(', ')} (got ${JSON.stringify(v)})`);
+    if (!(choices as readonly string[]).includes(v))
+      throw new UsageError(`${flag} must be one of ${choices.join(', ')} (got ${JSON.stringify(v)})`);
     return v as T;
   };
 }
 
 export function dateOption(flag: string) {
   return (v: string): string => {
-    if (!isIsoDate(v)) throw new UsageError(`${flag} must be a calendar date YYYY-MM-DD (got ${JSON.stringify(v)})`);
+    if (!isIsoDate(v))
+      throw new UsageError(`${flag} must be a calendar date YYYY-MM-DD (got ${JSON.stringify(v)})`);
     return v;
   };
 }
 
 export function adAccountIdOption(v: string): string {
-  if (!/^\d{1,18}$/.test(v)) throw new UsageError(`--ad-account must be a numeric Pinterest ad account id (got ${JSON.stringify(v)})`);
+  if (!/^\d{1,18}$/.test(v))
+    throw new UsageError(`--ad-account must be a numeric Pinterest ad account id (got ${JSON.stringify(v)})`);
   return v;
 }

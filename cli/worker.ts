@@ -10,7 +10,9 @@ import { requireDatabaseUrl } from './context.ts';
 import { action } from './errors.ts';
 
 /** Starts a worker from the environment and returns a stop function; used by `worker` and `dev`. */
-export async function startWorkerFromEnv(env = loadEnv()): Promise<{ done: Promise<void>; stop(): Promise<void> }> {
+export async function startWorkerFromEnv(
+  env = loadEnv(),
+): Promise<{ done: Promise<void>; stop(): Promise<void> }> {
   const box = new SecretBox(env.PINADS_SECRET_KEY);
   const wh = await openWarehouse(requireDatabaseUrl(env));
   await migrate(wh.pool);
@@ -25,7 +27,11 @@ export async function startWorkerFromEnv(env = loadEnv()): Promise<{ done: Promi
       wh,
       box,
       temporal: client,
-      pinterest: { apiUrl: env.PINTEREST_API_URL, clientId: env.PINTEREST_CLIENT_ID, clientSecret: env.PINTEREST_CLIENT_SECRET },
+      pinterest: {
+        apiUrl: env.PINTEREST_API_URL,
+        clientId: env.PINTEREST_CLIENT_ID,
+        clientSecret: env.PINTEREST_CLIENT_SECRET,
+      },
     },
   });
   const done = worker.run().finally(async () => {
@@ -50,7 +56,9 @@ export function registerWorker(program: Command): void {
       action(async () => {
         const env = loadEnv();
         const w = await startWorkerFromEnv(env);
-        process.stderr.write(`pinads worker on task queue ${env.PINADS_TASK_QUEUE} (${env.TEMPORAL_ADDRESS}, namespace ${env.TEMPORAL_NAMESPACE})\n`);
+        process.stderr.write(
+          `pinads worker on task queue ${env.PINADS_TASK_QUEUE} (${env.TEMPORAL_ADDRESS}, namespace ${env.TEMPORAL_NAMESPACE})\n`,
+        );
         for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => void w.stop());
         await w.done;
       }),

@@ -8,7 +8,9 @@ export type ConversionReportTime = z.infer<typeof ConversionReportTime>;
 const windowDays = z
   .number()
   .int()
-  .refine((n) => (WINDOW_DAYS as readonly number[]).includes(n), { message: `must be one of ${WINDOW_DAYS.join(', ')}` });
+  .refine((n) => (WINDOW_DAYS as readonly number[]).includes(n), {
+    message: `must be one of ${WINDOW_DAYS.join(', ')}`,
+  });
 
 /** Per-connection settings, stored in pinads.connections.settings. Defaults: 30/30/1, by date of conversion, UTC. */
 export const ConnectionSettings = z
@@ -42,9 +44,11 @@ const url = (name: string) =>
     { message: `${name} must be an http(s) URL` },
   );
 
-const secretKey = z.string().refine((v) => Buffer.from(v, 'base64').length === 32 && /^[A-Za-z0-9+/]+={0,2}$/.test(v), {
-  message: 'PINADS_SECRET_KEY must be the base64 of exactly 32 bytes (e.g. `openssl rand -base64 32`)',
-});
+const secretKey = z
+  .string()
+  .refine((v) => Buffer.from(v, 'base64').length === 32 && /^[A-Za-z0-9+/]+={0,2}$/.test(v), {
+    message: 'PINADS_SECRET_KEY must be the base64 of exactly 32 bytes (e.g. `openssl rand -base64 32`)',
+  });
 
 export const Env = z.object({
   DATABASE_URL: z.string().min(1).optional(),
@@ -80,7 +84,9 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
     const issue = parsed.error.issues[0]!;
     throw new ConfigError(`${issue.path.join('.')}: ${issue.message}`);
   }
-  if (parsed.data.TEMPORAL_TLS_CERT && !parsed.data.TEMPORAL_TLS_KEY) throw new ConfigError('TEMPORAL_TLS_CERT is set but TEMPORAL_TLS_KEY is not');
-  if (parsed.data.TEMPORAL_TLS_KEY && !parsed.data.TEMPORAL_TLS_CERT) throw new ConfigError('TEMPORAL_TLS_KEY is set but TEMPORAL_TLS_CERT is not');
+  if (parsed.data.TEMPORAL_TLS_CERT && !parsed.data.TEMPORAL_TLS_KEY)
+    throw new ConfigError('TEMPORAL_TLS_CERT is set but TEMPORAL_TLS_KEY is not');
+  if (parsed.data.TEMPORAL_TLS_KEY && !parsed.data.TEMPORAL_TLS_CERT)
+    throw new ConfigError('TEMPORAL_TLS_KEY is set but TEMPORAL_TLS_CERT is not');
   return parsed.data;
 }

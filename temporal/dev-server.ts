@@ -2,7 +2,7 @@
 // which a 2-core machine under test load does not always meet.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer, connect } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { Connection } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { missingCliMessage, resolveTemporalCli } from './cli-binary.ts';
@@ -23,10 +23,16 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-async function waitForPort(port: number, deadlineMs: number, child: ChildProcess, stderr: () => string): Promise<void> {
+async function waitForPort(
+  port: number,
+  deadlineMs: number,
+  child: ChildProcess,
+  stderr: () => string,
+): Promise<void> {
   const until = Date.now() + deadlineMs;
   while (Date.now() < until) {
-    if (child.exitCode !== null) throw new Error(`temporal server exited with code ${child.exitCode}: ${stderr().slice(-2000)}`);
+    if (child.exitCode !== null)
+      throw new Error(`temporal server exited with code ${child.exitCode}: ${stderr().slice(-2000)}`);
     const ok = await new Promise<boolean>((resolve) => {
       const s = connect(port, '127.0.0.1');
       s.once('connect', () => {
@@ -51,7 +57,8 @@ async function waitForNamespace(address: string, namespace: string, deadlineMs: 
         await connection.workflowService.describeNamespace({ namespace });
         return;
       } catch (err) {
-        if (Date.now() > until) throw new Error(`namespace ${namespace} not ready on ${address}: ${(err as Error).message}`);
+        if (Date.now() > until)
+          throw new Error(`namespace ${namespace} not ready on ${address}: ${(err as Error).message}`);
         await new Promise((r) => setTimeout(r, 250));
       }
     }

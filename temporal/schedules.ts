@@ -1,10 +1,16 @@
 // One Temporal Schedule per connection: hourly, offset per connection so accounts don't all fire at :00.
 import { createHash } from 'node:crypto';
-import { type Client, ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy } from '@temporalio/client';
+import {
+  type Client,
+  ScheduleAlreadyRunning,
+  ScheduleNotFoundError,
+  ScheduleOverlapPolicy,
+} from '@temporalio/client';
 
 export const scheduleId = (connectionId: string) => `pinads-sync-${connectionId}`;
 export const manualSyncWorkflowId = (connectionId: string) => `pinads-sync-${connectionId}-manual`;
-export const backfillWorkflowId = (connectionId: string, from: string, to: string) => `pinads-backfill-${connectionId}-${from}-${to}`;
+export const backfillWorkflowId = (connectionId: string, from: string, to: string) =>
+  `pinads-backfill-${connectionId}-${from}-${to}`;
 
 /** A stable minute offset in [0, 60) from the connection id, so load spreads over the hour. */
 export function scheduleOffsetMinutes(connectionId: string): number {
@@ -32,7 +38,12 @@ function scheduleOptions(connectionId: string, taskQueue: string) {
 }
 
 /** Creates the schedule, or brings an existing one to the current spec: safe to call any number of times. */
-export async function upsertSchedule(client: Client, connectionId: string, taskQueue: string, opts: { paused?: boolean; note?: string } = {}): Promise<void> {
+export async function upsertSchedule(
+  client: Client,
+  connectionId: string,
+  taskQueue: string,
+  opts: { paused?: boolean; note?: string } = {},
+): Promise<void> {
   const options = scheduleOptions(connectionId, taskQueue);
   try {
     await client.schedule.create({
@@ -64,7 +75,10 @@ export interface ScheduleState {
   nextRunAt?: Date;
 }
 
-export async function describeSchedule(client: Client, connectionId: string): Promise<ScheduleState | undefined> {
+export async function describeSchedule(
+  client: Client,
+  connectionId: string,
+): Promise<ScheduleState | undefined> {
   try {
     const d = await client.schedule.getHandle(scheduleId(connectionId)).describe();
     return { paused: d.state.paused, note: d.state.note, nextRunAt: d.info.nextActionTimes[0] };

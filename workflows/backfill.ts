@@ -21,10 +21,19 @@ export const progressQuery = defineQuery<BackfillProgress>('progress');
 /** Smaller than the API's 186 days so progress moves often and a retried chunk re-reads less. */
 export const BACKFILL_CHUNK_DAYS = 31;
 
-export async function backfillConnection(connectionId: string, from: string, to: string, state?: BackfillState): Promise<BackfillProgress> {
+export async function backfillConnection(
+  connectionId: string,
+  from: string,
+  to: string,
+  state?: BackfillState,
+): Promise<BackfillProgress> {
   // Validated by the CLI against the 914-day limit; re-checked by the planSync activity against today in the
   // reporting zone, which a workflow cannot know deterministically.
-  const s: BackfillState = state ?? { chunks: chunkRange(from, to, BACKFILL_CHUNK_DAYS), chunksDone: 0, rowsLoaded: 0 };
+  const s: BackfillState = state ?? {
+    chunks: chunkRange(from, to, BACKFILL_CHUNK_DAYS),
+    chunksDone: 0,
+    rowsLoaded: 0,
+  };
   if (!state) {
     await withDurableRateLimit(() => quick.refreshToken(connectionId));
     await quick.validateBackfill(connectionId, from, to);

@@ -7,9 +7,17 @@ import type { DateWindow } from './windows.ts';
 const retry = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '60s', maximumAttempts: 12 };
 
 export const quick = proxyActivities<Activities>({ startToCloseTimeout: '2m', retry });
-export const entities = proxyActivities<Activities>({ startToCloseTimeout: '10m', heartbeatTimeout: '1m', retry });
+export const entities = proxyActivities<Activities>({
+  startToCloseTimeout: '10m',
+  heartbeatTimeout: '1m',
+  retry,
+});
 /** Polling and loading heartbeat; a dead worker is noticed within a minute and the step runs again elsewhere. */
-export const reports = proxyActivities<Activities>({ startToCloseTimeout: '1h', heartbeatTimeout: '1m', retry });
+export const reports = proxyActivities<Activities>({
+  startToCloseTimeout: '1h',
+  heartbeatTimeout: '1m',
+  retry,
+});
 
 /** Failure types the activities raise, see activities/failures.ts. */
 export const RATE_LIMITED_UNTIL = 'PinterestRateLimitedUntil';
@@ -53,7 +61,9 @@ export async function pullWindow(connectionId: string, window: DateWindow): Prom
     const requested = await withDurableRateLimit(() => quick.requestReport(connectionId, window));
     apiCalls += requested.apiCalls;
     try {
-      const loaded = await withDurableRateLimit(() => reports.loadReport(connectionId, requested.token, window));
+      const loaded = await withDurableRateLimit(() =>
+        reports.loadReport(connectionId, requested.token, window),
+      );
       return { rowsLoaded: loaded.rowsLoaded, apiCalls: apiCalls + loaded.apiCalls };
     } catch (err) {
       const cause = applicationCause(err);
@@ -66,11 +76,19 @@ export async function pullWindow(connectionId: string, window: DateWindow): Prom
 export type RunKind = 'hourly' | 'lookback' | 'backfill' | 'manual';
 
 /** pullWindow, logged as one pinads.sync_runs row (rows, API calls, error) for the window. */
-export async function recordedWindow(connectionId: string, window: DateWindow, kind: RunKind): Promise<WindowResult> {
+export async function recordedWindow(
+  connectionId: string,
+  window: DateWindow,
+  kind: RunKind,
+): Promise<WindowResult> {
   const runId = await quick.startRun(connectionId, kind, window);
   try {
     const result = await pullWindow(connectionId, window);
-    await quick.finishRun(runId, { status: 'succeeded', rowsLoaded: result.rowsLoaded, apiCalls: result.apiCalls });
+    await quick.finishRun(runId, {
+      status: 'succeeded',
+      rowsLoaded: result.rowsLoaded,
+      apiCalls: result.apiCalls,
+    });
     return result;
   } catch (err) {
     const message = err instanceof ActivityFailure && err.cause ? err.cause.message : (err as Error).message;

@@ -42,6 +42,7 @@ export function backfillRangeProblem(from: string, to: string, today: string): s
   if (from > to) return `--from ${from} is after --to ${to}`;
   if (to > today) return `--to ${to} is in the future (today is ${today})`;
   const oldest = addDays(today, -(MAX_DAYS_BACK - 1));
-  if (from < oldest) return `--from ${from} is more than ${MAX_DAYS_BACK - 1} days back; Pinterest keeps reports from ${oldest}`;
+  if (from < oldest)
+    return `--from ${from} is more than ${MAX_DAYS_BACK - 1} days back; Pinterest keeps reports from ${oldest}`;
   return undefined;
 }

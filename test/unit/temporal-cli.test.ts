@@ -16,7 +16,11 @@ describe('Temporal CLI resolution', () => {
     writeFileSync(fake, '#!/bin/sh\n');
     chmodSync(fake, 0o755);
     process.env.TEMPORAL_CLI_PATH = fake;
-    expect(await resolveTemporalCli({ install: false })).toEqual({ kind: 'binary', path: fake, source: 'env' });
+    expect(await resolveTemporalCli({ install: false })).toEqual({
+      kind: 'binary',
+      path: fake,
+      source: 'env',
+    });
   });
 
   it('rejects a TEMPORAL_CLI_PATH that is not executable', async () => {

@@ -1,0 +1,178 @@
+// A real stack for workflow tests: the sandbox, a private Postgres database, and a real Worker on the shared
+// Temporal dev server (its own task queue). Nothing is mocked but Pinterest, which is our sandbox.
+import { randomBytes } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import { inject } from 'vitest';
+import type { ActivityDeps } from '../../activities/index.ts';
+import { type Sandbox, type SandboxOptions, startSandbox } from '../../sandbox/server.ts';
+import { ConnectionSettings } from '../../schemas/config.ts';
+import { type Connection as Conn, insertConnection, insertCredential } from '../../warehouse/control.ts';
+import { SecretBox } from '../../warehouse/crypto.ts';
+import { migrate } from '../../warehouse/migrate.ts';
+import { openWarehouse, type Warehouse } from '../../warehouse/pool.ts';
+import { createWorker } from '../../worker.ts';
+import type { SyncOptions, SyncResult } from '../../workflows/sync.ts';
+import { createTestDatabase, type TestDatabase } from './db.ts';
+
+export interface TruthRow {
+  ad_id: string;
+  date: string;
+  campaign_id: string;
+  ad_group_id: string;
+  spend_micro: string;
+  impressions: string;
+  clicks: string;
+  outbound_clicks: string;
+  conversions: string;
+  conversion_value_micro: string;
+  total_conversions: string;
+}
+
+export interface Harness {
+  sandbox: Sandbox;
+  db: TestDatabase;
+  wh: Warehouse;
+  box: SecretBox;
+  client: Client;
+  taskQueue: string;
+  worker: Worker;
+  connect(adAccountId: string, settings?: Partial<ConnectionSettings>, refreshToken?: string): Promise<Conn>;
+  sync(connectionId: string, options?: SyncOptions): Promise<SyncResult>;
+  truth(
+    adAccountId: string,
+    start: string,
+    end: string,
+    settings?: Partial<ConnectionSettings>,
+    timeZone?: boolean,
+  ): Promise<TruthRow[]>;
+  facts(adAccountId: string, start: string, end: string): Promise<TruthRow[]>;
+  control(path: string, body: unknown): Promise<unknown>;
+  restartWorker(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const FACT_COLUMNS = `ad_id, date::text AS date, campaign_id, ad_group_id, spend_micro::text AS spend_micro, impressions::text AS impressions,
+  clicks::text AS clicks, outbound_clicks::text AS outbound_clicks, conversions::text AS conversions,
+  conversion_value_micro::text AS conversion_value_micro, total_conversions::text AS total_conversions`;
+
+// Activity retries log at WARN by design; tests assert on outcomes, so keep their output readable.
+try {
+  Runtime.install({ logger: new DefaultLogger('ERROR') });
+} catch {
+  // Already installed in this process.
+}
+
+const byKey = (a: TruthRow, b: TruthRow) =>
+  a.ad_id + a.date < b.ad_id + b.date ? -1 : a.ad_id + a.date > b.ad_id + b.date ? 1 : 0;
+
+export async function startHarness(
+  opts: { sandbox?: SandboxOptions; deps?: Partial<ActivityDeps> } = {},
+): Promise<Harness> {
+  const address = inject('temporalAddress');
+  const sandbox = await startSandbox({ reportPollsUntilFinished: 1, ...opts.sandbox });
+  const db = await createTestDatabase();
+  const wh = await openWarehouse(db.url);
+  await migrate(wh.pool);
+  const box = new SecretBox(randomBytes(32).toString('base64'));
+  const client = new Client({ connection: await Connection.connect({ address }) });
+  const native = await NativeConnection.connect({ address });
+  const taskQueue = `test-${randomBytes(5).toString('hex')}`;
+  const deps: ActivityDeps = {
+    wh,
+    box,
+    temporal: client,
+    pinterest: {
+      apiUrl: sandbox.info.api_url,
+      clientId: sandbox.info.client_id,
+      clientSecret: sandbox.info.client_secret,
+    },
+    poll: { initialMs: 100, maxMs: 500 },
+    ...opts.deps,
+  };
+  let worker = await createWorker({ connection: native, namespace: 'default', taskQueue, deps, client });
+  let running = worker.run();
+
+  const h: Harness = {
+    sandbox,
+    db,
+    wh,
+    box,
+    client,
+    taskQueue,
+    get worker() {
+      return worker;
+    },
+    async connect(adAccountId, settings = {}, refreshToken) {
+      const credentialId = await insertCredential(
+        wh.pool,
+        box.encrypt(refreshToken ?? sandbox.mintRefreshToken()),
+      );
+      return insertConnection(wh.pool, {
+        adAccountId,
+        credentialId,
+        settings: ConnectionSettings.parse(settings),
+      });
+    },
+    async sync(connectionId, options = { mode: 'hourly' }) {
+      return client.workflow.execute('syncConnection', {
+        taskQueue,
+        workflowId: `sync-${connectionId}-${randomBytes(3).toString('hex')}`,
+        args: [connectionId, options],
+      });
+    },
+    async truth(adAccountId, start, end, settings = {}, accountZone = false) {
+      const s = ConnectionSettings.parse(settings);
+      const q = new URLSearchParams({
+        ad_account_id: adAccountId,
+        start_date: start,
+        end_date: end,
+        click_window_days: String(s.click_window_days),
+        engagement_window_days: String(s.engagement_window_days),
+        view_window_days: String(s.view_window_days),
+        conversion_report_time: s.conversion_report_time,
+        ...(accountZone || s.reporting_time_zone === 'account'
+          ? { reporting_timezone: 'AD_ACCOUNT_TIME_ZONE' }
+          : {}),
+      });
+      const res = await fetch(`${sandbox.info.url}/__sandbox/truth?${q}`);
+      if (!res.ok) throw new Error(`truth: ${res.status} ${await res.text()}`);
+      return ((await res.json()) as { rows: TruthRow[] }).rows.sort(byKey);
+    },
+    async facts(adAccountId, start, end) {
+      const { rows } = await wh.pool.query(
+        `SELECT ${FACT_COLUMNS} FROM pinterest_ads.ad_daily_metrics WHERE ad_account_id = $1 AND date BETWEEN $2 AND $3`,
+        [adAccountId, start, end],
+      );
+      return (rows as TruthRow[]).sort(byKey);
+    },
+    async control(path, body) {
+      const res = await fetch(`${sandbox.info.url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+      return res.json();
+    },
+    async restartWorker() {
+      worker.shutdown();
+      await running;
+      worker = await createWorker({ connection: native, namespace: 'default', taskQueue, deps, client });
+      running = worker.run();
+    },
+    async close() {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await running.catch(() => undefined);
+      await native.close();
+      await client.connection.close();
+      await wh.close();
+      await db.drop();
+      await sandbox.close();
+    },
+  };
+  return h;
+}
+
+/** Today's UTC date, as the connector and the sandbox see it. */
+export const utcToday = () => new Date().toISOString().slice(0, 10);
