@@ -309,6 +309,12 @@ describe('pinads report', () => {
     expect(JSON.parse(stdout)).toMatchObject({ rows: [], totals: [] });
   });
 
+  it('exits 2 with one clear line when DATABASE_URL is not set', async () => {
+    const { code, stderr } = await pinads(['report', 'overview', 'conn_eur', ...range], { DATABASE_URL: '' });
+    expect(code).toBe(2);
+    expect(stderr).toBe('pinads: DATABASE_URL is not set: point it at the warehouse Postgres\n');
+  });
+
   // Independent child processes: run them side by side to keep the file fast.
   it.concurrent.each([
     [
