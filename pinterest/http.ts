@@ -1,6 +1,6 @@
 // The request core: one HTTP attempt, its JSON validated by a zod schema, every failure turned into a
 // PinterestError. No retries here on purpose: Temporal activities own retry policy, using the error's `action`.
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { type Dispatcher, request } from 'undici';
 import type { z } from 'zod';
 import { ApiError } from '../schemas/pinterest.ts';
@@ -229,5 +229,16 @@ export async function openDownload(url: string, opts: HttpOptions = {}): Promise
     const text = await res.body.text().catch(() => '');
     throw errorFromResponse(where, res.statusCode, res.headers, text);
   }
-  return res.body;
+  const body = res.body;
+  // A connection that drops mid-file surfaces as a retryable PinterestError too, never as a raw socket error.
+  return Readable.from(
+    (async function* () {
+      try {
+        for await (const chunk of body) yield chunk as Buffer;
+      } catch (err) {
+        throw networkError(where, err);
+      }
+    })(),
+    { objectMode: false },
+  );
 }

@@ -11,6 +11,7 @@ import {
   parseRetryAfter,
 } from '../../pinterest/errors.ts';
 import { openDownload, requestJson } from '../../pinterest/http.ts';
+import { parseReportStream } from '../../pinterest/report-parser.ts';
 
 const api = (f: Omit<ErrorFacts, 'endpoint'>): ErrorFacts => ({ endpoint: 'api', ...f });
 
@@ -157,6 +158,11 @@ describe('request core failures', () => {
         );
       } else if (req.url?.startsWith('/shape')) {
         res.end(JSON.stringify({ items: [{ id: 12 }] }));
+      } else if (req.url?.startsWith('/drop')) {
+        // Half a report, then the connection dies.
+        res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': '100000' });
+        res.write('{"1":[{"A":1}');
+        setImmediate(() => res.destroy());
       } else if (req.url?.startsWith('/expired')) {
         res.writeHead(403, { 'content-type': 'application/xml' });
         res.end(
@@ -225,6 +231,16 @@ describe('request core failures', () => {
     }).catch((e: PinterestError) => e);
     expect(closed).toBeInstanceOf(PinterestError);
     expect((closed as PinterestError).action).toEqual({ kind: 'retry' });
+  });
+
+  it('turns a connection dropped mid-download into a retryable PinterestError', async () => {
+    const stream = await openDownload(`${base}/drop/r.json?signature=abcdef0123`);
+    const err = await (async () => {
+      for await (const _ of parseReportStream(stream));
+    })().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(PinterestError);
+    expect((err as PinterestError).action).toEqual({ kind: 'retry' });
+    expect((err as PinterestError).message).not.toContain('abcdef0123');
   });
 
   it('reports an expired signed link as link_expired without its signature', async () => {
