@@ -102,9 +102,18 @@ export async function dailyFacts(wh: Warehouse, adAccountId: string): Promise<Re
   return rows;
 }
 
+export interface HourlyRow {
+  ad_id: string;
+  /** ISO instant in UTC, e.g. 2026-06-09T22:00:00Z */
+  hour: string;
+  date: string;
+  spend_micro: string;
+  method: string;
+}
+
 /** The hourly split of one account as (ad, ISO hour, date, spend, method), in key order. */
-export async function hourlySpend(wh: Warehouse, adAccountId: string): Promise<Record<string, string>[]> {
-  const { rows } = await wh.pool.query(
+export async function hourlySpend(wh: Warehouse, adAccountId: string): Promise<HourlyRow[]> {
+  const { rows } = await wh.pool.query<HourlyRow>(
     `SELECT ad_id, to_char(hour AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS hour, date::text AS date,
             spend_micro::text AS spend_micro, method
        FROM pinterest_ads.ad_hourly_spend WHERE ad_account_id = $1 ORDER BY ad_id, hour`,

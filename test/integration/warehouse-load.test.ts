@@ -87,6 +87,11 @@ describe('loadReportWindow on Postgres', () => {
       `SELECT count(*)::int AS n FROM pinterest_ads.ad_daily_metrics WHERE ad_account_id = 'acct-exact' AND synced_at IS NOT NULL`,
     );
     expect(synced[0].n).toBe(3);
+    // The pool hands dates back as their text, never as a JS Date at some local midnight.
+    const { rows: dates } = await m.wh.pool.query(
+      `SELECT min(date) AS d FROM pinterest_ads.ad_daily_metrics WHERE ad_account_id = 'acct-exact'`,
+    );
+    expect(dates[0].d).toBe('2026-06-01');
   });
 
   it('is idempotent: loading the same window twice leaves the same facts', async () => {
