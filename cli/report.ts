@@ -17,31 +17,19 @@ import { action, UsageError } from './errors.ts';
 const REPORTS = ['overview', 'channels'] as const;
 type ReportName = (typeof REPORTS)[number];
 
-const OVERVIEW_COLUMNS: Column[] = [
-  { key: 'date', kind: 'text' },
-  { key: 'currency', kind: 'text' },
-  { key: 'spend', kind: 'money' },
-  { key: 'impressions', kind: 'int' },
-  { key: 'clicks', kind: 'int' },
-  { key: 'ctr', kind: 'percent' },
-  { key: 'cpc', kind: 'money' },
-  { key: 'cpm', kind: 'money' },
-  { key: 'conversions', kind: 'count' },
-  { key: 'revenue', kind: 'money' },
-  { key: 'cpa', kind: 'money' },
-  { key: 'roas', kind: 'ratio' },
-];
+const columns = (...spec: [string, ColumnKind][]): Column[] => spec.map(([key, kind]) => ({ key, kind }));
 
-const CHANNELS_COLUMNS: Column[] = [
-  { key: 'entity_id', kind: 'text' },
-  { key: 'entity_name', kind: 'text' },
-  { key: 'currency', kind: 'text' },
-  { key: 'purchases', kind: 'count' },
-  { key: 'revenue', kind: 'money' },
-  { key: 'roas', kind: 'ratio' },
-  { key: 'cpa', kind: 'money' },
-  { key: 'spend', kind: 'money' },
-];
+// biome-ignore format: one column per pair reads best on a line
+const OVERVIEW_COLUMNS = columns(
+  ['date', 'text'], ['currency', 'text'], ['spend', 'money'], ['impressions', 'int'], ['clicks', 'int'],
+  ['ctr', 'percent'], ['cpc', 'money'], ['cpm', 'money'], ['conversions', 'count'], ['revenue', 'money'],
+  ['cpa', 'money'], ['roas', 'ratio'],
+);
+// biome-ignore format: as above
+const CHANNELS_COLUMNS = columns(
+  ['entity_id', 'text'], ['entity_name', 'text'], ['currency', 'text'], ['purchases', 'count'],
+  ['revenue', 'money'], ['roas', 'ratio'], ['cpa', 'money'], ['spend', 'money'],
+);
 
 interface ReportOptions {
   from?: string;
