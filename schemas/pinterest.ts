@@ -14,6 +14,12 @@ export type EntityStatus = z.infer<typeof EntityStatus>;
 export const ApiError = z.looseObject({ code: z.number().int(), message: z.string() });
 export type ApiError = z.infer<typeof ApiError>;
 
+/**
+ * An entity's status as stored. Known values are EntityStatus, but a status Pinterest adds later must not stop a
+ * sync: it is kept as text (and in `raw`) rather than rejected.
+ */
+const entityStatus = z.string().nullable().optional();
+
 const unixSeconds = z.number().int().nullable().optional();
 
 /** `AdAccount`. Only `id` is required by the spec, but a connector cannot work without a currency. */
@@ -35,7 +41,7 @@ export const Campaign = z.looseObject({
   id: PinterestId,
   ad_account_id: PinterestId,
   name: z.string().nullable().optional(),
-  status: EntityStatus.nullable().optional(),
+  status: entityStatus,
   summary_status: z.string().nullable().optional(),
   objective_type: z.string().nullable().optional(),
   daily_spend_cap: z.number().nullable().optional(),
@@ -52,7 +58,7 @@ export const AdGroup = z.looseObject({
   ad_account_id: PinterestId,
   campaign_id: PinterestId,
   name: z.string().nullable().optional(),
-  status: EntityStatus.nullable().optional(),
+  status: entityStatus,
   summary_status: z.string().nullable().optional(),
   budget_in_micro_currency: z.number().nullable().optional(),
   bid_in_micro_currency: z.number().nullable().optional(),
@@ -71,7 +77,7 @@ export const Ad = z.looseObject({
   ad_group_id: PinterestId,
   pin_id: PinterestId.nullable().optional(),
   name: z.string().nullable().optional(),
-  status: EntityStatus.nullable().optional(),
+  status: entityStatus,
   summary_status: z.string().nullable().optional(),
   creative_type: z.string().nullable().optional(),
   destination_url: z.string().nullable().optional(),
