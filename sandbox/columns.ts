@@ -76,5 +76,5 @@ export const CONVERSION_METRICS = new Set([
 
 /** Number text for JSON: integers as plain digits, fractions as JS prints them. */
 export function numberText(n: number): string {
-  return Number.isInteger(n) ? n.toFixed(0) : String(n);
+  return String(n); // integers below 1e21 print as plain digits; metrics stay far below that
 }

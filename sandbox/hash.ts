@@ -50,3 +50,35 @@ export function prng(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/** `mix` for exactly four inputs, without the rest-array allocation: the hot path of metric generation. */
+export function mix4(a: number, b: number, c: number, d: number): number {
+  let h = 0x9e3779b9;
+  h = step(h, a);
+  h = step(h, b);
+  h = step(h, c);
+  h = step(h, d);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+function step(h: number, p: number): number {
+  let k = Math.imul(p | 0, 0xcc9e2d51);
+  k = (k << 15) | (k >>> 17);
+  k = Math.imul(k, 0x1b873593);
+  h ^= k;
+  h = (h << 13) | (h >>> 19);
+  return (Math.imul(h, 5) + 0xe6546b64) | 0;
+}
+
+export function unit4(a: number, b: number, c: number, d: number): number {
+  return mix4(a, b, c, d) / 4294967296;
+}
+
+export function between4(lo: number, hi: number, a: number, b: number, c: number, d: number): number {
+  return lo + Math.floor(unit4(a, b, c, d) * (hi - lo + 1));
+}

@@ -3,7 +3,7 @@
 // read through `series`, so they agree by construction.
 
 import type { SandboxAccount, SandboxAd } from './data.ts';
-import { between, mix, unit } from './hash.ts';
+import { between, between4, mix, unit, unit4 } from './hash.ts';
 import { HOUR_MS } from './time.ts';
 
 export interface Metrics {
@@ -79,19 +79,19 @@ export class Ledger {
   rawBase(acct: SandboxAccount, ad: SandboxAd, d: number): DayBase | null {
     if (d < ad.fromDay || d > ad.toDay) return null;
     const s = this.seed;
-    if (!acct.bench && unit(s, ad.key, d, 1) < 0.06) return null;
+    if (!acct.bench && unit4(s, ad.key, d, 1) < 0.06) return null;
     const weekend = (d + 4) % 7 >= 5 ? 0.8 : 1; // day 0 was a Thursday
-    const impressions = Math.floor(ad.scale * (0.5 + unit(s, ad.key, d, 2)) * weekend);
-    const clicks = Math.floor(impressions * (0.004 + 0.026 * unit(s, ad.key, d, 3)));
-    const outbound = Math.floor(clicks * (0.3 + 0.6 * unit(s, ad.key, d, 4)));
-    const cpm = between(acct.cpm[0], acct.cpm[1], s, ad.key, d, 5);
+    const impressions = Math.floor(ad.scale * (0.5 + unit4(s, ad.key, d, 2)) * weekend);
+    const clicks = Math.floor(impressions * (0.004 + 0.026 * unit4(s, ad.key, d, 3)));
+    const outbound = Math.floor(clicks * (0.3 + 0.6 * unit4(s, ad.key, d, 4)));
+    const cpm = between4(acct.cpm[0], acct.cpm[1], s, ad.key, d, 5);
     const spendUnits = Math.floor((impressions * cpm) / 1000);
     return { spendUnits, impressions, clicks, outbound };
   }
 
   /** Whether a restatement visible at `asOfMs`, with index ≥ `after`, zeroed this ad-day. */
-  private zeroedBy(ad: SandboxAd, d: number, asOfMs: number, after = 0): boolean {
-    for (let i = after; i < this.restatements.length; i++) {
+  private zeroedBy(ad: SandboxAd, d: number, asOfMs: number, limit: number, after = 0): boolean {
+    for (let i = after; i < Math.min(limit, this.restatements.length); i++) {
       const r = this.restatements[i]!;
       if (r.atMs <= asOfMs && d >= r.fromDay && d <= r.toDay && unit(this.seed, r.salt, ad.key, d, 1) < 0.1)
         return true;
@@ -103,6 +103,7 @@ export class Ledger {
    * Metrics of `ad` for each bucket [bounds[k], bounds[k+1]) of UTC hour indices, as visible at `asOfMs`: hours after
    * the current one have not happened, and a conversion counts once it has become visible and its lag fits the
    * window of its kind. Conversions are bucketed by the ad action or by the conversion, per `attr.reportTime`.
+   * `restatements` caps how many recorded restatements apply (a report sees those that existed at its creation).
    */
   series(
     acct: SandboxAccount,
@@ -111,6 +112,7 @@ export class Ledger {
     attr: Attribution,
     asOfMs: number,
     withConversions = true,
+    restatements = Number.POSITIVE_INFINITY,
   ): Metrics[] {
     const n = bounds.length - 1;
     const out: Metrics[] = Array.from({ length: n }, () => ({ ...ZERO }));
@@ -127,7 +129,7 @@ export class Ledger {
     for (let d = Math.max(scanFrom, ad.fromDay); d <= Math.min(lastDay, ad.toDay); d++) {
       const base = this.rawBase(acct, ad, d);
       if (!base) continue;
-      const zeroed = this.zeroedBy(ad, d, asOfMs);
+      const zeroed = this.zeroedBy(ad, d, asOfMs, restatements);
       if (!zeroed && d >= firstDay) {
         const dayStart = d * 24;
         while (k0 < n && bounds[k0 + 1]! <= dayStart) k0++;
@@ -147,37 +149,38 @@ export class Ledger {
         ? 0
         : Math.min(
             10,
-            Math.floor(base.clicks * 0.05 * (0.5 + unit(s, ad.key, d, 6))) +
-              (unit(s, ad.key, d, 7) < 0.35 ? 1 : 0),
+            Math.floor(base.clicks * 0.05 * (0.5 + unit4(s, ad.key, d, 6))) +
+              (unit4(s, ad.key, d, 7) < 0.35 ? 1 : 0),
           );
       for (let i = 0; i < events; i++) {
-        const u = unit(s, ad.key, d, 100 + i);
-        const lagPick = unit(s, ad.key, d, 200 + i);
+        const u = unit4(s, ad.key, d, 100 + i);
+        const lagPick = unit4(s, ad.key, d, 200 + i);
         const lag =
           lagPick < 0.45
             ? 0
             : lagPick < 0.7
-              ? between(1, 3, s, ad.key, d, 300 + i)
+              ? between4(1, 3, s, ad.key, d, 300 + i)
               : lagPick < 0.88
-                ? between(4, 14, s, ad.key, d, 300 + i)
+                ? between4(4, 14, s, ad.key, d, 300 + i)
                 : lagPick < 0.96
-                  ? between(15, 30, s, ad.key, d, 300 + i)
-                  : between(31, MAX_LAG_DAYS, s, ad.key, d, 300 + i);
+                  ? between4(15, 30, s, ad.key, d, 300 + i)
+                  : between4(31, MAX_LAG_DAYS, s, ad.key, d, 300 + i);
         const window = u < 0.6 ? attr.clickWindow : u < 0.75 ? attr.engagementWindow : attr.viewWindow;
         if (lag > window) continue;
-        const actionHour = d * 24 + between(0, 23, s, ad.key, d, 400 + i);
-        const convHour = actionHour + lag * 24 + between(0, 5, s, ad.key, d, 500 + i);
-        const visibleHour = convHour + between(0, MAX_VISIBILITY_DELAY_HOURS, s, ad.key, d, 600 + i);
+        const actionHour = d * 24 + between4(0, 23, s, ad.key, d, 400 + i);
+        const convHour = actionHour + lag * 24 + between4(0, 5, s, ad.key, d, 500 + i);
+        const visibleHour = convHour + between4(0, MAX_VISIBILITY_DELAY_HOURS, s, ad.key, d, 600 + i);
         if (visibleHour * HOUR_MS > asOfMs) continue;
-        const checkout = unit(s, ad.key, d, 700 + i) < 0.6;
-        const value = checkout ? between(acct.orderValue[0], acct.orderValue[1], s, ad.key, d, 800 + i) : 0;
+        const checkout = unit4(s, ad.key, d, 700 + i) < 0.6;
+        const value = checkout ? between4(acct.orderValue[0], acct.orderValue[1], s, ad.key, d, 800 + i) : 0;
         this.credit(out, bounds, byAction ? actionHour : convHour, checkout, value, acct);
       }
       // Restated late conversions: click-through checkouts at the day's first hour, visible from the restatement on.
-      for (let r = 0; r < this.restatements.length; r++) {
+      for (let r = 0; r < Math.min(restatements, this.restatements.length); r++) {
         const rs = this.restatements[r]!;
         if (rs.atMs > asOfMs || d < rs.fromDay || d > rs.toDay) continue;
-        if (unit(s, rs.salt, ad.key, d, 2) >= 0.25 || this.zeroedBy(ad, d, asOfMs, r)) continue;
+        if (unit(s, rs.salt, ad.key, d, 2) >= 0.25 || this.zeroedBy(ad, d, asOfMs, restatements, r + 1))
+          continue;
         const value = between(acct.orderValue[0], acct.orderValue[1], s, rs.salt, ad.key, d, 3);
         this.credit(out, bounds, d * 24, true, value, acct);
       }

@@ -39,6 +39,7 @@ export function* reportGroups(
   acct: SandboxAccount,
   q: ReportQuery,
   asOfMs: number,
+  restatements = Number.POSITIVE_INFINITY,
 ): Generator<ReportGroup> {
   const buckets = makeBuckets(q.startDate, q.endDate, q.granularity, q.zone);
   const withConversions = q.granularity !== 'HOUR';
@@ -65,7 +66,7 @@ export function* reportGroups(
     const g = groups.get(key)!;
     let sum: Metrics[] | undefined;
     for (const ad of g.ads) {
-      const s = ledger.series(acct, ad, buckets.bounds, q.attr, asOfMs, withConversions);
+      const s = ledger.series(acct, ad, buckets.bounds, q.attr, asOfMs, withConversions, restatements);
       if (!sum) sum = s;
       else
         for (let k = 0; k < s.length; k++)
@@ -81,28 +82,43 @@ export function* reportGroups(
   }
 }
 
-function jsonRow(
+/**
+ * Compiles the row writer once per report: dimension columns depend only on the entity (cached per entity), metric
+ * columns are looked up once. Keys come out as DATE, the requested dimensions, then the requested non-zero metrics.
+ */
+function jsonRowWriter(
   q: ReportQuery,
-  entity: RowEntity,
-  date: string | null,
-  m: Metrics,
   conversions: boolean,
-): string {
-  const parts: string[] = date === null ? [] : [`"DATE":${JSON.stringify(date)}`];
-  for (const c of q.columns) {
-    const dim = DIMENSIONS[c];
-    if (dim) {
-      const v = dim.get(entity);
-      if (v === undefined) continue;
-      // Ids go out as raw digits: they exceed 2^53 for some entities and must not pass through a JS number.
-      parts.push(`"${c}":${dim.kind === 'number' ? v : JSON.stringify(v)}`);
-      continue;
+): (e: RowEntity, date: string | null, m: Metrics) => string {
+  const dims = q.columns.filter((c) => c in DIMENSIONS).map((c) => [c, DIMENSIONS[c]!] as const);
+  const metrics = q.columns
+    .filter(
+      (c) => !(c in DIMENSIONS) && METRICS[c] !== undefined && (conversions || !CONVERSION_METRICS.has(c)),
+    )
+    .map((c) => [`"${c}":`, METRICS[c]!] as const);
+  let lastEntity: RowEntity | undefined;
+  let dimText = '';
+  return (entity, date, m) => {
+    if (entity !== lastEntity) {
+      const parts: string[] = [];
+      for (const [c, dim] of dims) {
+        const v = dim.get(entity);
+        // Ids go out as raw digits: they exceed 2^53 for some entities and must not pass through a JS number.
+        if (v !== undefined) parts.push(`"${c}":${dim.kind === 'number' ? v : JSON.stringify(v)}`);
+      }
+      dimText = parts.join(',');
+      lastEntity = entity;
     }
-    if (!conversions && CONVERSION_METRICS.has(c)) continue;
-    const v = METRICS[c]?.(m) ?? 0;
-    if (v !== 0) parts.push(`"${c}":${numberText(v)}`);
-  }
-  return `{${parts.join(',')}}`;
+    let out = date === null ? `{${dimText}` : `{"DATE":"${date}"${dimText ? `,${dimText}` : ''}`;
+    let empty = date === null && dimText === '';
+    for (const [key, get] of metrics) {
+      const v = get(m);
+      if (v === 0) continue;
+      out += `${empty ? '' : ','}${key}${numberText(v)}`;
+      empty = false;
+    }
+    return `${out}}`;
+  };
 }
 
 function csvCell(s: string): string {
@@ -115,9 +131,11 @@ export async function* reportFile(
   acct: SandboxAccount,
   q: ReportQuery,
   asOfMs: number,
+  restatements = Number.POSITIVE_INFINITY,
 ): AsyncGenerator<string> {
   const conversions = q.granularity !== 'HOUR';
-  const groups = reportGroups(ledger, acct, q, asOfMs);
+  const groups = reportGroups(ledger, acct, q, asOfMs, restatements);
+  const jsonRow = jsonRowWriter(q, conversions);
   if (q.format === 'CSV') {
     const header = [...(q.granularity === 'TOTAL' ? [] : ['DATE']), ...q.columns];
     yield `${header.join(',')}\n`;
@@ -143,7 +161,7 @@ export async function* reportFile(
       for (const r of g.rows) {
         const k = r.date ?? 'TOTAL';
         const list = byDate.get(k) ?? [];
-        list.push(jsonRow(q, g.entity, r.date, r.m, conversions));
+        list.push(jsonRow(g.entity, r.date, r.m));
         byDate.set(k, list);
       }
     }
@@ -159,7 +177,7 @@ export async function* reportFile(
   yield '{';
   let first = true;
   for (const g of groups) {
-    const rows = g.rows.map((r) => jsonRow(q, g.entity, r.date, r.m, conversions));
+    const rows = g.rows.map((r) => jsonRow(g.entity, r.date, r.m));
     yield `${first ? '' : ','}"${g.key}":[${rows.join(',')}]`;
     first = false;
   }

@@ -17,6 +17,8 @@ interface Report {
   acct: SandboxAccount;
   query: ReportQuery;
   createdMs: number;
+  /** Restatements recorded before creation: later ones (even at the same instant) do not change the file. */
+  restatements: number;
   polls: number;
   /** Sticky terminal failure injected by a fault: the client must request a new report. */
   failed?: 'FAILED' | 'EXPIRED';
@@ -40,7 +42,14 @@ export class ReportStore {
 
   create(acct: SandboxAccount, query: ReportQuery, nowMs: number): string {
     const token = randomBytes(18).toString('hex');
-    this.reports.set(token, { token, acct, query, createdMs: nowMs, polls: 0 });
+    this.reports.set(token, {
+      token,
+      acct,
+      query,
+      createdMs: nowMs,
+      restatements: this.ledger.restatements.length,
+      polls: 0,
+    });
     return token;
   }
 
@@ -85,12 +94,12 @@ export class ReportStore {
       'content-type': r.query.format === 'CSV' ? 'text/csv' : 'application/json',
       ...(typeof r.size === 'number' ? { 'content-length': String(r.size) } : {}),
     });
-    await pipeline(Readable.from(reportFile(this.ledger, r.acct, r.query, r.createdMs)), res);
+    await pipeline(Readable.from(reportFile(this.ledger, r.acct, r.query, r.createdMs, r.restatements)), res);
   }
 
   private async measure(r: Report): Promise<number> {
     let size = 0;
-    for await (const chunk of reportFile(this.ledger, r.acct, r.query, r.createdMs))
+    for await (const chunk of reportFile(this.ledger, r.acct, r.query, r.createdMs, r.restatements))
       size += Buffer.byteLength(chunk);
     return size;
   }

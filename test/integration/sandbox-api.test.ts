@@ -20,6 +20,8 @@ async function call(path: string, init: RequestInit & { token?: string | null } 
   });
   expect(res.headers.get('x-pinterest-rid')).toMatch(/^[0-9a-f]{16}$/);
   const text = await res.text();
+  // Response bodies are loosely typed on purpose: the assertions below check their shape.
+  // biome-ignore lint/suspicious/noExplicitAny: JSON of many shapes
   let body: any;
   try {
     body = JSON.parse(text);
@@ -125,7 +127,9 @@ describe('sandbox entities', () => {
 
   it('lists ad accounts with time_zone and 404s an unknown one', async () => {
     const list = await call('/v5/ad_accounts');
-    expect(list.body.items.map((a: any) => [a.currency, a.time_zone])).toEqual([
+    expect(
+      list.body.items.map((a: { currency: string; time_zone: string }) => [a.currency, a.time_zone]),
+    ).toEqual([
       ['USD', 'America/Los_Angeles'],
       ['EUR', 'Europe/Berlin'],
       ['JPY', 'Asia/Tokyo'],
@@ -162,7 +166,7 @@ describe('sandbox entities', () => {
       });
       const res = await call(`/v5/ad_accounts/${us()}/ads?${q}`);
       expect(res.status).toBe(200);
-      ids.push(...res.body.items.map((a: any) => a.id));
+      ids.push(...res.body.items.map((a: { id: string }) => a.id));
       bookmark = res.body.bookmark;
       pages++;
     } while (bookmark);
@@ -178,13 +182,15 @@ describe('sandbox entities', () => {
   it('defaults entity_statuses to ACTIVE and PAUSED and rejects unknown statuses', async () => {
     for (const kind of ['campaigns', 'ad_groups', 'ads']) {
       const res = await call(`/v5/ad_accounts/${us()}/${kind}?page_size=250`);
-      const statuses = new Set(res.body.items.map((e: any) => e.status));
+      const statuses = new Set(res.body.items.map((e: { status: string }) => e.status));
       expect([...statuses].sort()).toEqual(['ACTIVE', 'PAUSED']);
     }
     const archived = await call(
       `/v5/ad_accounts/${us()}/ads?page_size=250&entity_statuses=ARCHIVED&entity_statuses=DRAFT`,
     );
-    expect(new Set(archived.body.items.map((e: any) => e.status))).toEqual(new Set(['ARCHIVED', 'DRAFT']));
+    expect(new Set(archived.body.items.map((e: { status: string }) => e.status))).toEqual(
+      new Set(['ARCHIVED', 'DRAFT']),
+    );
     expect((await call(`/v5/ad_accounts/${us()}/ads?entity_statuses=LIVE`)).body).toMatchObject({ code: 1 });
   });
 
@@ -194,7 +200,7 @@ describe('sandbox entities', () => {
     expect(BigInt(first[0].id) > BigInt(first[first.length - 1].id)).toBe(true);
     const one = await call(`/v5/ad_accounts/${us()}/ads?campaign_ids=${first[0].id}&page_size=250`);
     expect(one.body.items.length).toBeGreaterThan(0);
-    expect(one.body.items.every((a: any) => a.campaign_id === first[0].id)).toBe(true);
+    expect(one.body.items.every((a: { campaign_id: string }) => a.campaign_id === first[0].id)).toBe(true);
     expect(one.body.items[0]).toMatchObject({ type: 'pinpromotion', ad_account_id: us() });
     expect(one.body.items[0].destination_url).toMatch(/^https:\/\//);
   });
