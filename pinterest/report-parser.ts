@@ -7,6 +7,9 @@ import { JsonScanner, MORE, ReportFormatError, type ReportRecord, type ReportVal
 
 export { ReportFormatError, type ReportRecord, type ReportValue } from './report-json.ts';
 
+/** Far above any real row (a few hundred bytes); bounds memory on a malformed file. */
+export const MAX_PENDING_CHARS = 1 << 20;
+
 // Outer states: where we are in `{ key : [ row , row ] , key : [ ... ] }`.
 enum S {
   Start,
@@ -127,6 +130,12 @@ class ReportTokenizer extends JsonScanner {
     this.pos = 0;
     this.slash = 0;
     this.run(out);
+    // A row or key that never closes would otherwise grow the carried tail (and the rescans) without bound.
+    if (this.buf.length - this.pos > MAX_PENDING_CHARS) {
+      throw new ReportFormatError(
+        `report file has a row or key longer than ${MAX_PENDING_CHARS} characters at character ${this.dropped + this.pos}`,
+      );
+    }
   }
 }
 

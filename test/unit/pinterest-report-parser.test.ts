@@ -108,6 +108,12 @@ describe('parseReportStream', () => {
     expect(err.message).toMatch(message);
   });
 
+  it('refuses to buffer a row that never ends', async () => {
+    const chunk = 'x'.repeat(64 * 1024);
+    const err = await failure(['{"1":[{"a":"', ...Array.from({ length: 40 }, () => chunk)]);
+    expect(err.message).toMatch(/row or key longer than 1048576 characters at character 11$/);
+  });
+
   it('keeps a "__proto__" field as data', async () => {
     const [r] = await parse('{"1":[{"__proto__":{"polluted":"yes"},"a":"1"}]}');
     expect(Object.getPrototypeOf(r!.row)).toBe(Object.prototype);
