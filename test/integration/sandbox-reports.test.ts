@@ -179,7 +179,7 @@ describe('sandbox async reports', () => {
     });
   });
 
-  it('answers FAILED for an injected report failure and keeps it failed', async () => {
+  it('answers FAILED / EXPIRED for injected report faults and keeps the report failed', async () => {
     const us = sb.info.ad_accounts[0]!.id;
     const token = json(await createReport(us, { start_date: '2025-11-01', end_date: '2025-11-02' })).token;
     await call('/__sandbox/faults', {
@@ -190,6 +190,16 @@ describe('sandbox async reports', () => {
     expect(json(await call(`/v5/ad_accounts/${us}/reports?token=${token}`)).report_status).toBe('FAILED');
     await call('/__sandbox/faults', { method: 'POST', body: JSON.stringify({ rate: 0 }) });
     expect(json(await call(`/v5/ad_accounts/${us}/reports?token=${token}`)).report_status).toBe('FAILED');
+    const other = json(await createReport(us, { start_date: '2025-11-01', end_date: '2025-11-02' })).token;
+    await call('/__sandbox/faults', {
+      method: 'POST',
+      body: JSON.stringify({ rate: 1, kinds: ['report_expired'] }),
+    });
+    expect(json(await call(`/v5/ad_accounts/${us}/reports?token=${other}`)).report_status).toBe('EXPIRED');
+    // A slow response is late, not wrong.
+    await call('/__sandbox/faults', { method: 'POST', body: JSON.stringify({ rate: 1, kinds: ['slow'] }) });
+    expect((await call(`/v5/ad_accounts/${us}`)).status).toBe(200);
+    await call('/__sandbox/faults', { method: 'POST', body: JSON.stringify({ rate: 0 }) });
   });
 
   it('supports CAMPAIGN level, TOTAL granularity and CSV', async () => {
