@@ -196,7 +196,7 @@ describe('pinads report', () => {
       env,
     );
     expect(stderr).toBe('');
-    expect(code).toBe(0);
+    expect(code, stderr).toBe(0);
     const expected = [
       'date,currency,spend,impressions,clicks,ctr,cpc,cpm,conversions,revenue,cpa,roas',
       ...DATES.map((d) =>
@@ -213,11 +213,11 @@ describe('pinads report', () => {
   });
 
   it('channels csv by campaign: per-entity sums, roas = Σrevenue/Σspend, cpa NULL without purchases', async () => {
-    const { code, stdout } = await pinads(
+    const { code, stdout, stderr } = await pinads(
       ['report', 'channels', 'conn_eur', ...range, '--by', 'campaign', '--format', 'csv'],
       env,
     );
-    expect(code).toBe(0);
+    expect(code, stderr).toBe(0);
     const line = (id: string, name: string, rows: Fact[]) => {
       const [spend, conv, value] = [sum(rows, 'spend'), sum(rows, 'conversions'), sum(rows, 'value')];
       return [
@@ -250,11 +250,11 @@ describe('pinads report', () => {
   });
 
   it('channels json by ad: ids as strings, names from the ads table, NULL name for an unsynced ad', async () => {
-    const { code, stdout } = await pinads(
+    const { code, stdout, stderr } = await pinads(
       ['report', 'channels', 'conn_eur', ...range, '--by', 'ad', '--format', 'json'],
       env,
     );
-    expect(code).toBe(0);
+    expect(code, stderr).toBe(0);
     const out = JSON.parse(stdout);
     expect(out).toMatchObject({
       report: 'channels',
@@ -279,7 +279,7 @@ describe('pinads report', () => {
       pinads(['report', 'overview', 'conn_eur', ...range], env),
       pinads(['report', 'overview', 'conn_jpy', ...range], env),
     ]);
-    expect(eur.code).toBe(0);
+    expect(eur.code, eur.stderr).toBe(0);
     const lines = eur.stdout.trimEnd().split('\n');
     expect(lines[0]).toContain(`ad account ${EUR}`);
     const table = lines.slice(2);
@@ -293,7 +293,7 @@ describe('pinads report', () => {
     expect(table.at(-1)!.startsWith('TOTAL')).toBe(true);
     expect(table.at(-2)).toMatch(/^-+( +-+)+$/);
 
-    expect(jpy.code).toBe(0);
+    expect(jpy.code, jpy.stderr).toBe(0);
     const jpyRow = jpy.stdout.split('\n').find((l) => l.startsWith('2026-03-01'))!;
     // spend 1,234,567,890 micro-yen = ¥1234.56789 → 1235; revenue 4000.5 → 4001 (half away from zero).
     expect(jpyRow).toMatch(/^2026-03-01 +JPY +1235 /);
@@ -301,11 +301,11 @@ describe('pinads report', () => {
   });
 
   it('an empty range prints no rows and no totals', async () => {
-    const { code, stdout } = await pinads(
+    const { code, stdout, stderr } = await pinads(
       ['report', 'overview', 'conn_eur', '--from', '2025-01-01', '--to', '2025-01-02', '--format', 'json'],
       env,
     );
-    expect(code).toBe(0);
+    expect(code, stderr).toBe(0);
     expect(JSON.parse(stdout)).toMatchObject({ rows: [], totals: [] });
   });
 });

@@ -179,7 +179,7 @@ describe('pinads report over the sandbox ground truth', () => {
         env,
       );
       expect(stderr).toBe('');
-      expect(code).toBe(0);
+      expect(code, stderr).toBe(0);
       expect(stdout.trimEnd().split('\n').slice(1)).toEqual([
         ...dates.map((d) => line(d, sums(rows.filter((r) => r.date === d)))),
         line('TOTAL', sums(rows)),
@@ -215,11 +215,11 @@ describe('pinads report over the sandbox ground truth', () => {
         : a.id.length - b.id.length || a.id.localeCompare(b.id),
     );
     expect(byCampaign.length).toBeGreaterThan(1);
-    const { code, stdout } = await pinads(
+    const { code, stdout, stderr } = await pinads(
       ['report', 'channels', 'conn_eur', '--from', from, '--to', to, '--by', 'campaign', '--format', 'csv'],
       env,
     );
-    expect(code).toBe(0);
+    expect(code, stderr).toBe(0);
     expect(stdout.trimEnd().split('\n').slice(1)).toEqual([
       ...byCampaign.map((c) => line(c.id, names.get(c.id) ?? null, c.s)),
       line('TOTAL', null, sums(rows)),

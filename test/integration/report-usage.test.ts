@@ -49,17 +49,17 @@ describe('pinads report usage errors', () => {
   });
 
   it('the valid call works, so the cases below fail for their own reason', async () => {
-    const { code, stdout } = await pinads(
+    const { code, stdout, stderr } = await pinads(
       ['report', 'overview', 'conn_eur', ...range, '--format', 'csv'],
       env,
     );
-    expect(code).toBe(0);
+    expect(code, stderr).toBe(0);
     expect(stdout).toBe('date,currency,spend,impressions,clicks,ctr,cpc,cpm,conversions,revenue,cpa,roas\n');
   });
 
   it('DATABASE_URL not set', async () => {
     const { code, stderr } = await pinads(['report', 'overview', 'conn_eur', ...range], { DATABASE_URL: '' });
-    expect(code).toBe(2);
+    expect(code, stderr).toBe(2);
     expect(stderr).toBe('pinads: DATABASE_URL is not set: point it at the warehouse Postgres\n');
   });
 
@@ -90,7 +90,7 @@ describe('pinads report usage errors', () => {
     [['weekly', 'conn_eur', ...range], 'unknown report "weekly" (expected overview or channels)'],
   ])('%j', async (args, message) => {
     const { code, stdout, stderr } = await pinads(['report', ...args], env);
-    expect(code).toBe(2);
+    expect(code, stderr).toBe(2);
     expect(stdout).toBe('');
     expect(stderr).toBe(`pinads: ${message}\n`);
   });

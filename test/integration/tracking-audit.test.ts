@@ -100,7 +100,7 @@ describe('pinads tracking audit', () => {
     accounts.forEach((acct, i) => {
       const { code, stdout, stderr } = results[i]!;
       expect(stderr).toBe('');
-      expect(code).toBe(0);
+      expect(code, stderr).toBe(0);
       const findings = JSON.parse(stdout) as Finding[];
       const expected = acct.ads.filter((a) => a.tracking_defect);
       expect(findings.map((f) => f.ad_id).sort()).toEqual(expected.map((a) => a.id).sort());
@@ -119,8 +119,8 @@ describe('pinads tracking audit', () => {
   it('prints a table with a summary line and exits 0 even with problems', async () => {
     const acct = accounts.find((a) => a.ads.some((ad) => ad.tracking_defect))!;
     const n = acct.ads.filter((a) => a.tracking_defect).length;
-    const { code, stdout } = await pinads(['tracking', 'audit', connectionOf.get(acct.id)!], env);
-    expect(code).toBe(0);
+    const { code, stdout, stderr } = await pinads(['tracking', 'audit', connectionOf.get(acct.id)!], env);
+    expect(code, stderr).toBe(0);
     const lines = stdout.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^ad_id\s+status\s+name\s+problems\s+fixed_url$/);
     expect(lines.at(-1)).toBe(
@@ -135,9 +135,9 @@ describe('pinads tracking audit', () => {
       pinads(['tracking', 'audit', 'conn_nope'], env),
       pinads(['tracking', 'audit', 'conn_eur', '--format', 'csv'], env),
     ]);
-    expect(unknown.code).toBe(2);
+    expect(unknown.code, unknown.stderr).toBe(2);
     expect(unknown.stderr).toBe('pinads: unknown connection "conn_nope" (see pinads connections list)\n');
-    expect(format.code).toBe(2);
+    expect(format.code, format.stderr).toBe(2);
     expect(format.stderr).toBe('pinads: unknown --format "csv" (expected table or json)\n');
   });
 
@@ -146,12 +146,12 @@ describe('pinads tracking audit', () => {
       pinads(['tracking', 'url', 'https://shop.example.com/p?x=1#top'], {}),
       pinads(['tracking', 'url', 'mailto:someone@example.com'], {}),
     ]);
-    expect(ok.code).toBe(0);
+    expect(ok.code, ok.stderr).toBe(0);
     expect(ok.stdout).toBe(
       'https://shop.example.com/p?x=1&cvg_source=pinterest&cvg_adid={adid}&cvg_cid={campaignid}&utm_source=pinterest' +
         '&utm_medium=cpc&utm_campaign={campaign_name}&utm_term={adgroupname}&utm_content={adid}#top\n',
     );
-    expect(bad.code).toBe(2);
+    expect(bad.code, bad.stderr).toBe(2);
     expect(bad.stderr.trimEnd().split('\n')).toHaveLength(1);
     expect(bad.stderr).toMatch(/http:\/\/ or https:\/\//);
   });
