@@ -1,7 +1,7 @@
 // `pinads tracking url|audit`: builds destination URLs with the seed's tracking template and audits the ads'.
 import type { Command } from 'commander';
 import { auditUrl } from '../tracking/audit.ts';
-import { appendTracking, InvalidUrlError, TRACKING_TEMPLATE } from '../tracking/template.ts';
+import { appendTracking, InvalidUrlError, TEMPLATE_PARAMS, TRACKING_TEMPLATE } from '../tracking/template.ts';
 import { getConnection } from '../warehouse/control.ts';
 import { adsForAudit } from '../warehouse/reports.ts';
 import { action, UsageError } from './errors.ts';
@@ -55,8 +55,16 @@ export async function auditConnection(
   }
 }
 
+/** The problems as one cell; an untagged URL reads as one problem rather than eight `missing …` ones. */
+function problemsCell(problems: string[]): string {
+  const allMissing = TEMPLATE_PARAMS.every((p) => problems.includes(`missing ${p.key}`));
+  return allMissing && problems.length === TEMPLATE_PARAMS.length
+    ? `no tracking parameters (all ${TEMPLATE_PARAMS.length} of the template missing)`
+    : problems.join('; ');
+}
+
 function renderFindings(findings: AuditFinding[]): string {
-  const cells = findings.map((f) => [f.ad_id, f.status, f.name, f.problems.join('; '), f.fixed_url]);
+  const cells = findings.map((f) => [f.ad_id, f.status, f.name, problemsCell(f.problems), f.fixed_url]);
   return renderTable(FINDING_COLUMNS, cells);
 }
 

@@ -126,6 +126,9 @@ describe('pinads tracking audit', () => {
     expect(lines.at(-1)).toBe(
       `${n} of ${acct.ads.length} ads of ad account ${acct.id} have tracking problems`,
     );
+    // An untagged URL is one readable problem in the table (the JSON keeps the eight `missing …`).
+    expect(acct.ads.some((a) => a.tracking_defect === 'no query string')).toBe(true);
+    expect(stdout).toContain('no tracking parameters (all 8 of the template missing)');
     // header, rule, one line per finding, blank, summary
     expect(lines).toHaveLength(n + 4);
   });
