@@ -3,6 +3,7 @@
 // Pinterest writes ids above 2^53 as bare numbers and a float would change their digits. Memory stays bounded:
 // at most one partial row is carried from one chunk to the next. (stream-json 1.9.1 measured ~7x slower.)
 import type { Readable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
 import { JsonScanner, MORE, ReportFormatError, type ReportRecord, type ReportValue } from './report-json.ts';
 
 export { ReportFormatError, type ReportRecord, type ReportValue } from './report-json.ts';
@@ -144,7 +145,8 @@ class ReportTokenizer extends JsonScanner {
  * non-JSON body (e.g. an HTML page) or a wrong shape.
  */
 export async function* parseReportStream(stream: Readable): AsyncGenerator<ReportRecord> {
-  const decoder = new TextDecoder('utf-8', { fatal: false });
+  // StringDecoder (not TextDecoder): same handling of characters split across chunks, ~5x cheaper here.
+  const decoder = new StringDecoder('utf8');
   const t = new ReportTokenizer();
   let bytes = 0;
   const batch: ReportRecord[] = [];
@@ -155,7 +157,7 @@ export async function* parseReportStream(stream: Readable): AsyncGenerator<Repor
       text = chunk;
     } else {
       bytes += chunk.length;
-      text = decoder.decode(chunk, { stream: true });
+      text = decoder.write(chunk);
     }
     if (t.state === S.Start && t.buf.length === 0 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     t.feed(text, batch);
@@ -163,6 +165,6 @@ export async function* parseReportStream(stream: Readable): AsyncGenerator<Repor
     batch.length = 0;
   }
   // Bytes still pending in the decoder mean the file stopped inside a multi-byte character.
-  if (decoder.decode() !== '' || t.state !== S.Done)
+  if (decoder.end() !== '' || t.state !== S.Done)
     throw new ReportFormatError(`report file ended early at byte ${bytes}`);
 }
