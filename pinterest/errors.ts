@@ -38,8 +38,8 @@ function parseReset(header: string | undefined): number {
   return m ? Number(m[0]) : DEFAULT_RATE_LIMIT_RESET_SECONDS;
 }
 
-interface ErrorRule {
-  /** What the row covers, in the words of DESIGN §2; shows up in tests. */
+export interface ErrorRule {
+  /** What the row covers, in the words of DESIGN §2. */
   when: string;
   match: (f: ErrorFacts) => boolean;
   action: (f: ErrorFacts) => ErrorAction;
@@ -91,9 +91,13 @@ export const ERROR_TABLE: readonly ErrorRule[] = [
   { when: '403, 404 and other 4xx', match: () => true, action: () => ({ kind: 'fatal' }) },
 ];
 
+/** The table row that decides these facts (the last row matches everything). */
+export function errorRule(facts: ErrorFacts): ErrorRule {
+  return ERROR_TABLE.find((rule) => rule.match(facts))!;
+}
+
 export function classifyError(facts: ErrorFacts): ErrorAction {
-  for (const rule of ERROR_TABLE) if (rule.match(facts)) return rule.action(facts);
-  return { kind: 'fatal' };
+  return errorRule(facts).action(facts);
 }
 
 /** Token-shaped strings and auth header values; a safety net behind never formatting secrets in the first place. */

@@ -6,7 +6,9 @@ import { z } from 'zod';
 import {
   classifyError,
   DEFAULT_RATE_LIMIT_RESET_SECONDS,
+  ERROR_TABLE,
   type ErrorFacts,
+  errorRule,
   PinterestError,
   parseRetryAfter,
 } from '../../pinterest/errors.ts';
@@ -103,6 +105,23 @@ describe('error table', () => {
       kind: 'fatal',
     });
     expect(classifyError({ endpoint: 'download', status: 404 })).toEqual({ kind: 'fatal' });
+  });
+
+  it('has no dead rows: each row decides at least one case', () => {
+    const cases: ErrorFacts[] = [
+      { endpoint: 'api', network: true },
+      { endpoint: 'token', status: 401, code: 283 },
+      { endpoint: 'download', status: 403 },
+      api({ status: 429, code: 2726, message: 'Retry after 1 seconds' }),
+      api({ status: 400, code: 1, message: 'Retry after 5 seconds' }),
+      api({ status: 429, code: 8 }),
+      api({ status: 429 }),
+      api({ status: 400, code: 12 }),
+      api({ status: 502 }),
+      api({ status: 401, code: 2 }),
+      api({ status: 404, code: 2 }),
+    ];
+    expect(cases.map((c) => errorRule(c).when)).toEqual(ERROR_TABLE.map((r) => r.when));
   });
 });
 
