@@ -1,5 +1,7 @@
 // The Pinterest API v5 calls the connector makes, one function each, every response validated by its raw schema.
 // Owns the base URL and the bearer header; tokens come from a callback so refresh stays with the caller.
+// Each call names its operationId in Pinterest's OpenAPI spec (v5.23, https://github.com/pinterest/api-description),
+// documented at https://developers.pinterest.com/docs/api/v5/.
 import type { Readable } from 'node:stream';
 import type { z } from 'zod';
 import {
