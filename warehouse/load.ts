@@ -120,9 +120,14 @@ export async function loadReportWindow(wh: Warehouse, input: LoadWindowInput): P
         `DELETE FROM pinterest_ads.ad_daily_metrics WHERE ad_account_id = $1 AND date BETWEEN $2::date AND $3::date`,
         range,
       );
+      // Also by the window's hours: rows written under another reporting zone carry other dates for the same hours,
+      // and would collide with the new split. Any zone's date for those hours is within a day of the window.
       await client.query(
-        `DELETE FROM pinterest_ads.ad_hourly_spend WHERE ad_account_id = $1 AND date BETWEEN $2::date AND $3::date`,
-        range,
+        `DELETE FROM pinterest_ads.ad_hourly_spend
+         WHERE ad_account_id = $1 AND date BETWEEN $2::date - 1 AND $3::date + 1
+           AND (date BETWEEN $2::date AND $3::date
+                OR (hour >= $2::date::timestamp AT TIME ZONE $4::text AND hour < ($3::date + 1)::timestamp AT TIME ZONE $4::text))`,
+        [...range, input.timeZone],
       );
       const daily = await client.query(INSERT_DAILY, [
         adAccountId,

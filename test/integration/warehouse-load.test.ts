@@ -219,4 +219,21 @@ describe('loadReportWindow on Postgres', () => {
       loadReportWindow(m.wh, loadInput('acct-x', { start: '2026-06-03', end: '2026-06-01' }, [])),
     ).rejects.toThrow(/after its end/);
   });
+  it('reloads an account under another reporting zone without colliding hourly rows', async () => {
+    const rows = ['2026-06-01', '2026-06-02', '2026-06-03'].map((date) =>
+      factRow({ ad_id: '77', date, spend_micro: 2_400_000n }),
+    );
+    await loadReportWindow(m.wh, loadInput('acct-zones', W, rows, { timeZone: 'UTC' }));
+    // The same hours now carry Berlin dates; the old UTC-dated rows of those hours must make way.
+    await loadReportWindow(
+      m.wh,
+      loadInput('acct-zones', { start: '2026-06-02', end: '2026-06-02' }, [rows[1]!], {
+        timeZone: 'Europe/Berlin',
+      }),
+    );
+    const hourly = await hourlySpend(m.wh, 'acct-zones');
+    const berlin = hourly.filter((h) => h.date === '2026-06-02');
+    expect(berlin).toHaveLength(24);
+    expect(new Set(hourly.map((h) => h.hour)).size).toBe(hourly.length);
+  });
 });
