@@ -34,6 +34,8 @@ export interface Harness {
   db: TestDatabase;
   wh: Warehouse;
   box: SecretBox;
+  /** base64 PINADS_SECRET_KEY the box uses, for CLI children */
+  secretKey: string;
   client: Client;
   taskQueue: string;
   worker: Worker;
@@ -74,7 +76,8 @@ export async function startHarness(
   const db = await createTestDatabase();
   const wh = await openWarehouse(db.url);
   await migrate(wh.pool);
-  const box = new SecretBox(randomBytes(32).toString('base64'));
+  const secretKey = randomBytes(32).toString('base64');
+  const box = new SecretBox(secretKey);
   const client = new Client({ connection: await Connection.connect({ address }) });
   const native = await NativeConnection.connect({ address });
   const taskQueue = `test-${randomBytes(5).toString('hex')}`;
@@ -98,6 +101,7 @@ export async function startHarness(
     db,
     wh,
     box,
+    secretKey,
     client,
     taskQueue,
     get worker() {
