@@ -27,25 +27,24 @@ export async function backfillConnection(
   to: string,
   state?: BackfillState,
 ): Promise<BackfillProgress> {
-  // Validated by the CLI against the 914-day limit; re-checked by the planSync activity against today in the
-  // reporting zone, which a workflow cannot know deterministically.
   const s: BackfillState = state ?? {
     chunks: chunkRange(from, to, BACKFILL_CHUNK_DAYS),
     chunksDone: 0,
     rowsLoaded: 0,
   };
-  if (!state) {
-    await withDurableRateLimit(() => quick.refreshToken(connectionId));
-    await quick.validateBackfill(connectionId, from, to);
-  }
-  const progress = (): BackfillProgress => ({
+  setHandler(progressQuery, () => ({
     chunksDone: s.chunksDone,
     chunksTotal: s.chunks.length,
     rowsLoaded: s.rowsLoaded,
     currentChunk: s.chunks[s.chunksDone] ?? null,
-  });
-  setHandler(progressQuery, progress);
-  if (s.chunksDone === 0 && !state) await withDurableRateLimit(() => entities.syncEntities(connectionId));
+  }));
+  if (!state) {
+    // The CLI validated the range against UTC today; the activity re-checks it against today in the connection's
+    // reporting zone, which a workflow cannot know deterministically.
+    await withDurableRateLimit(() => quick.refreshToken(connectionId));
+    await quick.validateBackfill(connectionId, from, to);
+    await withDurableRateLimit(() => entities.syncEntities(connectionId));
+  }
   while (s.chunksDone < s.chunks.length) {
     const r = await recordedWindow(connectionId, s.chunks[s.chunksDone]!, 'backfill');
     s.rowsLoaded += r.rowsLoaded;
@@ -54,5 +53,10 @@ export async function backfillConnection(
       await continueAsNew<typeof backfillConnection>(connectionId, from, to, s);
     }
   }
-  return progress();
+  return {
+    chunksDone: s.chunksDone,
+    chunksTotal: s.chunks.length,
+    rowsLoaded: s.rowsLoaded,
+    currentChunk: null,
+  };
 }
