@@ -42,7 +42,15 @@ const DECIMAL_METRICS = ['conversions', 'total_conversions'] as const;
 const idText = z.string().regex(/^\d{1,20}$/, 'must be a numeric id');
 const intText = z.string().regex(/^-?\d+(\.0+)?$/, 'must be an integer');
 const decText = z.string().regex(/^-?\d+(\.\d+)?([eE][-+]?\d+)?$/, 'must be a number');
-const dateText = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD');
+/** A real calendar day: "2026-02-30" or "2026-11-00" would pass the window check by string order, then fail in SQL. */
+const isCalendarDate = (v: string) => {
+  const d = new Date(`${v}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === v;
+};
+const dateText = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD')
+  .refine(isCalendarDate, 'must be a calendar date (YYYY-MM-DD)');
 
 export const RawReportRow = z
   .object({
@@ -81,6 +89,8 @@ export interface DailyFactRow {
   conversion_value_micro: bigint;
   total_conversions: string;
 }
+
+const MAX_BIGINT = 2n ** 63n - 1n;
 
 export class ReportRowError extends Error {
   override name = 'ReportRowError';
@@ -134,9 +144,17 @@ export function normalizeReportRow(
     conversion_value_micro: toBigInt(r.TOTAL_CHECKOUT_VALUE_IN_MICRO_DOLLAR),
     total_conversions: toDecimal(r.TOTAL_CONVERSIONS),
   };
-  for (const k of INTEGER_METRICS)
+  for (const k of INTEGER_METRICS) {
     if (row[k] < 0n) throw new ReportRowError(`${where}: ${METRIC_COLUMNS[k]} is negative`);
-  for (const k of DECIMAL_METRICS)
+    // A bigint column cannot hold it; caught here, it is a clear non-retryable error instead of a failing COPY.
+    if (row[k] > MAX_BIGINT)
+      throw new ReportRowError(`${where}: ${METRIC_COLUMNS[k]} ${row[k]} is out of range (above 2^63-1)`);
+  }
+  for (const k of DECIMAL_METRICS) {
     if (row[k].startsWith('-')) throw new ReportRowError(`${where}: ${METRIC_COLUMNS[k]} is negative`);
+    // An exponent beyond a double's range expands to "Infinity", which numeric would store as is.
+    if (!Number.isFinite(Number(row[k])))
+      throw new ReportRowError(`${where}: ${METRIC_COLUMNS[k]} is not a finite number`);
+  }
   return row;
 }

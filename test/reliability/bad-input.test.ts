@@ -1,0 +1,147 @@
+// Bad input, table-driven (cases in bad-input-cases.ts). Every case must produce one clear line naming the problem,
+// the right outcome (CLI exit code 2, or a non-retryable workflow failure), and leave the warehouse exactly as it
+// was (md5 of the fact tables and of the control plane, before and after). Report files are corrupted on their way
+// from the sandbox to the real loadReport activity by a proxy that stands in for Pinterest's file host.
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { ActivityFailure, ApplicationFailure, WorkflowFailedError } from '@temporalio/client';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { BackfillProgress } from '../../workflows/backfill.ts';
+import { addDays } from '../../workflows/windows.ts';
+import { type Harness, startHarness, utcToday } from '../helpers/harness.ts';
+import { type CliCase, cliCases, reportCases } from './bad-input-cases.ts';
+import { type ReportProxy, startReportProxy } from './report-proxy.ts';
+import { BIN, factChecksum, startBackfill } from './support.ts';
+
+let proxy: ReportProxy;
+let h: Harness;
+let connId: string;
+let acct: string;
+/** A window across a month boundary, so "YYYY-MM-00" sorts inside it while being no date at all. */
+let window: { start: string; end: string };
+
+beforeAll(async () => {
+  proxy = await startReportProxy();
+  // The worker talks to Pinterest through the proxy; the app credentials are the sandbox's, known once it runs.
+  const pinterest = {
+    get apiUrl() {
+      return `${proxy.url}/v5`;
+    },
+    get clientId() {
+      return h.sandbox.info.client_id;
+    },
+    get clientSecret() {
+      return h.sandbox.info.client_secret;
+    },
+  };
+  h = await startHarness({ deps: { pinterest } });
+  proxy.upstream = h.sandbox.info.url;
+  acct = h.sandbox.info.ad_accounts[0]!.id;
+  connId = (await h.connect(acct)).id;
+  const monthStart = `${addDays(utcToday(), -5).slice(0, 8)}01`;
+  window = { start: addDays(monthStart, -3), end: addDays(monthStart, 2) };
+  // The starting data the failures below must not disturb, loaded through the proxy untouched.
+  await (await startBackfill(h.client, h.taskQueue, connId, window.start, window.end)).result();
+});
+afterAll(async () => {
+  await h?.close();
+  await proxy?.close();
+});
+
+/** Fact tables plus the control plane's connections and grants: what a bad input must leave untouched. */
+async function snapshot() {
+  const facts = await factChecksum(h.wh.pool);
+  const { rows } = await h.wh.pool.query<{ c: string }>(
+    `SELECT md5(coalesce((SELECT string_agg(c::text, '|' ORDER BY id) FROM pinads.connections c), '')
+             || coalesce((SELECT string_agg(k::text, '|' ORDER BY id) FROM pinads.credentials k), '')) AS c`,
+  );
+  return { ...facts, control: rows[0]!.c };
+}
+
+function pinads(args: string[], env: Record<string, string>) {
+  return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+    const merged: Record<string, string | undefined> = { ...process.env, ...env };
+    for (const [k, v] of Object.entries(env)) if (v === '') delete merged[k];
+    execFile(process.execPath, [BIN, ...args], { env: merged }, (err, stdout, stderr) => {
+      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+/** The error line: stderr's only line, apart from commander's "(run with --help for usage)" hint. */
+function errorLines(stderr: string): string[] {
+  return stderr.split('\n').filter((l) => l.trim() !== '' && l !== '(run with --help for usage)');
+}
+
+describe('bad CLI arguments and environments', () => {
+  it('each exits 2 with one line naming the problem, and changes nothing', async () => {
+    const env = {
+      DATABASE_URL: h.db.url,
+      TEMPORAL_ADDRESS: inject('temporalAddress'),
+      PINADS_TASK_QUEUE: h.taskQueue,
+      PINADS_SECRET_KEY: randomBytes(32).toString('base64'),
+      PINTEREST_API_URL: h.sandbox.info.api_url,
+      PINTEREST_CLIENT_ID: h.sandbox.info.client_id,
+      PINTEREST_CLIENT_SECRET: h.sandbox.info.client_secret,
+    };
+    const before = await snapshot();
+    expect(before.rows).toBeGreaterThan(100);
+    const cases = cliCases(utcToday(), connId, acct);
+    expect(cases.length).toBeGreaterThanOrEqual(20);
+    const failures: string[] = [];
+    // Child processes are independent: a few at a time keeps the file fast without starving two cores.
+    for (let i = 0; i < cases.length; i += 6) {
+      const batch = cases.slice(i, i + 6);
+      const results = await Promise.all(batch.map((c) => pinads(c.args, { ...env, ...c.env })));
+      batch.forEach((c: CliCase, j) => {
+        const r = results[j]!;
+        const lines = errorLines(r.stderr);
+        const line = lines[0] ?? '';
+        const named = typeof c.message === 'string' ? line.includes(c.message) : c.message.test(line);
+        if (r.code !== c.code || lines.length !== 1 || !named || r.stdout !== '')
+          failures.push(
+            `${c.name}: exit ${r.code}, stdout ${JSON.stringify(r.stdout)}, stderr ${JSON.stringify(r.stderr)}`,
+          );
+      });
+    }
+    expect(failures).toEqual([]);
+    expect(await snapshot()).toEqual(before);
+  });
+});
+
+describe('bad report files served to the real loadReport activity', () => {
+  const monthStartOf = () => `${addDays(utcToday(), -5).slice(0, 8)}01`;
+  it.each(reportCases(`${monthStartOf().slice(0, 8)}00`))('$name', async ({ corrupt, message }) => {
+    const before = await snapshot();
+    expect(before.rows).toBeGreaterThan(100);
+    proxy.corrupt = corrupt;
+    let err: unknown;
+    try {
+      const handle = await startBackfill(h.client, h.taskQueue, connId, window.start, window.end);
+      await (handle.result() as Promise<BackfillProgress>).catch((e: unknown) => {
+        err = e;
+      });
+    } finally {
+      proxy.corrupt = undefined;
+    }
+    expect(err).toBeInstanceOf(WorkflowFailedError);
+    const activity = (err as WorkflowFailedError).cause;
+    expect(activity).toBeInstanceOf(ActivityFailure);
+    const app = (activity as ActivityFailure).cause as ApplicationFailure;
+    expect(app).toBeInstanceOf(ApplicationFailure);
+    // Non-retryable, so it failed on its first attempt instead of burning retries on a file that will not change.
+    expect(app.nonRetryable, app.message).toBe(true);
+    expect(app.type).toBe('InvalidReport');
+    expect(app.message).not.toContain('\n');
+    if (typeof message === 'string') expect(app.message).toContain(message);
+    else expect(app.message).toMatch(message);
+    expect((activity as ActivityFailure).activityType).toBe('loadReport');
+    // The run is recorded as failed, with the same reason.
+    const { rows } = await h.wh.pool.query(
+      `SELECT status, error FROM pinads.sync_runs WHERE connection_id = $1 ORDER BY started_at DESC LIMIT 1`,
+      [connId],
+    );
+    expect(rows[0]).toMatchObject({ status: 'failed', error: app.message });
+    expect(await snapshot()).toEqual(before);
+  });
+});
