@@ -1,9 +1,11 @@
 // What activities need from the outside world, injected once by the worker (createActivities(deps)).
 import type { Client } from '@temporalio/client';
+import type { Observability } from '../observability/observe.ts';
 import type { SecretBox } from '../warehouse/crypto.ts';
 import type { Warehouse } from '../warehouse/pool.ts';
 
-export interface ActivityDeps {
+/** `logger` and `metrics` (Observability) default to silent logs and the process-wide metrics. */
+export interface ActivityDeps extends Observability {
   wh: Warehouse;
   box: SecretBox;
   pinterest: { apiUrl: string; clientId?: string; clientSecret?: string };

@@ -1,5 +1,6 @@
 // syncEntities: the ad account, then campaigns, ad groups and ads in ALL statuses (the API default drops ARCHIVED).
 import { heartbeat } from '@temporalio/activity';
+import { metricsOf } from '../observability/observe.ts';
 import { ALL_ENTITY_STATUSES, type PinterestClient } from '../pinterest/client.ts';
 import { upsertAdAccount, upsertEntities } from '../warehouse/entities.ts';
 import type { ActivityDeps } from './deps.ts';
@@ -49,6 +50,7 @@ export function entityActivities(deps: ActivityDeps) {
         }
         return { account, counts };
       });
+      for (const [kind, n] of Object.entries(result.counts)) metricsOf(deps).entitiesSynced.inc({ kind }, n);
       return {
         adAccountId: c.ad_account_id,
         currency: result.account.currency ?? 'UNK',

@@ -1,4 +1,7 @@
-// createActivities(deps): every activity the workflows call, with errors classified once (activities/failures.ts).
+// createActivities(deps): every activity the workflows call, with errors classified once (activities/failures.ts)
+// and each call observed once (observability/observe.ts: its log lines and metrics).
+
+import { observed } from '../observability/observe.ts';
 import type { ActivityDeps } from './deps.ts';
 import { entityActivities } from './entities.ts';
 import { classified } from './failures.ts';
@@ -30,7 +33,7 @@ export function createActivities(deps: ActivityDeps) {
   return Object.fromEntries(
     Object.entries(raw).map(([name, fn]) => [
       name,
-      classified(fn as (...a: unknown[]) => Promise<unknown>, opts),
+      observed(deps, name, classified(fn as (...a: unknown[]) => Promise<unknown>, opts)),
     ]),
   ) as typeof raw;
 }

@@ -1,5 +1,6 @@
 // Which windows a sync pulls, decided where the clock and the warehouse are: hourly, or the daily lookback.
 import { ApplicationFailure, Context } from '@temporalio/activity';
+import { activityLog, metricsOf } from '../observability/observe.ts';
 import { lookbackDays } from '../schemas/config.ts';
 import { type Connection, finishRun, lookbackDoneOn, type RunKind, startRun } from '../warehouse/control.ts';
 import {
@@ -109,6 +110,30 @@ export function planActivities(deps: ActivityDeps) {
       },
     ): Promise<void> {
       await finishRun(deps.wh.pool, runId, r);
+      // The run's own row knows its kind, window and duration (timed by the database from startRun).
+      const { rows } = await deps.wh.pool.query(
+        `SELECT connection_id, kind, window_start::text AS w_start, window_end::text AS w_end, duration_ms
+           FROM pinads.sync_runs WHERE id = $1`,
+        [runId],
+      );
+      const run = rows[0];
+      if (!run) return;
+      metricsOf(deps).windowRunDuration.observe(
+        { kind: run.kind, status: r.status },
+        Number(run.duration_ms) / 1000,
+      );
+      activityLog().info(
+        {
+          connectionId: run.connection_id,
+          window: { start: run.w_start, end: run.w_end },
+          runKind: run.kind,
+          status: r.status,
+          rowsLoaded: r.rowsLoaded ?? 0,
+          apiCalls: r.apiCalls ?? 0,
+          durationMs: Number(run.duration_ms),
+        },
+        'window run finished',
+      );
     },
   };
 }

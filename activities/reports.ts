@@ -2,6 +2,7 @@
 // validate, normalize, and load the window in one transaction.
 import { PassThrough, type Readable } from 'node:stream';
 import { ApplicationFailure, heartbeat, sleep } from '@temporalio/activity';
+import { metricsOf } from '../observability/observe.ts';
 import type { PinterestClient } from '../pinterest/client.ts';
 import { PinterestError } from '../pinterest/errors.ts';
 import { parseReportStream } from '../pinterest/report-parser.ts';
@@ -50,10 +51,15 @@ async function awaitReport(
   token: string,
 ): Promise<string> {
   let delay = deps.poll?.initialMs ?? 1000;
-  for (;;) {
+  const metrics = metricsOf(deps);
+  for (let polls = 1; ; polls++) {
     const r = await api.getReport(adAccountId, token);
+    metrics.reportPolls.inc();
     heartbeat();
-    if (r.report_status === 'FINISHED' && r.url) return r.url;
+    if (r.report_status === 'FINISHED' && r.url) {
+      metrics.pollsPerReport.observe(polls);
+      return r.url;
+    }
     if (r.report_status !== 'IN_PROGRESS') {
       throw ApplicationFailure.create({
         message: `report ${r.report_status} at Pinterest; it will be requested again`,
@@ -144,6 +150,8 @@ export function reportActivities(deps: ActivityDeps) {
           }
         }
       });
+      metricsOf(deps).rowsLoaded.inc({ kind: 'daily' }, result.dailyRows);
+      metricsOf(deps).rowsLoaded.inc({ kind: 'hourly' }, result.hourlyRows);
       return { rowsLoaded: result.dailyRows, hourlyRows: result.hourlyRows, apiCalls, bytes: bytes.n };
     },
   };

@@ -1,6 +1,7 @@
 // Access tokens live only here, inside activities: read from the encrypted store, refreshed when due, and the
 // rotated refresh token committed before anything else happens.
 import { ApplicationFailure } from '@temporalio/activity';
+import { recordApiRequest } from '../observability/observe.ts';
 import { createPinterestClient, type PinterestClient } from '../pinterest/client.ts';
 import { PinterestError } from '../pinterest/errors.ts';
 import { refreshAccessToken, tokenUrlFor } from '../pinterest/oauth.ts';
@@ -80,12 +81,15 @@ export async function accessToken(
         });
       }
       calls.n += 1;
-      const t = await refreshAccessToken({
-        tokenUrl: tokenUrlFor(deps.pinterest.apiUrl),
-        clientId: deps.pinterest.clientId,
-        clientSecret: deps.pinterest.clientSecret,
-        refreshToken: box.decrypt(row.refresh_token_enc),
-      });
+      const t = await refreshAccessToken(
+        {
+          tokenUrl: tokenUrlFor(deps.pinterest.apiUrl),
+          clientId: deps.pinterest.clientId,
+          clientSecret: deps.pinterest.clientSecret,
+          refreshToken: box.decrypt(row.refresh_token_enc),
+        },
+        { onRequest: recordApiRequest },
+      );
       const now = nowOf(deps).getTime();
       await storeTokens(tx, row.id, {
         refreshTokenEnc: box.encrypt(t.refreshToken),
@@ -118,7 +122,10 @@ export async function withApi<T>(
   const api = createPinterestClient({
     apiUrl: deps.pinterest.apiUrl,
     getAccessToken: async () => token,
-    onRequest: () => void calls.n++,
+    onRequest: (event) => {
+      calls.n++;
+      recordApiRequest(event);
+    },
   });
   try {
     return { result: await fn(api), apiCalls: calls.n };

@@ -1,5 +1,9 @@
 // `pinads worker`: runs a worker on the task queue until SIGINT/SIGTERM. Run more of them to scale out.
 import type { Command } from 'commander';
+import { createLogger, type Logger } from '../observability/logger.ts';
+import { createMetrics } from '../observability/metrics.ts';
+import { type MetricsServer, serveMetrics } from '../observability/server.ts';
+import { installTemporalLogging } from '../observability/temporal-logger.ts';
 import { loadEnv } from '../schemas/config.ts';
 import { connectClient, connectWorkerConnection } from '../temporal/client.ts';
 import { SecretBox } from '../warehouse/crypto.ts';
@@ -9,11 +13,16 @@ import { createWorker } from '../worker.ts';
 import { requireDatabaseUrl } from './context.ts';
 import { action } from './errors.ts';
 
-/** Starts a worker from the environment and returns a stop function; used by `worker` and `dev`. */
+/**
+ * Starts a worker from the environment and returns a stop function; used by `worker` and `dev`. Activity logs go to
+ * `logger` (silent when omitted, as in `dev`); metrics are served when PINADS_METRICS_PORT is set and not 0.
+ */
 export async function startWorkerFromEnv(
   env = loadEnv(),
-): Promise<{ done: Promise<void>; stop(): Promise<void> }> {
+  o: { logger?: Logger } = {},
+): Promise<{ done: Promise<void>; stop(): Promise<void>; metrics?: MetricsServer }> {
   const box = new SecretBox(env.PINADS_SECRET_KEY);
+  const metrics = createMetrics();
   const wh = await openWarehouse(requireDatabaseUrl(env));
   await migrate(wh.pool);
   const client = await connectClient(env);
@@ -26,6 +35,8 @@ export async function startWorkerFromEnv(
     deps: {
       wh,
       box,
+      logger: o.logger,
+      metrics,
       temporal: client,
       pinterest: {
         apiUrl: env.PINTEREST_API_URL,
@@ -34,13 +45,18 @@ export async function startWorkerFromEnv(
       },
     },
   });
+  const server = env.PINADS_METRICS_PORT
+    ? await serveMetrics(metrics.registry, env.PINADS_METRICS_PORT)
+    : undefined;
   const done = worker.run().finally(async () => {
+    await server?.close();
     await connection.close();
     await client.connection.close();
     await wh.close();
   });
   return {
     done,
+    metrics: server,
     async stop() {
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await done;
@@ -55,12 +71,28 @@ export function registerWorker(program: Command): void {
     .action(
       action(async () => {
         const env = loadEnv();
-        const w = await startWorkerFromEnv(env);
-        process.stderr.write(
-          `pinads worker on task queue ${env.PINADS_TASK_QUEUE} (${env.TEMPORAL_ADDRESS}, namespace ${env.TEMPORAL_NAMESPACE})\n`,
+        // JSON on stdout, the Temporal SDK's own warnings included: one stream for the log collector.
+        const logger = createLogger({
+          level: env.PINADS_LOG_LEVEL,
+          base: { taskQueue: env.PINADS_TASK_QUEUE },
+        });
+        installTemporalLogging(logger);
+        const w = await startWorkerFromEnv(env, { logger });
+        logger.info(
+          {
+            temporalAddress: env.TEMPORAL_ADDRESS,
+            namespace: env.TEMPORAL_NAMESPACE,
+            metrics: w.metrics ? `:${w.metrics.port}/metrics` : 'disabled',
+          },
+          'pinads worker started',
         );
-        for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => void w.stop());
+        for (const sig of ['SIGINT', 'SIGTERM'] as const)
+          process.once(sig, () => {
+            logger.info({ signal: sig }, 'pinads worker stopping');
+            void w.stop();
+          });
         await w.done;
+        logger.info('pinads worker stopped');
       }),
     );
 }
