@@ -50,6 +50,12 @@ export async function openWarehouse(url: string, opts: { max?: number } = {}): P
   const pool = new pg.Pool({ connectionString: url, types, max: embedded ? 1 : (opts.max ?? 10) });
   // An idle client's error (server restart) must not crash the process; the next checkout reconnects.
   pool.on('error', () => {});
+  // A checked-out client whose server goes away mid-query (restart, failover) also emits 'error' on itself, and with
+  // no listener that event kills the worker. Its query rejects with the same error, which the caller handles, and
+  // the pool discards the client on release because it is no longer queryable.
+  pool.on('connect', (client) => {
+    client.on('error', () => {});
+  });
   let closed = false;
   return {
     pool,

@@ -12,7 +12,7 @@ import { postgresBinDir, startThrowawayPg, type ThrowawayPg } from './throwaway-
 
 const BIN_DIR = postgresBinDir();
 /** Ads in the sandbox's benchmark account: ads × 31 days daily rows per window, ×24 hourly rows. */
-const BIG_ADS = LONG ? 20_000 : 4_000;
+const BIG_ADS = LONG ? 20_000 : 2_000;
 
 let cluster: ThrowawayPg;
 let s: ChildStack;
@@ -101,6 +101,7 @@ describe.skipIf(!BIN_DIR)('Postgres restarted mid-load', () => {
     ).result()) as BackfillProgress;
     const oldCount = first.rowsLoaded;
     expect(oldCount).toBeGreaterThan(BIG_ADS * 20);
+    expect(worker.alive, worker.stderr).toBe(true);
 
     // Late conversions and zeroed ad-days change the window, so a replace is distinguishable from a no-op.
     await s.control('/__sandbox/restate', { days_back: 31 });
@@ -109,6 +110,9 @@ describe.skipIf(!BIN_DIR)('Postgres restarted mid-load', () => {
     const inFlight = await loadInFlight(cluster.url, 120_000);
     expect(inFlight, `no load seen:\n${worker.stderr}`).toBe(true);
     await cluster.restart();
+    // The worker must ride out the restart (reconnect), not die with it.
+    await sleep(3000);
+    expect(worker.alive, `the worker died with the database:\n${worker.stderr}`).toBe(true);
     const final = (await handle.result()) as BackfillProgress;
     await watcher.stop();
 
