@@ -108,4 +108,24 @@ describe('worker observability', () => {
     expect(text).not.toMatch(/pin[ar]_[A-Za-z0-9]/);
     expect(text).not.toMatch(/"token"\s*:\s*"(?!\[redacted\])/);
   });
+
+  it('counts failed attempts as retry or rate_limited, one wait per rate-limit answer, under faults', async () => {
+    const before = await (await fetch(server.url)).text();
+    await h.control('/__sandbox/faults', { rate: 0.4, kinds: ['500', '429_code2726'], seed: 7 });
+    const again = await h.sync(connectionId).finally(() => h.control('/__sandbox/faults', { rate: 0 }));
+    const after = await (await fetch(server.url)).text();
+    const delta = (name: string, labels: Record<string, string> = {}) =>
+      sample(after, name, labels) - sample(before, name, labels);
+    expect(delta('pinads_rows_loaded_total', { kind: 'daily' })).toBe(again.rowsLoaded);
+    const [ok, retry, limited] = ['ok', 'retry', 'rate_limited'].map((outcome) =>
+      delta('pinads_api_calls_total', { outcome }),
+    ) as [number, number, number];
+    // Seeded faults: this sync meets both kinds, so both mappings are exercised.
+    expect(retry).toBeGreaterThan(0);
+    expect(limited).toBeGreaterThan(0);
+    expect(delta('pinads_api_calls_total', { outcome: 'fatal' })).toBe(0);
+    expect(delta('pinads_api_calls_total')).toBe(ok + retry + limited);
+    expect(delta('pinads_rate_limit_waits_total', { kind: 'retry_after' })).toBe(limited);
+    expect(delta('pinads_activity_duration_seconds_count', { outcome: 'failed' })).toBe(retry + limited);
+  });
 });
