@@ -1,0 +1,83 @@
+// Phase (a) and (d), in a child process of its own so that its peak RSS is the connector's alone (not the bench
+// driver's, not PGlite's): the real requestReport + loadReport activities (create → poll → download → parse →
+// validate → normalize → replace-window load with the hourly split) for each window, timed, with RSS sampled.
+// Input: argv[2] = JSON LoadPathInput, the secret key in PINADS_BENCH_KEY. Output: one JSON line (LoadPathResult).
+import { createActivities } from '../activities/index.ts';
+import type { SandboxInfo } from '../sandbox/server.ts';
+import { openWarehouse } from '../warehouse/pool.ts';
+import type { DateWindow } from '../workflows/windows.ts';
+import { activityDeps, runActivity } from './stack.ts';
+
+export interface LoadPathInput {
+  url: string;
+  info: SandboxInfo;
+  connectionId: string;
+  windows: DateWindow[];
+}
+
+export interface LoadPathResult {
+  dailyRows: number;
+  hourlyRows: number;
+  bytes: number;
+  /** Wall time of the loadReport calls: one poll (already FINISHED), download, parse, normalize, load, commit. */
+  loadSeconds: number;
+  /** Wall time of the requestReport calls (one POST each); not part of the load figure. */
+  requestSeconds: number;
+  /** The kernel's high-water mark for this process (getrusage maxrss), startup included. */
+  peakRssMb: number;
+  /** The highest 50 ms sample of process.memoryUsage().rss during the loads. */
+  sampledPeakRssMb: number;
+  rssBeforeMb: number;
+}
+
+const mb = (bytes: number) => Math.round((bytes / 2 ** 20) * 10) / 10;
+
+async function main(): Promise<LoadPathResult> {
+  const input = JSON.parse(process.argv[2]!) as LoadPathInput;
+  const key = process.env.PINADS_BENCH_KEY;
+  if (!key) throw new Error('PINADS_BENCH_KEY is not set');
+  const wh = await openWarehouse(input.url, { max: 2 });
+  const acts = createActivities(activityDeps(wh, key, input.info));
+  const rssBefore = process.memoryUsage().rss;
+  let sampled = rssBefore;
+  const sampler = setInterval(() => {
+    sampled = Math.max(sampled, process.memoryUsage().rss);
+  }, 50);
+  const r = { dailyRows: 0, hourlyRows: 0, bytes: 0, loadSeconds: 0, requestSeconds: 0 };
+  try {
+    for (const window of input.windows) {
+      const t0 = performance.now();
+      const { token } = await runActivity(acts.requestReport, input.connectionId, window);
+      const t1 = performance.now();
+      const loaded = await runActivity(acts.loadReport, input.connectionId, token, window);
+      const t2 = performance.now();
+      r.requestSeconds += (t1 - t0) / 1000;
+      r.loadSeconds += (t2 - t1) / 1000;
+      r.dailyRows += loaded.rowsLoaded;
+      r.hourlyRows += loaded.hourlyRows;
+      r.bytes += loaded.bytes;
+    }
+  } finally {
+    clearInterval(sampler);
+  }
+  // Read before closing the pool, so nothing after the loads can raise the high-water mark.
+  const peak = process.resourceUsage().maxRSS * 1024;
+  await wh.close();
+  return {
+    ...r,
+    peakRssMb: mb(peak),
+    sampledPeakRssMb: mb(sampled),
+    rssBeforeMb: mb(rssBefore),
+  };
+}
+
+main().then(
+  (result) => {
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+    process.exit(0);
+  },
+  (err: unknown) => {
+    process.stderr.write(`load path failed: ${(err as Error).stack ?? String(err)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,153 @@
+// Phases (e) and (f) through the real orchestration: a Temporal dev server, a worker from worker.ts on a task queue
+// of its own, and the syncConnection workflow.
+//   (e) Pinterest requests of one steady-state hourly sync of a normal account, counted by the sandbox per route.
+//   (f) Schedule fired → rows committed for the 10k-ad account: the schedule from temporal/schedules.ts is
+//       triggered, and the time runs from the workflow's start to its sync_runs.finished_at (written right after
+//       the load's commit). The sandbox answers FINISHED at the first poll, so no simulated report delay and no
+//       poll wait is inside the figure.
+import { randomBytes } from 'node:crypto';
+import type { Client } from '@temporalio/client';
+import type { NativeConnection } from '@temporalio/worker';
+import type { ActivityDeps } from '../activities/index.ts';
+import { deleteSchedule, scheduleId, upsertSchedule } from '../temporal/schedules.ts';
+import { finishRun, startRun } from '../warehouse/control.ts';
+import { createWorker } from '../worker.ts';
+import type { SyncResult } from '../workflows/sync.ts';
+import type { BenchSandbox, BenchWarehouse } from './stack.ts';
+
+export interface Temporal {
+  client: Client;
+  native: NativeConnection;
+  namespace: string;
+}
+
+/** Runs `fn` with a worker polling a fresh task queue, wired to `deps`; the worker is shut down afterwards. */
+async function withWorker<T>(t: Temporal, deps: ActivityDeps, fn: (taskQueue: string) => Promise<T>) {
+  const taskQueue = `bench-${randomBytes(4).toString('hex')}`;
+  const worker = await createWorker({
+    connection: t.native,
+    namespace: t.namespace,
+    taskQueue,
+    deps: { ...deps, temporal: t.client },
+    client: t.client,
+  });
+  const running = worker.run();
+  try {
+    return await fn(taskQueue);
+  } finally {
+    worker.shutdown();
+    await running;
+  }
+}
+
+const hourlySync = (t: Temporal, taskQueue: string, connectionId: string) =>
+  t.client.workflow.execute('syncConnection', {
+    taskQueue,
+    workflowId: `bench-sync-${connectionId}-${randomBytes(3).toString('hex')}`,
+    args: [connectionId, { mode: 'hourly' }],
+  }) as Promise<SyncResult>;
+
+export interface ApiCallsResult {
+  api_calls_per_hourly_sync: number;
+  api_calls_by_route: Record<string, number>;
+  /** What the connector itself counted and recorded in sync_runs / the workflow result. */
+  api_calls_counted_by_connector: number;
+}
+
+/** (e): a first sync refreshes the new grant's token; the second one is what every later hour costs. */
+export async function apiCallsPhase(
+  t: Temporal,
+  deps: ActivityDeps,
+  sandbox: BenchSandbox,
+  connectionId: string,
+): Promise<ApiCallsResult> {
+  return withWorker(t, deps, async (taskQueue) => {
+    await hourlySync(t, taskQueue, connectionId);
+    await sandbox.resetStats();
+    const result = await hourlySync(t, taskQueue, connectionId);
+    const stats = await sandbox.stats();
+    return {
+      api_calls_per_hourly_sync: stats.total,
+      api_calls_by_route: stats.requests,
+      api_calls_counted_by_connector: result.apiCalls,
+    };
+  });
+}
+
+export interface LatencyResult {
+  latency_ms: number;
+  /** From the schedule action's takenAt (fired) to the workflow's start. */
+  latency_fired_to_start_ms: number;
+  latency_rows: number;
+  /** Activity name → summed schedule-to-close time (ms) inside the measured run. */
+  latency_by_activity: Record<string, number>;
+}
+
+const tsMs = (ts: { seconds?: unknown; nanos?: number | null } | null | undefined) =>
+  ts ? Number(ts.seconds ?? 0) * 1000 + (ts.nanos ?? 0) / 1e6 : 0;
+
+/** Per activity type, the time from scheduled to completed, summed, read from the workflow's history. */
+async function activityTimes(t: Temporal, workflowId: string): Promise<Record<string, number>> {
+  const history = await t.client.workflow.getHandle(workflowId).fetchHistory();
+  const scheduled = new Map<number, { name: string; at: number }>();
+  const out: Record<string, number> = {};
+  for (const e of history.events ?? []) {
+    const s = e.activityTaskScheduledEventAttributes;
+    if (s) scheduled.set(Number(e.eventId), { name: s.activityType?.name ?? '?', at: tsMs(e.eventTime) });
+    const c = e.activityTaskCompletedEventAttributes;
+    const from = c && scheduled.get(Number(c.scheduledEventId));
+    if (from) out[from.name] = Math.round((out[from.name] ?? 0) + tsMs(e.eventTime) - from.at);
+  }
+  return out;
+}
+
+/** (f): the connection already has a fresh token and its entities (the load phase did both). */
+export async function latencyPhase(
+  t: Temporal,
+  deps: ActivityDeps,
+  bw: BenchWarehouse,
+  connectionId: string,
+  today: string,
+): Promise<LatencyResult> {
+  // The schedule starts syncConnection in 'auto' mode, which after 06:00 pulls the lookback window once a day.
+  // Mark today's lookback as done so the fired run is the hourly one being measured.
+  const marker = await startRun(bw.wh.pool, {
+    connectionId,
+    kind: 'lookback',
+    windowStart: today,
+    windowEnd: today,
+  });
+  await finishRun(bw.wh.pool, marker, { status: 'succeeded' });
+  return withWorker(t, deps, async (taskQueue) => {
+    await upsertSchedule(t.client, connectionId, taskQueue);
+    try {
+      const schedule = t.client.schedule.getHandle(scheduleId(connectionId));
+      await schedule.trigger();
+      let fired: { workflowId: string; takenAt: Date } | undefined;
+      while (!fired) {
+        const a = (await schedule.describe()).info.recentActions.at(-1);
+        if (a) fired = { workflowId: a.action.workflow.workflowId, takenAt: a.takenAt };
+        else await new Promise((r) => setTimeout(r, 20));
+      }
+      const { workflowId } = fired;
+      const handle = t.client.workflow.getHandle(workflowId);
+      const result = (await handle.result()) as SyncResult;
+      const { startTime } = await handle.describe();
+      const { rows } = await bw.wh.pool.query<{ finished_at: Date }>(
+        `SELECT max(finished_at) AS finished_at FROM pinads.sync_runs WHERE workflow_id = $1 AND status = 'succeeded'`,
+        [workflowId],
+      );
+      const finished = rows[0]?.finished_at;
+      if (!finished) throw new Error(`the scheduled run ${workflowId} recorded no succeeded window`);
+      if (result.kind !== 'hourly') throw new Error(`the scheduled run was ${result.kind}, not hourly`);
+      return {
+        latency_ms: finished.getTime() - startTime.getTime(),
+        latency_fired_to_start_ms: startTime.getTime() - fired.takenAt.getTime(),
+        latency_rows: result.rowsLoaded,
+        latency_by_activity: await activityTimes(t, workflowId),
+      };
+    } finally {
+      await deleteSchedule(t.client, connectionId);
+    }
+  });
+}

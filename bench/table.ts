@@ -1,0 +1,65 @@
+// The benchmark's printed summary: one column per warehouse, the issue's targets beside the figures they judge.
+type Entry = Record<string, unknown>;
+
+interface Line {
+  label: string;
+  key: string;
+  target?: (v: number) => boolean;
+  targetText?: string;
+  format?: (v: unknown) => string;
+}
+
+const n = (v: unknown) => (typeof v === 'number' ? v.toLocaleString('en-US') : String(v ?? '-'));
+
+const LINES: Line[] = [
+  { label: 'daily fact rows loaded', key: 'rows' },
+  { label: 'hourly spend rows written', key: 'hourly_rows' },
+  { label: 'report file (MB)', key: 'report_mb' },
+  { label: '(a) load path, daily rows/s', key: 'load_rows_per_s' },
+  { label: '(b) raw bulk write, daily rows/s', key: 'copy_rows_per_s' },
+  { label: '    baseline method', key: 'copy_method' },
+  { label: '(c) ratio (a)/(b)', key: 'ratio', target: (v) => v >= 0.5, targetText: '≥ 0.5' },
+  {
+    label: '(d) peak RSS of the load (MB)',
+    key: 'peak_rss_mb',
+    target: (v) => v < 300,
+    targetText: '< 300',
+  },
+  {
+    label: '(e) Pinterest requests / hourly sync',
+    key: 'api_calls_per_hourly_sync',
+    target: (v) => v <= 6,
+    targetText: '≤ 6',
+  },
+  { label: '(f) fired → committed, 10k ads (ms)', key: 'latency_ms' },
+  { label: '    daily rows in that sync', key: 'latency_rows' },
+];
+
+export function printTable(machine: Record<string, unknown>, results: Record<string, Entry>): void {
+  const kinds = Object.keys(results);
+  const cells = LINES.map((line) => [
+    line.label,
+    ...kinds.map((k) => {
+      const v = results[k]![line.key];
+      const verdict = line.target && typeof v === 'number' ? (line.target(v) ? ' ok' : ' MISS') : '';
+      return `${n(v)}${verdict}`;
+    }),
+    line.targetText ?? '',
+  ]);
+  const header = ['', ...kinds, 'target'];
+  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
+  const row = (c: string[]) =>
+    c.map((s, i) => (i === 0 ? s.padEnd(widths[i]!) : s.padStart(widths[i]!))).join('  ');
+  const out = [
+    `machine: ${machine.cores} cores (${machine.cpu}), ${machine.memory_gb} GB, Node ${machine.node}`,
+    ...kinds.map((k) => `${k}: ${results[k]!.server}`),
+    '',
+    row(header),
+    ...cells.map(row),
+  ];
+  for (const k of kinds) {
+    out.push('', `${k} (e) by route: ${JSON.stringify(results[k]!.api_calls_by_route)}`);
+    out.push(`${k} (f) by activity (ms): ${JSON.stringify(results[k]!.latency_by_activity)}`);
+  }
+  process.stdout.write(`${out.join('\n')}\n`);
+}
