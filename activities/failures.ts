@@ -3,6 +3,7 @@ import { ApplicationFailure } from '@temporalio/activity';
 import { PinterestError } from '../pinterest/errors.ts';
 import { ReportFormatError } from '../pinterest/report-parser.ts';
 import { ReportRowError } from '../schemas/report.ts';
+import { LoadRejectedError } from '../warehouse/load.ts';
 
 export const RATE_LIMITED_UNTIL = 'PinterestRateLimitedUntil';
 export const REPORT_GENERATION_FAILED = 'ReportGenerationFailed';
@@ -12,7 +13,7 @@ export const INVALID_REPORT = 'InvalidReport';
 /** Turns any error into the failure Temporal should see; errors we don't know stay retryable. */
 export function toFailure(err: unknown, opts: { durableWaitThresholdSeconds?: number } = {}): unknown {
   if (err instanceof ApplicationFailure) return err;
-  if (err instanceof ReportRowError || err instanceof ReportFormatError) {
+  if (err instanceof ReportRowError || err instanceof ReportFormatError || err instanceof LoadRejectedError) {
     return ApplicationFailure.create({
       message: `invalid report: ${err.message}`,
       type: INVALID_REPORT,

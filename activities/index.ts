@@ -1,6 +1,7 @@
 // createActivities(deps): every activity the workflows call, with errors classified once (activities/failures.ts)
 // and each call observed once (observability/observe.ts: its log lines and metrics).
 
+import { Context } from '@temporalio/activity';
 import { observed } from '../observability/observe.ts';
 import type { ActivityDeps } from './deps.ts';
 import { entityActivities } from './entities.ts';
@@ -22,6 +23,21 @@ function tokenActivities(deps: ActivityDeps) {
   };
 }
 
+/**
+ * Heartbeats every few seconds while an activity runs, including inside one long SQL statement, so a killed worker
+ * is noticed within the heartbeat timeout instead of the start-to-close timeout.
+ */
+function heartbeating<A extends unknown[], R>(fn: (...args: A) => Promise<R>) {
+  return async (...args: A): Promise<R> => {
+    const timer = setInterval(() => Context.current().heartbeat(), 5000);
+    try {
+      return await fn(...args);
+    } finally {
+      clearInterval(timer);
+    }
+  };
+}
+
 export function createActivities(deps: ActivityDeps) {
   const raw = {
     ...tokenActivities(deps),
@@ -33,7 +49,7 @@ export function createActivities(deps: ActivityDeps) {
   return Object.fromEntries(
     Object.entries(raw).map(([name, fn]) => [
       name,
-      observed(deps, name, classified(fn as (...a: unknown[]) => Promise<unknown>, opts)),
+      observed(deps, name, heartbeating(classified(fn as (...a: unknown[]) => Promise<unknown>, opts))),
     ]),
   ) as typeof raw;
 }

@@ -91,6 +91,8 @@ async function* normalizedRows(stream: Readable, window: DateWindow): AsyncGener
 
 export interface LoadReportResult {
   rowsLoaded: number;
+  /** ads in the loaded window that the entity tables don't have yet (new since the last entity sync) */
+  unknownAds: number;
   hourlyRows: number;
   apiCalls: number;
   bytes: number;
@@ -152,7 +154,19 @@ export function reportActivities(deps: ActivityDeps) {
       });
       metricsOf(deps).rowsLoaded.inc({ kind: 'daily' }, result.dailyRows);
       metricsOf(deps).rowsLoaded.inc({ kind: 'hourly' }, result.hourlyRows);
-      return { rowsLoaded: result.dailyRows, hourlyRows: result.hourlyRows, apiCalls, bytes: bytes.n };
+      const unknown = await deps.wh.pool.query(
+        `SELECT count(DISTINCT m.ad_id)::int AS n FROM pinterest_ads.ad_daily_metrics m
+         WHERE m.ad_account_id = $1 AND m.date BETWEEN $2 AND $3
+           AND NOT EXISTS (SELECT 1 FROM pinterest_ads.ads a WHERE a.id = m.ad_id)`,
+        [c.ad_account_id, window.start, window.end],
+      );
+      return {
+        rowsLoaded: result.dailyRows,
+        unknownAds: unknown.rows[0].n as number,
+        hourlyRows: result.hourlyRows,
+        apiCalls,
+        bytes: bytes.n,
+      };
     },
   };
 }

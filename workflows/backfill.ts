@@ -14,6 +14,8 @@ export interface BackfillState {
   chunks: DateWindow[];
   chunksDone: number;
   rowsLoaded: number;
+  /** ads seen in loaded chunks that the entity tables lacked; refreshed once at the end */
+  unknownAds?: number;
 }
 
 export const progressQuery = defineQuery<BackfillProgress>('progress');
@@ -48,11 +50,13 @@ export async function backfillConnection(
   while (s.chunksDone < s.chunks.length) {
     const r = await recordedWindow(connectionId, s.chunks[s.chunksDone]!, 'backfill');
     s.rowsLoaded += r.rowsLoaded;
+    s.unknownAds = (s.unknownAds ?? 0) + r.unknownAds;
     s.chunksDone += 1;
     if (workflowInfo().continueAsNewSuggested && s.chunksDone < s.chunks.length) {
       await continueAsNew<typeof backfillConnection>(connectionId, from, to, s);
     }
   }
+  if (s.unknownAds) await withDurableRateLimit(() => entities.syncEntities(connectionId));
   return {
     chunksDone: s.chunksDone,
     chunksTotal: s.chunks.length,

@@ -9,13 +9,13 @@ const retry = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '
 export const quick = proxyActivities<Activities>({ startToCloseTimeout: '2m', retry });
 export const entities = proxyActivities<Activities>({
   startToCloseTimeout: '10m',
-  heartbeatTimeout: '1m',
+  heartbeatTimeout: '30s',
   retry,
 });
-/** Polling and loading heartbeat; a dead worker is noticed within a minute and the step runs again elsewhere. */
+/** Activities heartbeat every 5 s; a dead worker is noticed within 30 s and the step runs again elsewhere. */
 export const reports = proxyActivities<Activities>({
   startToCloseTimeout: '1h',
-  heartbeatTimeout: '1m',
+  heartbeatTimeout: '30s',
   retry,
 });
 
@@ -49,6 +49,8 @@ export async function withDurableRateLimit<T>(call: () => Promise<T>): Promise<T
 export interface WindowResult {
   rowsLoaded: number;
   apiCalls: number;
+  /** ads in the window the entity tables don't know yet */
+  unknownAds: number;
 }
 
 /**
@@ -64,7 +66,11 @@ export async function pullWindow(connectionId: string, window: DateWindow): Prom
       const loaded = await withDurableRateLimit(() =>
         reports.loadReport(connectionId, requested.token, window),
       );
-      return { rowsLoaded: loaded.rowsLoaded, apiCalls: apiCalls + loaded.apiCalls };
+      return {
+        rowsLoaded: loaded.rowsLoaded,
+        apiCalls: apiCalls + loaded.apiCalls,
+        unknownAds: loaded.unknownAds,
+      };
     } catch (err) {
       const cause = applicationCause(err);
       if (cause?.type !== REPORT_NOT_READY || attempt >= MAX_REPORT_REQUESTS) throw err;

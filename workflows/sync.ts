@@ -16,21 +16,36 @@ export interface SyncResult {
   entities: Record<string, number>;
 }
 
+/**
+ * Hourly runs reuse an entity sync younger than this: entity lists have no updated-since filter and change rarely,
+ * and skipping them keeps an hourly sync at ~5 API calls. Lookback and manual runs always refresh them, and so does
+ * any run whose report names an ad we don't know yet.
+ */
+export const ENTITY_MAX_AGE_MINUTES = 6 * 60;
+
 export async function syncConnection(connectionId: string, options: SyncOptions = {}): Promise<SyncResult> {
   let apiCalls = 0;
+  const syncEntities = async (maxAgeMinutes: number) => {
+    const r = await withDurableRateLimit(() => entities.syncEntities(connectionId, { maxAgeMinutes }));
+    apiCalls += r.apiCalls;
+    return r;
+  };
   const token = await withDurableRateLimit(() => quick.refreshToken(connectionId));
   apiCalls += token.apiCalls;
-  const synced = await withDurableRateLimit(() => entities.syncEntities(connectionId));
-  apiCalls += synced.apiCalls;
+  let synced = await syncEntities(options.manual ? 0 : ENTITY_MAX_AGE_MINUTES);
   const plan = await quick.planSync(connectionId, options.mode ?? 'auto', workflowInfo().workflowId);
+  if (plan.kind === 'lookback' && synced.skipped) synced = await syncEntities(0);
   const kind = options.manual && plan.kind === 'hourly' ? 'manual' : plan.kind;
   const windows: SyncResult['windows'] = [];
   let rowsLoaded = 0;
+  let unknownAds = 0;
   for (const window of plan.windows) {
     const r = await recordedWindow(connectionId, window, kind);
     windows.push({ ...window, rowsLoaded: r.rowsLoaded });
     rowsLoaded += r.rowsLoaded;
     apiCalls += r.apiCalls;
+    unknownAds += r.unknownAds;
   }
+  if (unknownAds > 0 && synced.skipped) synced = await syncEntities(0);
   return { kind, windows, rowsLoaded, apiCalls, entities: synced.counts };
 }

@@ -112,7 +112,10 @@ describe('worker observability', () => {
   it('counts failed attempts as retry or rate_limited, one wait per rate-limit answer, under faults', async () => {
     const before = await (await fetch(server.url)).text();
     await h.control('/__sandbox/faults', { rate: 0.4, kinds: ['500', '429_code2726'], seed: 7 });
-    const again = await h.sync(connectionId).finally(() => h.control('/__sandbox/faults', { rate: 0 }));
+    // Manual, so it refreshes entities too and meets enough requests for both seeded fault kinds.
+    const again = await h
+      .sync(connectionId, { mode: 'hourly', manual: true })
+      .finally(() => h.control('/__sandbox/faults', { rate: 0 }));
     const after = await (await fetch(server.url)).text();
     const delta = (name: string, labels: Record<string, string> = {}) =>
       sample(after, name, labels) - sample(before, name, labels);

@@ -81,4 +81,35 @@ describe('hourly sync against the sandbox', () => {
     await h.sync(conn.id);
     expect(await checksum()).toBe(first);
   });
+  it('keeps a steady hourly sync within 6 API calls and refreshes entities when a report names an unknown ad', async () => {
+    const jpy = h.sandbox.info.ad_accounts[2]!;
+    const { rows } = await h.wh.pool.query('SELECT id FROM pinads.connections WHERE ad_account_id = $1', [
+      jpy.id,
+    ]);
+    const connId = rows[0].id as string;
+    const stats = async () =>
+      (await (await fetch(`${h.sandbox.info.url}/__sandbox/stats`)).json()) as {
+        total: number;
+        requests: Record<string, number>;
+      };
+    await h.control('/__sandbox/stats/reset', {});
+    await h.sync(connId);
+    const steady = await stats();
+    expect(steady.total).toBeLessThanOrEqual(6);
+    expect(Object.keys(steady.requests).filter((k) => /campaigns|ad_groups|\/ads$/.test(k))).toEqual([]);
+
+    // An ad the entity tables lack (new since the last entity sync) triggers a refresh in the same run.
+    const { rows: spent } = await h.wh.pool.query(
+      `SELECT ad_id FROM pinterest_ads.ad_daily_metrics WHERE ad_account_id = $1 ORDER BY ad_id LIMIT 1`,
+      [jpy.id],
+    );
+    await h.wh.pool.query('DELETE FROM pinterest_ads.ads WHERE id = $1', [spent[0].ad_id]);
+    await h.control('/__sandbox/stats/reset', {});
+    await h.sync(connId);
+    expect((await stats()).requests['GET /v5/ad_accounts/{ad_account_id}/ads']).toBeGreaterThan(0);
+    const { rows: back } = await h.wh.pool.query('SELECT 1 FROM pinterest_ads.ads WHERE id = $1', [
+      spent[0].ad_id,
+    ]);
+    expect(back).toHaveLength(1);
+  });
 });

@@ -120,5 +120,5 @@ describe('a worker killed mid-backfill', () => {
     });
     const sorted = truth.map(pick).sort((a, b) => (a.ad_id + a.date < b.ad_id + b.date ? -1 : 1));
     expect(rows).toEqual(sorted);
-  });
+  }, 300_000);
 });
