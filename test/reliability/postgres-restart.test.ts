@@ -12,7 +12,7 @@ import { postgresBinDir, startThrowawayPg, type ThrowawayPg } from './throwaway-
 
 const BIN_DIR = postgresBinDir();
 /** Ads in the sandbox's benchmark account: ads × 31 days daily rows per window, ×24 hourly rows. */
-const BIG_ADS = LONG ? 20_000 : 2_000;
+const BIG_ADS = LONG ? 20_000 : 1_000;
 
 let cluster: ThrowawayPg;
 let s: ChildStack;
@@ -20,7 +20,10 @@ let worker: WorkerProcess | undefined;
 beforeAll(async () => {
   if (!BIN_DIR) return;
   cluster = await startThrowawayPg(BIN_DIR);
-  s = await startChildStack({ databaseUrl: cluster.url, sandbox: { bigAccountAds: BIG_ADS } });
+  s = await startChildStack({
+    databaseUrl: cluster.url,
+    sandbox: { bigAccountAds: BIG_ADS, reportPollsUntilFinished: 1 },
+  });
 });
 afterAll(async () => {
   await worker?.kill('SIGKILL');

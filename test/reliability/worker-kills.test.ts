@@ -27,12 +27,12 @@ const PLAN: ('progress' | 'random')[] = LONG
       'random',
     ]
   : ['progress', 'random', 'random', 'random', 'random'];
-const DAYS = LONG ? 600 : 310;
+const DAYS = LONG ? 600 : 217;
 
 let s: ChildStack;
 beforeAll(async () => {
-  // Reports take a few polls, so every chunk spends time in flight where a kill can land.
-  s = await startChildStack({ sandbox: { reportPollsUntilFinished: 2 } });
+  // A report takes a second poll, so every chunk spends time in flight where a kill can land.
+  s = await startChildStack({ sandbox: { reportPollsUntilFinished: 1 } });
 });
 afterAll(async () => {
   await s?.close();
@@ -59,13 +59,16 @@ describe('workers SIGKILLed during a backfill', () => {
       if (where === 'random') {
         await sleep(300 + Math.floor(rand() * 3000));
       } else {
-        // Wait for the next chunk to commit, then kill at once: the following chunk's activities are running.
+        // Wait for the next chunk to commit, then kill while the following chunk's report is being polled and
+        // loaded (the quick bookkeeping activities in between have a 2-minute timeout and no heartbeat, so a kill
+        // there would cost twice as long to detect).
         for (;;) {
           const p = await progressOf(handle);
           if (p && p.chunksDone > lastDone) break;
           if (await isClosed(handle)) break;
           await sleep(200);
         }
+        await sleep(600);
       }
       const p = await progressOf(handle);
       if (p && p.chunksDone >= p.chunksTotal) break;
@@ -82,7 +85,7 @@ describe('workers SIGKILLed during a backfill', () => {
     const final = (await handle.result()) as { chunksDone: number; chunksTotal: number; rowsLoaded: number };
     await worker.kill('SIGTERM');
     expect(final.chunksDone).toBe(final.chunksTotal);
-    expect(final.chunksTotal).toBeGreaterThanOrEqual(10);
+    expect(final.chunksTotal).toBeGreaterThanOrEqual(7);
 
     const truth = await s.truth(eur.id, from, to);
     expect(truth.length).toBeGreaterThan(1000);
