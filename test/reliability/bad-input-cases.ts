@@ -261,6 +261,11 @@ export function reportCases(inWindowBadDate: string): ReportCase[] {
       message: 'TOTAL_CONVERSIONS is not a finite number',
     },
     {
+      name: 'a duplicated row',
+      corrupt: first(/\{"DATE":[^}]*\}/, (row) => `${row},${row}`),
+      message: /duplicate report rows: ad \d+ on \S+ appears 2 times/,
+    },
+    {
       name: 'truncated JSON',
       corrupt: (b) => ({ body: b.slice(0, Math.floor(b.length / 2)) }),
       message: 'report file ended early',

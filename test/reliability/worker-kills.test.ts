@@ -9,8 +9,8 @@ import { type ChildStack, startChildStack } from './child-stack.ts';
 import { isClosed, LONG, progressOf, sleep, startBackfill, type WorkerProcess } from './support.ts';
 
 /**
- * Where each kill lands. A kill mid-activity costs the activity's heartbeat timeout (1 min, workflows/steps.ts)
- * before Temporal retries it elsewhere; random kills soon after that often land in a booting or idle worker, which
+ * Where each kill lands. A kill mid-activity costs the activity's heartbeat timeout (workflows/steps.ts) before
+ * Temporal retries it elsewhere; random kills soon after that often land in a booting or idle worker, which
  * is cheap. The default plan keeps the file near a minute; PINADS_LONG=1 kills at many more chunk boundaries.
  */
 const PLAN: ('progress' | 'random')[] = LONG
