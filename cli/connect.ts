@@ -14,7 +14,7 @@ import { createConnection, settingsFrom } from './connections.ts';
 import { withContext } from './context.ts';
 import { action, UsageError } from './errors.ts';
 import { newOAuthState, startOAuthCallback } from './oauth-callback.ts';
-import { adAccountIdOption, choiceOption, intOption, windowDaysOption } from './options.ts';
+import { adAccountIdOption, addSettingsOptions, intOption } from './options.ts';
 
 /**
  * `ads:read` alone: the spec's security for GET /ad_accounts, the entity lists and the reports is `ads:read`, and a
@@ -242,8 +242,8 @@ export async function runConnect(o: ConnectOptions, io: ConnectIo = processIo())
 }
 
 export function registerConnect(program: Command): void {
-  program
-    .command('connect')
+  const cmd = program.command('connect');
+  addSettingsOptions(cmd)
     .description(
       'authorize with Pinterest in the browser, choose an ad account, and create its connection; prints the new connection id alone on stdout',
     )
@@ -260,36 +260,6 @@ export function registerConnect(program: Command): void {
     )
     .option('--no-open', 'print the authorize URL without opening a browser')
     .option('-y, --yes', 'accept the proposed name and start the first sync without asking')
-    .option(
-      '--click-window <days>',
-      'click attribution window: 0,1,7,14,30,60 (default 30)',
-      windowDaysOption('--click-window'),
-    )
-    .option(
-      '--engagement-window <days>',
-      'engagement window: 0,1,7,14,30,60 (default 30)',
-      windowDaysOption('--engagement-window'),
-    )
-    .option(
-      '--view-window <days>',
-      'view window: 0,1,7,14,30,60 (default 1)',
-      windowDaysOption('--view-window'),
-    )
-    .option(
-      '--conversion-time <when>',
-      'date conversions by "conversion" (default) or "ad_action"',
-      choiceOption('--conversion-time', ['conversion', 'ad_action'] as const),
-    )
-    .option(
-      '--lookback-days <n>',
-      'days re-read daily for late conversions (default 7, or 30 with ad_action)',
-      intOption('--lookback-days', 1, 913),
-    )
-    .option(
-      '--reporting-time-zone <zone>',
-      '"utc" (default) or "account" (the ad account\'s zone)',
-      choiceOption('--reporting-time-zone', ['utc', 'account'] as const),
-    )
     .action(
       action(async (o: ConnectOptions) => {
         await runConnect(o);

@@ -21,7 +21,7 @@ import {
 } from '../warehouse/control.ts';
 import { withContext } from './context.ts';
 import { action, UsageError } from './errors.ts';
-import { adAccountIdOption, choiceOption, intOption, windowDaysOption } from './options.ts';
+import { adAccountIdOption, addSettingsOptions, choiceOption } from './options.ts';
 import { printTable } from './table.ts';
 
 interface CreateOpts {
@@ -121,42 +121,11 @@ const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString().repla
 export function registerConnections(program: Command): void {
   const cmd = program.command('connections').description('manage connections (one per ad account)');
 
-  cmd
-    .command('create')
+  addSettingsOptions(cmd.command('create'))
     .description('create a connection and its hourly schedule; prints the new connection id alone on stdout')
     .requiredOption('--ad-account <id>', 'Pinterest ad account id', adAccountIdOption)
     .requiredOption('--refresh-token <token>', 'OAuth refresh token of a user with access to the ad account')
     .option('--name <name>', 'display name (default "Pinterest Ads | <ad account id>")')
-    .option(
-      '--click-window <days>',
-      'click attribution window: 0,1,7,14,30,60 (default 30)',
-      windowDaysOption('--click-window'),
-    )
-    .option(
-      '--engagement-window <days>',
-      'engagement window: 0,1,7,14,30,60 (default 30)',
-      windowDaysOption('--engagement-window'),
-    )
-    .option(
-      '--view-window <days>',
-      'view window: 0,1,7,14,30,60 (default 1)',
-      windowDaysOption('--view-window'),
-    )
-    .option(
-      '--conversion-time <when>',
-      'date conversions by "conversion" (default) or "ad_action"',
-      choiceOption('--conversion-time', ['conversion', 'ad_action'] as const),
-    )
-    .option(
-      '--lookback-days <n>',
-      'days re-read daily for late conversions (default 7, or 30 with ad_action)',
-      intOption('--lookback-days', 1, 913),
-    )
-    .option(
-      '--reporting-time-zone <zone>',
-      '"utc" (default) or "account" (the ad account\'s zone)',
-      choiceOption('--reporting-time-zone', ['utc', 'account'] as const),
-    )
     .action(
       action(async (o: CreateOpts) => {
         if (!o.refreshToken.trim()) throw new UsageError('--refresh-token must not be empty');

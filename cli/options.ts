@@ -1,7 +1,7 @@
 // Parsers for option values. commander reports their InvalidArgumentError as one line, and cli/index.ts maps
 // every commander error to exit code 2.
 
-import { InvalidArgumentError as UsageError } from 'commander';
+import { type Command, InvalidArgumentError as UsageError } from 'commander';
 import { WINDOW_DAYS } from '../schemas/config.ts';
 import { isIsoDate } from '../workflows/windows.ts';
 
@@ -43,4 +43,39 @@ export function adAccountIdOption(v: string): string {
   if (!/^\d{1,18}$/.test(v))
     throw new UsageError(`--ad-account must be a numeric Pinterest ad account id (got ${JSON.stringify(v)})`);
   return v;
+}
+
+/** The attribution and reporting settings shared by `connections create` and `connect`. */
+export function addSettingsOptions(cmd: Command): Command {
+  return cmd
+    .option(
+      '--click-window <days>',
+      'click attribution window: 0,1,7,14,30,60 (default 30)',
+      windowDaysOption('--click-window'),
+    )
+    .option(
+      '--engagement-window <days>',
+      'engagement window: 0,1,7,14,30,60 (default 30)',
+      windowDaysOption('--engagement-window'),
+    )
+    .option(
+      '--view-window <days>',
+      'view window: 0,1,7,14,30,60 (default 1)',
+      windowDaysOption('--view-window'),
+    )
+    .option(
+      '--conversion-time <when>',
+      'date conversions by "conversion" (default) or "ad_action"',
+      choiceOption('--conversion-time', ['conversion', 'ad_action'] as const),
+    )
+    .option(
+      '--lookback-days <n>',
+      'days re-read daily for late conversions (default 7, or 30 with ad_action)',
+      intOption('--lookback-days', 1, 913),
+    )
+    .option(
+      '--reporting-time-zone <zone>',
+      '"utc" (default) or "account" (the ad account\'s zone)',
+      choiceOption('--reporting-time-zone', ['utc', 'account'] as const),
+    );
 }
