@@ -12,7 +12,7 @@ import { postgresBinDir, startThrowawayPg, type ThrowawayPg } from './throwaway-
 
 const BIN_DIR = postgresBinDir();
 /** Ads in the sandbox's benchmark account: ads × 31 days daily rows per window, ×24 hourly rows. */
-const BIG_ADS = LONG ? 20_000 : 1_000;
+const BIG_ADS = LONG ? 8_000 : 1_000;
 
 let cluster: ThrowawayPg;
 let s: ChildStack;
@@ -106,39 +106,44 @@ describe.skipIf(!BIN_DIR)('Postgres restarted mid-load', () => {
     expect(oldCount).toBeGreaterThan(BIG_ADS * 20);
     expect(worker.alive, worker.stderr).toBe(true);
 
-    // Late conversions and zeroed ad-days change the window, so a replace is distinguishable from a no-op.
-    await s.control('/__sandbox/restate', { days_back: 31 });
-    const watcher = watchCounts(cluster.url, big.id, window);
-    const handle = await startBackfill(s.client, s.taskQueue, connectionId, window.start, window.end);
-    const inFlight = await loadInFlight(cluster.url, 120_000);
-    expect(inFlight, `no load seen:\n${worker.stderr}`).toBe(true);
-    await cluster.restart();
-    // The worker must ride out the restart (reconnect), not die with it.
-    await sleep(3000);
-    expect(worker.alive, `the worker died with the database:\n${worker.stderr}`).toBe(true);
-    const final = (await handle.result()) as BackfillProgress;
-    await watcher.stop();
+    // A restart that lands just as the load commits proves nothing about mid-load recovery: then go again.
+    let prevCount = oldCount;
+    let retried = 0;
+    let rounds = 0;
+    while (retried === 0 && rounds < 3) {
+      rounds++;
+      // Late conversions and zeroed ad-days change the window, so a replace is distinguishable from a no-op.
+      await s.control('/__sandbox/restate', { days_back: 31 });
+      const watcher = watchCounts(cluster.url, big.id, window);
+      const handle = await startBackfill(s.client, s.taskQueue, connectionId, window.start, window.end);
+      const inFlight = await loadInFlight(cluster.url, 120_000);
+      expect(inFlight, `no load seen:\n${worker.stderr}`).toBe(true);
+      await cluster.restart();
+      // The worker must ride out the restart (reconnect), not die with it.
+      await sleep(3000);
+      expect(worker.alive, `the worker died with the database:\n${worker.stderr}`).toBe(true);
+      const final = (await handle.result()) as BackfillProgress;
+      await watcher.stop();
 
-    const truth = await s.truth(big.id, window.start, window.end);
-    const newCount = truth.length;
-    expect(newCount).not.toBe(oldCount);
-    expect(final.rowsLoaded).toBe(newCount);
-    expect(watcher.reads()).toBeGreaterThan(10);
-    expect([...watcher.seen].sort()).toEqual([...new Set([oldCount, newCount])].sort());
-    expect(await s.facts(big.id, window.start, window.end)).toEqual(truth);
-
-    // The restart failed at least one load attempt (it was mid-flight), and the run still succeeded in the end.
+      const truth = await s.truth(big.id, window.start, window.end);
+      const newCount = truth.length;
+      expect(newCount).not.toBe(prevCount);
+      expect(final.rowsLoaded).toBe(newCount);
+      expect(watcher.reads()).toBeGreaterThan(10);
+      // Only whole windows were ever visible: the old one, then the new one.
+      expect([...watcher.seen].sort()).toEqual([prevCount, newCount].sort());
+      expect(await s.facts(big.id, window.start, window.end)).toEqual(truth);
+      prevCount = newCount;
+      // An activity attempt above 1 means the restart failed a load (or its bookkeeping) and Temporal retried it.
+      const history = (await handle.fetchHistory()).events ?? [];
+      retried = history.filter((e) => (e.activityTaskStartedEventAttributes?.attempt ?? 0) > 1).length;
+    }
+    expect(retried, 'no restart landed mid-load in 3 rounds').toBeGreaterThan(0);
+    // Every run succeeded in the end: none was left failed or half-done.
     const { rows } = await s.wh.pool.query(
       `SELECT status FROM pinads.sync_runs WHERE connection_id = $1 ORDER BY started_at`,
       [connectionId],
     );
-    expect(rows.map((r) => r.status)).toEqual(['succeeded', 'succeeded']);
-    const history = (await handle.fetchHistory()).events ?? [];
-    const loadAttempts = history
-      .map((e) => e.activityTaskStartedEventAttributes?.attempt ?? 0)
-      .filter((a) => a > 1);
-    expect(loadAttempts.length, 'the restart should have cost at least one retried activity').toBeGreaterThan(
-      0,
-    );
-  });
+    expect(rows.map((r) => r.status)).toEqual(Array(rounds + 1).fill('succeeded'));
+  }, 300_000);
 });
