@@ -10,7 +10,7 @@ import { type ChildStack, startChildStack } from './child-stack.ts';
 import { LONG, sleep, startBackfill, type WorkerProcess } from './support.ts';
 import { postgresBinDir, startThrowawayPg, type ThrowawayPg } from './throwaway-pg.ts';
 
-const BIN_DIR = postgresBinDir();
+const BIN_DIR = await postgresBinDir();
 /** Ads in the sandbox's benchmark account: ads × 31 days daily rows per window, ×24 hourly rows. */
 const BIG_ADS = LONG ? 8_000 : 1_000;
 

@@ -2,7 +2,7 @@
 // the machine's main cluster that every other test file uses. initdb/pg_ctl refuse to run as root, so they run as
 // the `postgres` OS user (via runuser) when we are root.
 import { execFile } from 'node:child_process';
-import { chownSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,14 +18,25 @@ export interface ThrowawayPg {
   stop(): Promise<void>;
 }
 
-/** The newest installed server's bin dir, or undefined when this machine has no Postgres server binaries. */
-export function postgresBinDir(): string | undefined {
+/**
+ * Where initdb and pg_ctl live: $PINADS_PG_BIN, else `pg_config --bindir`, else the newest server of Debian's
+ * layout (/usr/lib/postgresql/<major>/bin). Undefined when this machine has no Postgres server binaries.
+ */
+export async function postgresBinDir(): Promise<string | undefined> {
+  const has = (dir: string) => existsSync(join(dir, 'initdb')) && existsSync(join(dir, 'pg_ctl'));
+  const fromEnv = process.env.PINADS_PG_BIN;
+  if (fromEnv) return has(fromEnv) ? fromEnv : undefined;
+  const bindir = await run('pg_config', ['--bindir']).then(
+    (r) => r.stdout.trim(),
+    () => '',
+  );
+  if (bindir && has(bindir)) return bindir;
   const root = '/usr/lib/postgresql';
   try {
     const versions = readdirSync(root)
       .filter((v) => /^\d+$/.test(v))
       .sort((a, b) => Number(b) - Number(a));
-    return versions[0] ? join(root, versions[0], 'bin') : undefined;
+    return versions.map((v) => join(root, v, 'bin')).find(has);
   } catch {
     return undefined;
   }
