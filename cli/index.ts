@@ -15,8 +15,12 @@ import { registerWorker } from './worker.ts';
 export function buildProgram(): Command {
   const program = new Command('pinads')
     .description('Pinterest Ads → Postgres, hourly, on Temporal')
-    .showHelpAfterError('(run with --help for usage)')
-    .exitOverride();
+    .exitOverride()
+    // One line on stderr, like every other pinads error (commander would add a prefix and a help hint).
+    .configureOutput({
+      outputError: (text, write) =>
+        write(`pinads: ${text.replace(/^error: /, '').split('\n')[0]} (see --help)\n`),
+    });
   for (const register of [
     registerDev,
     registerWorker,

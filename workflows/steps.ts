@@ -6,7 +6,11 @@ import type { DateWindow } from './windows.ts';
 
 const retry = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '60s', maximumAttempts: 12 };
 
-export const quick = proxyActivities<Activities>({ startToCloseTimeout: '2m', retry });
+export const quick = proxyActivities<Activities>({
+  startToCloseTimeout: '2m',
+  heartbeatTimeout: '30s',
+  retry,
+});
 export const entities = proxyActivities<Activities>({
   startToCloseTimeout: '10m',
   heartbeatTimeout: '30s',

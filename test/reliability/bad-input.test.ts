@@ -68,9 +68,9 @@ function pinads(args: string[], env: Record<string, string>) {
   });
 }
 
-/** The error line: stderr's only line, apart from commander's "(run with --help for usage)" hint. */
+/** stderr's non-empty lines: a usage error must be exactly one, starting with "pinads:". */
 function errorLines(stderr: string): string[] {
-  return stderr.split('\n').filter((l) => l.trim() !== '' && l !== '(run with --help for usage)');
+  return stderr.split('\n').filter((l) => l.trim() !== '');
 }
 
 describe('bad CLI arguments and environments', () => {
