@@ -1,13 +1,7 @@
 // `pinads connections create|list|show|pause|resume|delete`.
 import type { Command } from 'commander';
 import { ConnectionSettings } from '../schemas/config.ts';
-import {
-  deleteSchedule,
-  describeSchedule,
-  pauseSchedule,
-  resumeSchedule,
-  upsertSchedule,
-} from '../temporal/schedules.ts';
+import { deleteSchedule, describeSchedule, pauseSchedule, upsertSchedule } from '../temporal/schedules.ts';
 import {
   type Connection,
   DuplicateConnectionError,
@@ -214,8 +208,10 @@ export function registerConnections(program: Command): void {
                 throw new UsageError(
                   `connection ${c.id} needs re-authorization first: ${c.status_reason ?? ''}`,
                 );
-              await upsertSchedule(ctx.temporal!, c.id, ctx.env.PINADS_TASK_QUEUE);
-              await resumeSchedule(ctx.temporal!, c.id, 'resumed with `pinads connections resume`');
+              await upsertSchedule(ctx.temporal!, c.id, ctx.env.PINADS_TASK_QUEUE, {
+                paused: false,
+                note: 'resumed with `pinads connections resume`',
+              });
               await setConnectionStatus(ctx.wh.pool, c.id, 'active', null);
             }
             process.stdout.write(`${c.id} ${verb === 'pause' ? 'paused' : 'active'}\n`);

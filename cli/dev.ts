@@ -13,7 +13,7 @@ import { startSandbox } from '../sandbox/server.ts';
 import { ConnectionSettings, loadEnv } from '../schemas/config.ts';
 import { startDevServer } from '../temporal/dev-server.ts';
 import { stateDir } from '../temporal/paths.ts';
-import { resumeSchedule, upsertSchedule } from '../temporal/schedules.ts';
+import { upsertSchedule } from '../temporal/schedules.ts';
 import { listConnections, setConnectionStatus } from '../warehouse/control.ts';
 import { startEmbeddedWarehouse } from '../warehouse/embedded.ts';
 import { addDays } from '../workflows/windows.ts';
@@ -117,8 +117,10 @@ export function registerDev(program: Command): void {
                     [existing.credential_id, ctx.box!.encrypt(sandboxGrant)],
                   );
                   await setConnectionStatus(ctx.wh.pool, existing.id, 'active', null);
-                  await upsertSchedule(ctx.temporal!, existing.id, env.PINADS_TASK_QUEUE);
-                  await resumeSchedule(ctx.temporal!, existing.id, 'pinads dev restarted');
+                  await upsertSchedule(ctx.temporal!, existing.id, env.PINADS_TASK_QUEUE, {
+                    paused: false,
+                    note: 'pinads dev restarted',
+                  });
                 }
                 if (existing) return existing;
                 if (!sandboxGrant) {

@@ -37,7 +37,11 @@ function scheduleOptions(connectionId: string, taskQueue: string) {
   };
 }
 
-/** Creates the schedule, or brings an existing one to the current spec: safe to call any number of times. */
+/**
+ * Creates the schedule, or brings an existing one to the current spec in ONE update: safe to call any number of
+ * times. `paused`, when given, sets the state in the same update (an update and a separate pause/unpause could be
+ * applied in either order by the schedule).
+ */
 export async function upsertSchedule(
   client: Client,
   connectionId: string,
@@ -53,16 +57,20 @@ export async function upsertSchedule(
     });
   } catch (err) {
     if (!(err instanceof ScheduleAlreadyRunning)) throw err;
-    await client.schedule.getHandle(scheduleId(connectionId)).update((prev) => ({ ...prev, ...options }));
+    await client.schedule.getHandle(scheduleId(connectionId)).update((prev) => ({
+      ...prev,
+      ...options,
+      state: {
+        ...prev.state,
+        ...(opts.paused === undefined ? {} : { paused: opts.paused }),
+        ...(opts.note === undefined ? {} : { note: opts.note }),
+      },
+    }));
   }
 }
 
 export async function pauseSchedule(client: Client, connectionId: string, note: string): Promise<void> {
   await ignoreMissing(client.schedule.getHandle(scheduleId(connectionId)).pause(note));
-}
-
-export async function resumeSchedule(client: Client, connectionId: string, note: string): Promise<void> {
-  await ignoreMissing(client.schedule.getHandle(scheduleId(connectionId)).unpause(note));
 }
 
 export async function deleteSchedule(client: Client, connectionId: string): Promise<void> {
