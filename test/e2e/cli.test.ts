@@ -1,38 +1,21 @@
-// The pinads command as a user runs it: a child process, real Postgres, real Temporal, the sandbox.
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { deleteSchedule, describeSchedule } from '../../temporal/schedules.ts';
 import { addDays } from '../../workflows/windows.ts';
+import { runPinads } from '../helpers/cli.ts';
 import { type Harness, startHarness, utcToday } from '../helpers/harness.ts';
 
-const bin = fileURLToPath(new URL('../../bin/pinads.js', import.meta.url));
 let h: Harness;
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function pinads(args: string[], env: Record<string, string | undefined> = {}): Promise<Run> {
-  const child = spawn(process.execPath, [bin, ...args], {
-    env: {
-      ...process.env,
-      DATABASE_URL: h.db.url,
-      TEMPORAL_ADDRESS: inject('temporalAddress'),
-      PINADS_TASK_QUEUE: h.taskQueue,
-      PINADS_SECRET_KEY: h.secretKey,
-      PINTEREST_API_URL: h.sandbox.info.api_url,
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+/** pinads against this file's stack: its database, Temporal, task queue, secret key and sandbox. */
+function pinads(args: string[], env: Record<string, string | undefined> = {}) {
+  return runPinads(args, {
+    DATABASE_URL: h.db.url,
+    TEMPORAL_ADDRESS: inject('temporalAddress'),
+    PINADS_TASK_QUEUE: h.taskQueue,
+    PINADS_SECRET_KEY: h.secretKey,
+    PINTEREST_API_URL: h.sandbox.info.api_url,
+    ...env,
   });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => (stdout += d));
-  child.stderr.on('data', (d) => (stderr += d));
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
 }
 
 beforeAll(async () => {

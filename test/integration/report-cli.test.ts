@@ -1,25 +1,8 @@
-// `pinads report` as a user runs it: a child process against a migrated Postgres holding known fact rows. Every
-// figure is recomputed here from the inserted micro-units with exact rational arithmetic (BigInt), not read back
-// from the views, so a wrong formula, a float, or a total averaged from ratios would show.
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate } from '../../warehouse/migrate.ts';
+import { runPinads as pinads } from '../helpers/cli.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
-
-const BIN = fileURLToPath(new URL('../../bin/pinads.js', import.meta.url));
-
-function pinads(
-  args: string[],
-  env: Record<string, string>,
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { env: { ...process.env, ...env } }, (err, stdout, stderr) => {
-      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
 
 /** num/den rounded half-up to `places` decimals, exactly; null when den is 0 (as the views say). */
 function q(num: bigint, den: bigint, places: number): string | null {

@@ -1,28 +1,11 @@
-// The reports over the sandbox's ground truth: facts exactly as `/__sandbox/truth` says a report would contain
-// them, loaded into a migrated Postgres; `pinads report … --format csv` must print what this test computes from the
-// same rows with exact rational arithmetic.
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sandboxAccounts } from '../../sandbox/data.ts';
 import { type Sandbox, startSandbox } from '../../sandbox/server.ts';
 import { fetchTruth, type TruthRow } from '../../sandbox/testing.ts';
 import { migrate } from '../../warehouse/migrate.ts';
+import { runPinads as pinads } from '../helpers/cli.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
-
-const BIN = fileURLToPath(new URL('../../bin/pinads.js', import.meta.url));
-
-function pinads(
-  args: string[],
-  env: Record<string, string>,
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { env: { ...process.env, ...env } }, (err, stdout, stderr) => {
-      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
 
 /** A decimal string as an exact fraction n / 10^k. */
 function dec(text: string): [bigint, bigint] {

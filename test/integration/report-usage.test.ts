@@ -1,24 +1,8 @@
-// `pinads report` usage errors: each is exit 2 with exactly one line on stderr and nothing on stdout, whether it is
-// caught before the database (dates, choices) or by it (unknown connection).
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate } from '../../warehouse/migrate.ts';
+import { runPinads as pinads } from '../helpers/cli.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
-
-const BIN = fileURLToPath(new URL('../../bin/pinads.js', import.meta.url));
-
-function pinads(
-  args: string[],
-  env: Record<string, string>,
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { env: { ...process.env, ...env } }, (err, stdout, stderr) => {
-      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
 
 const range = ['--from', '2026-03-01', '--to', '2026-03-04'];
 

@@ -1,26 +1,10 @@
-// `pinads tracking audit` against a real Postgres whose ads table holds the sandbox's ads (every status): it must
-// find exactly the ads the sandbox mis-tagged, and propose URLs that pass the audit.
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SandboxAccount, sandboxAccounts } from '../../sandbox/data.ts';
 import { auditUrl } from '../../tracking/audit.ts';
 import { migrate } from '../../warehouse/migrate.ts';
+import { runPinads as pinads } from '../helpers/cli.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
-
-const BIN = fileURLToPath(new URL('../../bin/pinads.js', import.meta.url));
-
-function pinads(
-  args: string[],
-  env: Record<string, string>,
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { env: { ...process.env, ...env } }, (err, stdout, stderr) => {
-      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
 
 /** What the audit must say for each of the sandbox's defect labels. */
 function expectedProblem(label: string): string {

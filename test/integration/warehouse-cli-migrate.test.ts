@@ -1,20 +1,10 @@
-// `pinads migrate` as a user runs it: exit codes, one-line errors, and the printed versions.
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listMigrations } from '../../warehouse/migrate.ts';
+import { runPinads } from '../helpers/cli.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 
-const BIN = fileURLToPath(new URL('../../bin/pinads.js', import.meta.url));
-
-function pinads(args: string[], env: Record<string, string | undefined>) {
-  const clean = { ...process.env, DATABASE_URL: undefined, ...env };
-  return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { env: clean as NodeJS.ProcessEnv }, (err, stdout, stderr) => {
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
+const pinads = (args: string[], env: Record<string, string | undefined>) =>
+  runPinads(args, { DATABASE_URL: undefined, ...env });
 
 describe('pinads migrate', () => {
   let db: TestDatabase;

@@ -1,17 +1,13 @@
-// Bad input, table-driven (cases in bad-input-cases.ts). Every case must produce one clear line naming the problem,
-// the right outcome (CLI exit code 2, or a non-retryable workflow failure), and leave the warehouse exactly as it
-// was (md5 of the fact tables and of the control plane, before and after). Report files are corrupted on their way
-// from the sandbox to the real loadReport activity by a proxy that stands in for Pinterest's file host.
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { ActivityFailure, ApplicationFailure, WorkflowFailedError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { BackfillProgress } from '../../workflows/backfill.ts';
 import { addDays } from '../../workflows/windows.ts';
+import { runPinads as pinads } from '../helpers/cli.ts';
 import { type Harness, startHarness, utcToday } from '../helpers/harness.ts';
 import { type CliCase, cliCases, reportCases } from './bad-input-cases.ts';
 import { type ReportProxy, startReportProxy } from './report-proxy.ts';
-import { BIN, factChecksum, startBackfill } from './support.ts';
+import { factChecksum, startBackfill } from './support.ts';
 
 let proxy: ReportProxy;
 let h: Harness;
@@ -56,16 +52,6 @@ async function snapshot() {
              || coalesce((SELECT string_agg(k::text, '|' ORDER BY id) FROM pinads.credentials k), '')) AS c`,
   );
   return { ...facts, control: rows[0]!.c };
-}
-
-function pinads(args: string[], env: Record<string, string>) {
-  return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-    const merged: Record<string, string | undefined> = { ...process.env, ...env };
-    for (const [k, v] of Object.entries(env)) if (v === '') delete merged[k];
-    execFile(process.execPath, [BIN, ...args], { env: merged }, (err, stdout, stderr) => {
-      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
 }
 
 /** stderr's non-empty lines: a usage error must be exactly one, starting with "pinads:". */
