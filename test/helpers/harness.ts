@@ -6,6 +6,7 @@ import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporal
 import { inject } from 'vitest';
 import type { ActivityDeps } from '../../activities/index.ts';
 import { type Sandbox, type SandboxOptions, startSandbox } from '../../sandbox/server.ts';
+import type { TruthRow } from '../../sandbox/truth.ts';
 import { ConnectionSettings } from '../../schemas/config.ts';
 import { type Connection as Conn, insertConnection, insertCredential } from '../../warehouse/control.ts';
 import { SecretBox } from '../../warehouse/crypto.ts';
@@ -15,19 +16,7 @@ import { createWorker } from '../../worker.ts';
 import type { SyncOptions, SyncResult } from '../../workflows/sync.ts';
 import { createTestDatabase, type TestDatabase } from './db.ts';
 
-export interface TruthRow {
-  ad_id: string;
-  date: string;
-  campaign_id: string;
-  ad_group_id: string;
-  spend_micro: string;
-  impressions: string;
-  clicks: string;
-  outbound_clicks: string;
-  conversions: string;
-  conversion_value_micro: string;
-  total_conversions: string;
-}
+export type { TruthRow };
 
 export interface Harness {
   sandbox: Sandbox;
