@@ -9,6 +9,8 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { localNow } from '../activities/plan.ts';
+import { createLogger } from '../observability/logger.ts';
+import { installTemporalLogging } from '../observability/temporal-logger.ts';
 import { startSandbox } from '../sandbox/server.ts';
 import { ConnectionSettings, loadEnv } from '../schemas/config.ts';
 import { startDevServer } from '../temporal/dev-server.ts';
@@ -60,6 +62,8 @@ export function registerDev(program: Command): void {
       action(async (o: { demo: boolean }) => {
         const dir = stateDir();
         mkdirSync(dir, { recursive: true });
+        // The demo's output is for people: only the SDK's errors, as JSON lines on stderr, not its retry warnings.
+        installTemporalLogging(createLogger({ level: 'error', destination: process.stderr }), 'ERROR');
         const stops: (() => Promise<void>)[] = [];
         const shutdown = async () => {
           for (const stop of stops.reverse()) await stop().catch(() => undefined);
@@ -102,9 +106,6 @@ export function registerDev(program: Command): void {
           }
           process.env.PINADS_SECRET_KEY ??= devSecretKey(dir);
           const env = loadEnv();
-          const worker = await startWorkerFromEnv(env);
-          stops.push(worker.stop);
-          say(`worker running on task queue ${env.PINADS_TASK_QUEUE}`);
 
           const demo = !o.demo
             ? undefined
@@ -135,6 +136,11 @@ export function registerDev(program: Command): void {
                   settings: ConnectionSettings.parse({}),
                 });
               });
+
+          // Started only now: runs left over from an earlier start must see the re-granted token, not the stale one.
+          const worker = await startWorkerFromEnv(env);
+          stops.push(worker.stop);
+          say(`worker running on task queue ${env.PINADS_TASK_QUEUE}`);
 
           if (demo) {
             say(`demo connection ${demo.id} (${demo.name}); first sync…`);
