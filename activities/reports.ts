@@ -49,8 +49,11 @@ async function awaitReport(
   api: PinterestClient,
   adAccountId: string,
   token: string,
+  justRequested: boolean,
 ): Promise<string> {
   let delay = deps.poll?.initialMs ?? 1000;
+  // A report is never ready the instant it is requested: waiting first saves a poll of the ads_analytics quota.
+  if (justRequested) await sleep(delay);
   const metrics = metricsOf(deps);
   for (let polls = 1; ; polls++) {
     const r = await api.getReport(adAccountId, token);
@@ -124,7 +127,7 @@ export function reportActivities(deps: ActivityDeps) {
       const bytes = { n: 0 };
       const { result, apiCalls } = await withApi(deps, c, async (api) => {
         for (let refresh = 0; ; refresh++) {
-          const url = await awaitReport(deps, api, c.ad_account_id, token);
+          const url = await awaitReport(deps, api, c.ad_account_id, token, refresh === 0);
           try {
             const body = counted(await api.downloadReport(url), bytes);
             return await loadReportWindow(deps.wh, {
