@@ -1,5 +1,7 @@
 // What we pull, declared once: the report columns, their normalized names, and the row schemas on both sides.
 import { z } from 'zod';
+// A real calendar day: "2026-02-30" or "2026-11-00" would pass the window check by string order, then fail in SQL.
+import { isIsoDate } from '../workflows/windows.ts';
 
 /** Normalized metric column → Pinterest async-report column (DESIGN §4). A column absent from a row means 0. */
 export const METRIC_COLUMNS = {
@@ -42,15 +44,10 @@ const DECIMAL_METRICS = ['conversions', 'total_conversions'] as const;
 const idText = z.string().regex(/^\d{1,20}$/, 'must be a numeric id');
 const intText = z.string().regex(/^-?\d+(\.0+)?$/, 'must be an integer');
 const decText = z.string().regex(/^-?\d+(\.\d+)?([eE][-+]?\d+)?$/, 'must be a number');
-/** A real calendar day: "2026-02-30" or "2026-11-00" would pass the window check by string order, then fail in SQL. */
-const isCalendarDate = (v: string) => {
-  const d = new Date(`${v}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === v;
-};
 const dateText = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD')
-  .refine(isCalendarDate, 'must be a calendar date (YYYY-MM-DD)');
+  .refine(isIsoDate, 'must be a calendar date (YYYY-MM-DD)');
 
 export const RawReportRow = z
   .object({
