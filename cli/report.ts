@@ -12,6 +12,7 @@ import {
   overviewReport,
   type ReportRange,
 } from '../warehouse/reports.ts';
+import { isIsoDate } from '../workflows/windows.ts';
 import { action, UsageError } from './errors.ts';
 
 const REPORTS = ['overview', 'channels'] as const;
@@ -50,13 +51,7 @@ export interface ReportRequest {
 /** A real calendar date in YYYY-MM-DD: 2026-02-30 is rejected, not rolled over into March. */
 export function parseDate(option: string, value: string | undefined): string {
   if (value === undefined) throw new UsageError(`${option} YYYY-MM-DD is required`);
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
-  if (m) {
-    const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-    const date = new Date(Date.UTC(y, mo - 1, d));
-    if (y >= 1000 && date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d)
-      return value;
-  }
+  if (isIsoDate(value)) return value;
   throw new UsageError(`${option} "${value}" is not a calendar date (expected YYYY-MM-DD)`);
 }
 

@@ -11,8 +11,9 @@ export const MAX_DAYS_BACK = 914;
 
 const DAY_MS = 86_400_000;
 
+/** A real calendar date YYYY-MM-DD with a year from 1000 (2026-02-30 and 0000-01-01 are not). */
 export function isIsoDate(s: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
+  if (!/^[1-9]\d{3}-\d{2}-\d{2}$/.test(s)) return false;
   const d = new Date(`${s}T00:00:00Z`);
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
 }
