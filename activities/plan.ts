@@ -2,7 +2,14 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { activityLog, metricsOf } from '../observability/observe.ts';
 import { lookbackDays } from '../schemas/config.ts';
-import { type Connection, finishRun, lookbackDoneOn, type RunKind, startRun } from '../warehouse/control.ts';
+import {
+  type Connection,
+  finishRun,
+  lookbackDoneOn,
+  type RunKind,
+  type RunOutcome,
+  startRun,
+} from '../warehouse/control.ts';
 import {
   addDays,
   backfillRangeProblem,
@@ -99,16 +106,7 @@ export function planActivities(deps: ActivityDeps) {
       });
     },
 
-    async finishRun(
-      runId: string,
-      r: {
-        status: 'succeeded' | 'failed';
-        rowsLoaded?: number;
-        apiCalls?: number;
-        bytes?: number;
-        error?: string;
-      },
-    ): Promise<void> {
+    async finishRun(runId: string, r: RunOutcome): Promise<void> {
       await finishRun(deps.wh.pool, runId, r);
       // The run's own row knows its kind, window and duration (timed by the database from startRun).
       const { rows } = await deps.wh.pool.query(

@@ -223,17 +223,16 @@ export async function startRun(
   return String(rows[0].id);
 }
 
-export async function finishRun(
-  db: Queryable,
-  id: string,
-  r: {
-    status: 'succeeded' | 'failed';
-    rowsLoaded?: number;
-    apiCalls?: number;
-    bytes?: number;
-    error?: string;
-  },
-): Promise<void> {
+/** How a window run ended, as recorded in pinads.sync_runs. */
+export interface RunOutcome {
+  status: 'succeeded' | 'failed';
+  rowsLoaded?: number;
+  apiCalls?: number;
+  bytes?: number;
+  error?: string;
+}
+
+export async function finishRun(db: Queryable, id: string, r: RunOutcome): Promise<void> {
   await db.query(
     `UPDATE pinads.sync_runs SET status = $2, rows_loaded = $3, api_calls = $4, bytes = $5, error = $6,
        finished_at = now(), duration_ms = (extract(epoch FROM now() - started_at) * 1000)::bigint

@@ -2,6 +2,7 @@
 // report window end to end (request → await → download/validate/normalize → replace-window load).
 import { ActivityFailure, ApplicationFailure, log, proxyActivities, sleep } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.ts';
+import type { RunKind } from '../warehouse/control.ts';
 import type { DateWindow } from './windows.ts';
 
 const retry = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '60s', maximumAttempts: 12 };
@@ -82,8 +83,6 @@ export async function pullWindow(connectionId: string, window: DateWindow): Prom
     }
   }
 }
-
-export type RunKind = 'hourly' | 'lookback' | 'backfill' | 'manual';
 
 /** pullWindow, logged as one pinads.sync_runs row (rows, API calls, error) for the window. */
 export async function recordedWindow(

@@ -2,11 +2,10 @@
 // Temporal dev server (its own task queue). Nothing is mocked but Pinterest, which is our sandbox.
 import { randomBytes } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import { NativeConnection, type Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
 import type { ActivityDeps } from '../../activities/index.ts';
 import { type Sandbox, type SandboxOptions, startSandbox } from '../../sandbox/server.ts';
-import type { TruthRow } from '../../sandbox/truth.ts';
 import { ConnectionSettings } from '../../schemas/config.ts';
 import { type Connection as Conn, insertConnection, insertCredential } from '../../warehouse/control.ts';
 import { SecretBox } from '../../warehouse/crypto.ts';
@@ -15,6 +14,7 @@ import { openWarehouse, type Warehouse } from '../../warehouse/pool.ts';
 import { createWorker } from '../../worker.ts';
 import type { SyncOptions, SyncResult } from '../../workflows/sync.ts';
 import { createTestDatabase, type TestDatabase } from './db.ts';
+import { sandboxControl, sandboxTruth, type TruthRow, warehouseFacts } from './truth.ts';
 
 export type { TruthRow };
 
@@ -42,20 +42,6 @@ export interface Harness {
   restartWorker(): Promise<void>;
   close(): Promise<void>;
 }
-
-const FACT_COLUMNS = `ad_id, date::text AS date, campaign_id, ad_group_id, spend_micro::text AS spend_micro, impressions::text AS impressions,
-  clicks::text AS clicks, outbound_clicks::text AS outbound_clicks, conversions::text AS conversions,
-  conversion_value_micro::text AS conversion_value_micro, total_conversions::text AS total_conversions`;
-
-// Activity retries log at WARN by design; tests assert on outcomes, so keep their output readable.
-try {
-  Runtime.install({ logger: new DefaultLogger('ERROR') });
-} catch {
-  // Already installed in this process.
-}
-
-const byKey = (a: TruthRow, b: TruthRow) =>
-  a.ad_id + a.date < b.ad_id + b.date ? -1 : a.ad_id + a.date > b.ad_id + b.date ? 1 : 0;
 
 export async function startHarness(
   opts: { sandbox?: SandboxOptions; deps?: Partial<ActivityDeps> } = {},
@@ -121,40 +107,10 @@ export async function startHarness(
         args: [connectionId, options],
       });
     },
-    async truth(adAccountId, start, end, settings = {}, accountZone = false) {
-      const s = ConnectionSettings.parse(settings);
-      const q = new URLSearchParams({
-        ad_account_id: adAccountId,
-        start_date: start,
-        end_date: end,
-        click_window_days: String(s.click_window_days),
-        engagement_window_days: String(s.engagement_window_days),
-        view_window_days: String(s.view_window_days),
-        conversion_report_time: s.conversion_report_time,
-        ...(accountZone || s.reporting_time_zone === 'account'
-          ? { reporting_timezone: 'AD_ACCOUNT_TIME_ZONE' }
-          : {}),
-      });
-      const res = await fetch(`${sandbox.info.url}/__sandbox/truth?${q}`);
-      if (!res.ok) throw new Error(`truth: ${res.status} ${await res.text()}`);
-      return ((await res.json()) as { rows: TruthRow[] }).rows.sort(byKey);
-    },
-    async facts(adAccountId, start, end) {
-      const { rows } = await wh.pool.query(
-        `SELECT ${FACT_COLUMNS} FROM pinterest_ads.ad_daily_metrics WHERE ad_account_id = $1 AND date BETWEEN $2 AND $3`,
-        [adAccountId, start, end],
-      );
-      return (rows as TruthRow[]).sort(byKey);
-    },
-    async control(path, body) {
-      const res = await fetch(`${sandbox.info.url}${path}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      });
-      if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
-      return res.json();
-    },
+    truth: (adAccountId, start, end, settings, accountZone) =>
+      sandboxTruth(sandbox.info.url, adAccountId, start, end, settings, accountZone),
+    facts: (adAccountId, start, end) => warehouseFacts(wh.pool, adAccountId, start, end),
+    control: (path, body) => sandboxControl(sandbox.info.url, path, body),
     async restartWorker() {
       worker.shutdown();
       await running;

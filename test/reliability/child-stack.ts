@@ -11,16 +11,8 @@ import { SecretBox } from '../../warehouse/crypto.ts';
 import { migrate } from '../../warehouse/migrate.ts';
 import { openWarehouse, type Warehouse } from '../../warehouse/pool.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
-import type { TruthRow } from '../helpers/harness.ts';
+import { sandboxControl, sandboxTruth, type TruthRow, warehouseFacts } from '../helpers/truth.ts';
 import { WorkerProcess } from './support.ts';
-
-const FACT_COLUMNS = `ad_id, date::text AS date, campaign_id, ad_group_id, spend_micro::text AS spend_micro,
-  impressions::text AS impressions, clicks::text AS clicks, outbound_clicks::text AS outbound_clicks,
-  conversions::text AS conversions, conversion_value_micro::text AS conversion_value_micro,
-  total_conversions::text AS total_conversions`;
-
-const byKey = (a: TruthRow, b: TruthRow) =>
-  a.ad_id + a.date < b.ad_id + b.date ? -1 : a.ad_id + a.date > b.ad_id + b.date ? 1 : 0;
 
 export interface ChildStack {
   sandbox: Sandbox;
@@ -83,31 +75,10 @@ export async function startChildStack(
       workers.push(w);
       return w;
     },
-    async truth(adAccountId, start, end) {
-      const q = new URLSearchParams({ ad_account_id: adAccountId, start_date: start, end_date: end });
-      for (const [k, v] of Object.entries(ConnectionSettings.parse({})))
-        if (k.endsWith('_days')) q.set(k, String(v));
-      q.set('conversion_report_time', 'TIME_OF_CONVERSION');
-      const res = await fetch(`${sandbox.info.url}/__sandbox/truth?${q}`);
-      if (!res.ok) throw new Error(`truth: ${res.status} ${await res.text()}`);
-      return ((await res.json()) as { rows: TruthRow[] }).rows.sort(byKey);
-    },
-    async facts(adAccountId, start, end) {
-      const { rows } = await wh.pool.query(
-        `SELECT ${FACT_COLUMNS} FROM pinterest_ads.ad_daily_metrics WHERE ad_account_id = $1 AND date BETWEEN $2 AND $3`,
-        [adAccountId, start, end],
-      );
-      return (rows as TruthRow[]).sort(byKey);
-    },
-    async control(path: string, body: unknown) {
-      const res = await fetch(`${sandbox.info.url}${path}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      });
-      if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
-      return res.json();
-    },
+    // Settings as the stack's connections have them: pinads' defaults.
+    truth: (adAccountId, start, end) => sandboxTruth(sandbox.info.url, adAccountId, start, end),
+    facts: (adAccountId, start, end) => warehouseFacts(wh.pool, adAccountId, start, end),
+    control: (path: string, body: unknown) => sandboxControl(sandbox.info.url, path, body),
     async close() {
       await Promise.all(workers.map((w) => w.kill('SIGKILL')));
       await client.connection.close();
