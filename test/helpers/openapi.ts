@@ -1,0 +1,129 @@
+// Pinterest's official OpenAPI spec (5.23) for conformance tests: loading it from ../shared beside the repository,
+// validating values against its schemas with ajv, and finding the operation of a concrete request.
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Ajv, type ValidateFunction } from 'ajv';
+import formatsPlugin, { type FormatsPlugin } from 'ajv-formats';
+
+// The spec lives beside the repository (../shared from the repo root), never at a fixed absolute path.
+export const SPEC_PATH = resolve(
+  dirname(fileURLToPath(import.meta.url)),
+  '../../../shared/pinterest-api/openapi.json',
+);
+export const haveSpec = existsSync(SPEC_PATH);
+if (!haveSpec) {
+  if (process.env.CI === 'true')
+    throw new Error(`the Pinterest OpenAPI spec is missing at ${SPEC_PATH}; conformance cannot run`);
+  console.warn(
+    `SKIPPING Pinterest spec conformance: ${SPEC_PATH} not found (set CI=true to make this a failure)`,
+  );
+}
+
+export type Schema = Record<string, unknown>;
+export interface Operation {
+  operationId: string;
+  parameters?: Schema[];
+  requestBody?: { content: Record<string, { schema: Schema }> };
+  responses: Record<string, { content?: Record<string, { schema: Schema }> }>;
+}
+interface Spec {
+  paths: Record<string, Record<string, Operation>>;
+  components: Record<string, Record<string, Schema>>;
+}
+
+export const spec: Spec = haveSpec
+  ? JSON.parse(readFileSync(SPEC_PATH, 'utf8'))
+  : { paths: {}, components: {} };
+const ajv = new Ajv({ strict: false, allErrors: true });
+// ajv-formats is CommonJS: under NodeNext its default import is the module object, whose `default` is the plugin.
+const addFormats = (formatsPlugin as unknown as { default: FormatsPlugin }).default;
+addFormats(ajv);
+for (const f of ['int32', 'int64', 'float', 'double']) ajv.addFormat(f, true);
+// Component refs resolve inside this one document (`spec#/components/...`).
+if (haveSpec) ajv.addSchema({ $id: 'spec', components: toJsonSchema(spec.components) } as Schema);
+
+export function deref(s: Schema): Schema {
+  let out = s;
+  while (typeof out.$ref === 'string') {
+    const [kind, name] = (out.$ref as string).replace('#/components/', '').split('/') as [string, string];
+    out = spec.components[kind]![name]!;
+  }
+  return out;
+}
+
+/** A validator for a schema fragment, with its `#/components/...` refs resolved inside the spec. */
+function compile(s: Schema): ValidateFunction {
+  return ajv.compile(toJsonSchema(s) as Schema);
+}
+/**
+ * OpenAPI 3.0 → JSON Schema: `nullable: true` becomes `anyOf [null, schema]`. (Ajv's own `nullable` keyword
+ * only widens `type`, so a nullable `allOf: [$ref]`, as on AdGroup.optimization_goal_metadata, would reject null.)
+ */
+function toJsonSchema(s: unknown): unknown {
+  if (Array.isArray(s)) return s.map(toJsonSchema);
+  if (!s || typeof s !== 'object') return s;
+  const { nullable, ...rest } = s as Schema;
+  const out = Object.fromEntries(
+    Object.entries(rest).map(([k, v]) => [
+      k,
+      k === '$ref' && typeof v === 'string' && v.startsWith('#/') ? `spec${v}` : toJsonSchema(v),
+    ]),
+  );
+  return nullable === true ? { anyOf: [{ type: 'null' }, out] } : out;
+}
+
+/** Validates against a schema and, where it has a discriminator, against the mapped variant too. */
+export function validate(s: Schema, value: unknown): string[] {
+  const errors: string[] = [];
+  const v = compile(s);
+  if (!v(value)) errors.push(ajv.errorsText(v.errors));
+  const d = deref(s).discriminator as { propertyName: string; mapping: Record<string, string> } | undefined;
+  const chosen =
+    d && value && typeof value === 'object'
+      ? d.mapping[String((value as Schema)[d.propertyName])]
+      : undefined;
+  if (chosen) errors.push(...validate({ $ref: chosen }, value));
+  return errors;
+}
+
+/** Every property name a schema allows, through refs, allOf/oneOf/anyOf and the chosen discriminator variant. */
+export function properties(s: Schema, value?: Schema): Set<string> | 'any' {
+  const r = deref(s);
+  const out = new Set<string>(Object.keys((r.properties as Schema) ?? {}));
+  if (r.additionalProperties === true) return 'any';
+  for (const k of ['allOf', 'oneOf', 'anyOf']) {
+    for (const sub of (r[k] as Schema[]) ?? []) {
+      const p = properties(sub, value);
+      if (p === 'any') return 'any';
+      for (const x of p) out.add(x);
+    }
+  }
+  const d = r.discriminator as { propertyName: string; mapping: Record<string, string> } | undefined;
+  const chosen = d && value ? d.mapping[String(value[d.propertyName])] : undefined;
+  if (chosen) {
+    const p = properties({ $ref: chosen }, value);
+    if (p === 'any') return 'any';
+    for (const x of p) out.add(x);
+  }
+  return out;
+}
+
+/** The spec operation for a concrete request path like /v5/ad_accounts/123/reports. */
+export function operation(method: string, path: string): { template: string; op: Operation } {
+  const rel = path.replace(/^\/v5/, '');
+  for (const [template, ops] of Object.entries(spec.paths)) {
+    const re = new RegExp(`^${template.replace(/\{[^}]+\}/g, '[^/]+')}$`);
+    const op = ops[method.toLowerCase()];
+    if (re.test(rel) && op) return { template, op };
+  }
+  throw new Error(`no spec operation for ${method} ${path}`);
+}
+
+export function responseSchema(method: string, path: string, status: number): Schema {
+  const { op } = operation(method, path);
+  const r = op.responses[String(status)] ?? op.responses.default;
+  const schema = r?.content?.['application/json']?.schema;
+  if (!schema) throw new Error(`spec has no JSON schema for ${status} of ${op.operationId}`);
+  return schema;
+}
