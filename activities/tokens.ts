@@ -1,24 +1,151 @@
-// Access tokens live only here, inside activities: read from the encrypted store, refreshed when due, and the
-// rotated refresh token committed before anything else happens.
+// Access tokens live only here, inside activities (and the CLI's verification): read from the encrypted store,
+// refreshed when due under the grant's row lock, and the rotated refresh token committed before anything else.
 import { ApplicationFailure } from '@temporalio/activity';
-import { recordApiRequest } from '../observability/observe.ts';
+import type pg from 'pg';
+import { activityLog, recordApiRequest } from '../observability/observe.ts';
 import { createPinterestClient, type PinterestClient } from '../pinterest/client.ts';
 import { PinterestError } from '../pinterest/errors.ts';
-import { refreshAccessToken, tokenUrlFor } from '../pinterest/oauth.ts';
+import { refreshAccessToken, type Tokens, tokenUrlFor } from '../pinterest/oauth.ts';
 import { pauseSchedule } from '../temporal/schedules.ts';
 import {
   type Connection,
+  type CredentialRow,
   getConnection,
   getCredential,
   markCredentialNeedsReauth,
-  storeTokens,
   withLockedCredential,
 } from '../warehouse/control.ts';
+import type { SecretBox } from '../warehouse/crypto.ts';
+import { type GrantTokens, noteGrantProblem, storeGrant } from '../warehouse/grants.ts';
 import { type ActivityDeps, nowOf } from './deps.ts';
 import { REAUTH_REQUIRED } from './failures.ts';
 
-/** Refresh when the access token expires within this window (DESIGN §2). */
-const REFRESH_AHEAD_MS = 24 * 3600 * 1000;
+/** A wrong PINTEREST_CLIENT_ID/SECRET: non-retryable for this run, healed by the next run once the env is fixed. */
+export const CONFIG_ERROR = 'PinterestConfigError';
+
+const MAX_REFRESH_AHEAD_MS = 24 * 3600 * 1000;
+const PERSIST_ATTEMPTS = 5;
+
+/** Refresh this long before expiry: min(24 h, half the token's lifetime), so short-lived tokens are not refreshed always. */
+export function refreshAheadMs(issuedAt: Date | null, expiresAt: Date): number {
+  if (!issuedAt) return MAX_REFRESH_AHEAD_MS;
+  return Math.min(MAX_REFRESH_AHEAD_MS, Math.max(0, (expiresAt.getTime() - issuedAt.getTime()) / 2));
+}
+
+/** What refreshing a grant needs; activities pass their deps, the CLI its context. */
+export interface GrantDeps {
+  pool: pg.Pool;
+  box: SecretBox;
+  pinterest: { apiUrl: string; clientId?: string; clientSecret?: string };
+  now?: () => Date;
+  /** Where a rotated token that was hard to persist is reported loudly. */
+  warn?: (message: string, fields: Record<string, unknown>) => void;
+}
+
+export class MissingAppCredentialsError extends Error {
+  override name = 'MissingAppCredentialsError';
+}
+
+/**
+ * Returns a usable access token for the grant, refreshing under the credential's row lock when it is due or when
+ * `rejected` (the token the API just refused) is still the stored one. Throws the token endpoint's PinterestError
+ * as it is: callers decide what an invalid grant or a wrong client secret means for them.
+ */
+export async function grantAccessToken(
+  d: GrantDeps,
+  credentialId: string,
+  calls: { n: number },
+  rejected?: string,
+): Promise<{ token: string; refreshed: boolean }> {
+  const now = () => (d.now ? d.now() : new Date());
+  const fresh = (row: CredentialRow) => {
+    if (!row.access_token_enc || !row.access_token_expires_at) return undefined;
+    const ahead = refreshAheadMs(row.access_token_issued_at, row.access_token_expires_at);
+    if (row.access_token_expires_at.getTime() - now().getTime() < ahead) return undefined;
+    const token = d.box.decrypt(row.access_token_enc, { credentialId: row.id, field: 'access_token' });
+    return token === rejected ? undefined : token;
+  };
+  const seen = await getCredential(d.pool, credentialId);
+  if (!seen) throw new Error(`credential ${credentialId} not found`);
+  const cached = fresh(seen);
+  if (cached) return { token: cached, refreshed: false };
+  let rotated: GrantTokens | undefined;
+  try {
+    return await withLockedCredential(d.pool, credentialId, async (row, tx) => {
+      // Another connection of the same grant may have refreshed while we waited for the lock.
+      const again = fresh(row);
+      if (again) return { token: again, refreshed: false };
+      if (!d.pinterest.clientId || !d.pinterest.clientSecret)
+        throw new MissingAppCredentialsError(
+          'PINTEREST_CLIENT_ID and PINTEREST_CLIENT_SECRET must be set to refresh tokens',
+        );
+      calls.n += 1;
+      const t = await refreshAccessToken(
+        {
+          tokenUrl: tokenUrlFor(d.pinterest.apiUrl),
+          clientId: d.pinterest.clientId,
+          clientSecret: d.pinterest.clientSecret,
+          refreshToken: d.box.decrypt(row.refresh_token_enc, {
+            credentialId: row.id,
+            field: 'refresh_token',
+          }),
+        },
+        { onRequest: recordApiRequest },
+      );
+      rotated = grantTokensOf(t, now());
+      await storeGrant(tx, d.box, row.id, rotated);
+      // A run that gets a token proves the app credentials work again: clear a configuration note.
+      await noteGrantProblem(tx, row.id, null);
+      return { token: t.accessToken, refreshed: true };
+    });
+  } catch (err) {
+    // Pinterest already rotated the grant: the old token is dead, so losing the new one would lose the grant.
+    if (rotated) return { token: await persistRotated(d, credentialId, rotated, err), refreshed: true };
+    throw err;
+  }
+}
+
+export function grantTokensOf(t: Tokens, issuedAt: Date): GrantTokens {
+  const at = issuedAt.getTime();
+  return {
+    refreshToken: t.refreshToken,
+    refreshTokenExpiresAt: t.refreshTokenExpiresIn
+      ? new Date(at + t.refreshTokenExpiresIn * 1000)
+      : undefined,
+    accessToken: t.accessToken,
+    accessTokenExpiresAt: new Date(at + t.expiresIn * 1000),
+    accessTokenIssuedAt: issuedAt,
+    scope: t.scope,
+  };
+}
+
+/** The commit of a rotated token failed: store it on fresh connections, with backoff, before giving up. */
+async function persistRotated(
+  d: GrantDeps,
+  credentialId: string,
+  t: GrantTokens,
+  first: unknown,
+): Promise<string> {
+  const warn = d.warn ?? ((m, f) => activityLog().error(f, m));
+  let last = first;
+  for (let attempt = 1; attempt <= PERSIST_ATTEMPTS; attempt++) {
+    warn('storing the rotated refresh token failed; retrying on a fresh database connection', {
+      credentialId,
+      attempt,
+      error: String((last as Error)?.message ?? last),
+    });
+    await new Promise((r) => setTimeout(r, 250 * 2 ** (attempt - 1)));
+    try {
+      await storeGrant(d.pool, d.box, credentialId, t);
+      warn('the rotated refresh token was stored on retry', { credentialId, attempt });
+      return t.accessToken!;
+    } catch (err) {
+      last = err;
+    }
+  }
+  warn('LOST a rotated refresh token: the grant will need `pinads connections regrant`', { credentialId });
+  throw last;
+}
 
 export async function loadConnection(deps: ActivityDeps, connectionId: string): Promise<Connection> {
   const c = await getConnection(deps.wh.pool, connectionId);
@@ -34,8 +161,8 @@ export async function loadConnection(deps: ActivityDeps, connectionId: string): 
 function reconnectHint(c: Connection): string {
   return (
     `Pinterest rejected the stored refresh token for connection ${c.id} (ad account ${c.ad_account_id}). ` +
-    `Reconnect with \`pinads connect --ad-account ${c.ad_account_id}\`, or delete it and run ` +
-    `\`pinads connections create --ad-account ${c.ad_account_id} --refresh-token <new token>\`.`
+    `Repair it in place with \`pinads connect --ad-account ${c.ad_account_id}\` or ` +
+    `\`pinads connections regrant ${c.id} --refresh-token -\` (token on stdin); ids and history are kept.`
   );
 }
 
@@ -47,63 +174,36 @@ async function needsReauth(deps: ActivityDeps, c: Connection): Promise<never> {
   throw ApplicationFailure.create({ message, type: REAUTH_REQUIRED, nonRetryable: true });
 }
 
-/**
- * Returns a usable access token, refreshing under the credential's row lock when it is due or when `rejected` (the
- * token the API just refused) is still the stored one. Counts API calls into `calls`.
- */
+/** The app's credentials are wrong or missing: note it on the grant's connections, keep them active, fail this run. */
+async function configFailure(deps: ActivityDeps, c: Connection, why: string): Promise<never> {
+  const message =
+    `${why}: check PINTEREST_CLIENT_ID and PINTEREST_CLIENT_SECRET on the worker (the app id and secret from ` +
+    'https://developers.pinterest.com/apps/). The grant itself is fine: the next run after the fix succeeds.';
+  await noteGrantProblem(deps.wh.pool, c.credential_id, `configuration: ${message}`);
+  throw ApplicationFailure.create({ message, type: CONFIG_ERROR, nonRetryable: true });
+}
+
+const grantDeps = (deps: ActivityDeps): GrantDeps => ({
+  pool: deps.wh.pool,
+  box: deps.box,
+  pinterest: deps.pinterest,
+  now: () => nowOf(deps),
+});
+
+/** grantAccessToken for a connection, with the token endpoint's failures turned into what the workflow must do. */
 export async function accessToken(
   deps: ActivityDeps,
   c: Connection,
   calls: { n: number },
   rejected?: string,
 ): Promise<{ token: string; refreshed: boolean }> {
-  const { box } = deps;
-  const fresh = (row: { access_token_enc: string | null; access_token_expires_at: Date | null }) => {
-    if (!row.access_token_enc || !row.access_token_expires_at) return undefined;
-    if (row.access_token_expires_at.getTime() - nowOf(deps).getTime() < REFRESH_AHEAD_MS) return undefined;
-    const token = box.decrypt(row.access_token_enc);
-    return token === rejected ? undefined : token;
-  };
-  const seen = await getCredential(deps.wh.pool, c.credential_id);
-  const cached = seen && fresh(seen);
-  if (cached) return { token: cached, refreshed: false };
   try {
-    return await withLockedCredential(deps.wh.pool, c.credential_id, async (row, tx) => {
-      // Another connection of the same grant may have refreshed while we waited for the lock.
-      const again = fresh(row);
-      if (again) return { token: again, refreshed: false };
-      if (!deps.pinterest.clientId || !deps.pinterest.clientSecret) {
-        throw ApplicationFailure.create({
-          message:
-            'PINTEREST_CLIENT_ID and PINTEREST_CLIENT_SECRET must be set on the worker to refresh tokens',
-          type: 'ConfigError',
-          nonRetryable: true,
-        });
-      }
-      calls.n += 1;
-      const t = await refreshAccessToken(
-        {
-          tokenUrl: tokenUrlFor(deps.pinterest.apiUrl),
-          clientId: deps.pinterest.clientId,
-          clientSecret: deps.pinterest.clientSecret,
-          refreshToken: box.decrypt(row.refresh_token_enc),
-        },
-        { onRequest: recordApiRequest },
-      );
-      const now = nowOf(deps).getTime();
-      await storeTokens(tx, row.id, {
-        refreshTokenEnc: box.encrypt(t.refreshToken),
-        refreshTokenExpiresAt: t.refreshTokenExpiresIn
-          ? new Date(now + t.refreshTokenExpiresIn * 1000)
-          : undefined,
-        accessTokenEnc: box.encrypt(t.accessToken),
-        accessTokenExpiresAt: new Date(now + t.expiresIn * 1000),
-        scope: t.scope,
-      });
-      return { token: t.accessToken, refreshed: true };
-    });
+    return await grantAccessToken(grantDeps(deps), c.credential_id, calls, rejected);
   } catch (err) {
+    if (err instanceof MissingAppCredentialsError) return configFailure(deps, c, err.message);
     if (err instanceof PinterestError && err.action.kind === 'reauth') return needsReauth(deps, c);
+    if (err instanceof PinterestError && err.action.kind === 'config')
+      return configFailure(deps, c, `Pinterest rejected the app credentials (${err.message})`);
     throw err;
   }
 }

@@ -12,9 +12,10 @@ import type { ActivityDeps } from '../activities/index.ts';
 import type { SandboxInfo, SandboxOptions } from '../sandbox/server.ts';
 import { ConnectionSettings } from '../schemas/config.ts';
 import { createTestDatabase } from '../test/helpers/db.ts';
-import { insertConnection, insertCredential } from '../warehouse/control.ts';
+import { insertConnection } from '../warehouse/control.ts';
 import { SecretBox } from '../warehouse/crypto.ts';
 import { startEmbeddedWarehouse } from '../warehouse/embedded.ts';
+import { createCredential } from '../warehouse/grants.ts';
 import { migrate } from '../warehouse/migrate.ts';
 import { openWarehouse, type Warehouse } from '../warehouse/pool.ts';
 
@@ -134,7 +135,7 @@ export async function createBenchConnection(
 ): Promise<string> {
   const res = await fetch(`${info.url}/__sandbox/refresh_tokens`, { method: 'POST' });
   const { refresh_token } = (await res.json()) as { refresh_token: string };
-  const credentialId = await insertCredential(wh.pool, box.encrypt(refresh_token));
+  const credentialId = await createCredential(wh.pool, box, { refreshToken: refresh_token });
   const c = await insertConnection(wh.pool, {
     adAccountId,
     credentialId,

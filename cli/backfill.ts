@@ -90,6 +90,14 @@ export function registerBackfill(program: Command): void {
         await withContext({ temporal: true }, async (ctx) => {
           const c = await getConnection(ctx.wh.pool, id);
           if (!c) throw new UsageError(`no connection with id ${id} (see \`pinads connections list\`)`);
+          if (c.status === 'needs_reauth')
+            throw new UsageError(
+              `connection ${id} needs a new grant before a backfill: \`pinads connections regrant ${id} --refresh-token -\` or \`pinads connect --ad-account ${c.ad_account_id}\``,
+            );
+          if (c.status === 'paused')
+            throw new UsageError(
+              `connection ${id} is paused: resume it first with \`pinads connections resume ${id}\``,
+            );
           const { rows } = await ctx.wh.pool.query(
             'SELECT time_zone FROM pinterest_ads.ad_accounts WHERE id = $1',
             [c.ad_account_id],

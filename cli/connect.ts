@@ -4,16 +4,25 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { WorkflowIdConflictPolicy } from '@temporalio/client';
 import type { Command } from 'commander';
+import { grantTokensOf } from '../activities/tokens.ts';
 import { createPinterestClient } from '../pinterest/client.ts';
-import { buildAuthorizeUrl, exchangeAuthorizationCode, tokenUrlFor } from '../pinterest/oauth.ts';
+import { PinterestError } from '../pinterest/errors.ts';
+import {
+  buildAuthorizeUrl,
+  exchangeAuthorizationCode,
+  type Tokens,
+  tokenUrlFor,
+} from '../pinterest/oauth.ts';
 import { loadEnv } from '../schemas/config.ts';
 import type { AdAccount } from '../schemas/pinterest.ts';
 import { manualSyncWorkflowId } from '../temporal/schedules.ts';
-import { defaultConnectionName } from '../warehouse/control.ts';
-import { createConnection, settingsFrom } from './connections.ts';
+import { defaultConnectionName, listConnections } from '../warehouse/control.ts';
+import { createCredential } from '../warehouse/grants.ts';
+import { settingsFrom } from './connections.ts';
 import { withContext } from './context.ts';
 import { action, UsageError } from './errors.ts';
-import { newOAuthState, startOAuthCallback } from './oauth-callback.ts';
+import { createConnections, regrantInPlace } from './grant-ops.ts';
+import { CALLBACK_PATH, DEFAULT_CALLBACK_PORT, newOAuthState, startOAuthCallback } from './oauth-callback.ts';
 import { adAccountIdOption, addSettingsOptions, intOption } from './options.ts';
 
 /**
@@ -23,7 +32,10 @@ import { adAccountIdOption, addSettingsOptions, intOption } from './options.ts';
 export const CONNECT_SCOPES = ['ads:read'] as const;
 
 export interface ConnectOptions {
-  adAccount?: string;
+  adAccount?: string[];
+  all?: boolean;
+  /** commander's `--no-continuous-refresh` sets this to false. */
+  continuousRefresh?: boolean;
   name?: string;
   port?: number;
   /** commander's `--no-open` sets this to false. */
@@ -50,7 +62,12 @@ export interface ConnectIo {
 }
 
 export interface ConnectResult {
+  /** The first chosen account's connection. */
   connectionId: string;
+  /** Every chosen account's connection, in the order chosen. */
+  connectionIds: string[];
+  /** Connections that already existed and were re-granted in place (and the others sharing their old grant). */
+  regrantedIds: string[];
   adAccountId: string;
   /** The first sync's workflow id, when one was started. */
   firstSyncWorkflowId?: string;
@@ -112,36 +129,55 @@ function prompter(io: ConnectIo) {
   };
 }
 
-async function chooseAccount(
+/** Parses "1,3", "2 4", ids, or "all" against the listed accounts; undefined when the answer is not understood. */
+export function parseChoice(answer: string, accounts: readonly AdAccount[]): AdAccount[] | undefined {
+  if (/^(a|all|\*)$/i.test(answer)) return [...accounts];
+  const picked: AdAccount[] = [];
+  for (const part of answer.split(/[\s,]+/).filter(Boolean)) {
+    const n = Number(part);
+    const a =
+      Number.isInteger(n) && n >= 1 && n <= accounts.length
+        ? accounts[n - 1]
+        : accounts.find((x) => x.id === part);
+    if (!a) return undefined;
+    if (!picked.includes(a)) picked.push(a);
+  }
+  return picked.length ? picked : undefined;
+}
+
+async function chooseAccounts(
   accounts: AdAccount[],
-  wanted: string | undefined,
+  o: ConnectOptions,
   ask: (q: string) => Promise<string | undefined>,
   io: ConnectIo,
-): Promise<AdAccount> {
+): Promise<AdAccount[]> {
   const ids = accounts.map((a) => a.id).join(', ');
-  if (wanted) {
-    const found = accounts.find((a) => a.id === wanted);
-    if (!found)
-      throw new UsageError(
-        `ad account ${wanted} is not among the ad accounts this Pinterest user can read (${ids || 'none'})`,
-      );
-    return found;
+  if (o.all) return accounts;
+  if (o.adAccount?.length) {
+    return o.adAccount.map((wanted) => {
+      const found = accounts.find((a) => a.id === wanted);
+      if (!found)
+        throw new UsageError(
+          `ad account ${wanted} is not among the ad accounts this Pinterest user can read (${ids || 'none'})`,
+        );
+      return found;
+    });
   }
-  if (accounts.length === 1) return accounts[0]!;
+  if (accounts.length === 1) return [accounts[0]!];
   io.stderr.write('Ad accounts this Pinterest user can read:\n');
   for (const [i, a] of accounts.entries()) {
     const zone = a.time_zone ? `, ${a.time_zone}` : '';
     io.stderr.write(`  ${i + 1}) ${a.id}  ${a.name ?? ''} (${a.currency}${zone})\n`);
   }
   for (;;) {
-    const answer = await ask(`Which one? [1-${accounts.length}] `);
+    const answer = await ask(
+      `Which ones? numbers or ids separated by commas, or "all" [1-${accounts.length}] `,
+    );
     if (answer === undefined)
-      throw new UsageError(`no ad account chosen; pass --ad-account with one of ${ids}`);
-    const n = Number(answer);
-    if (Number.isInteger(n) && n >= 1 && n <= accounts.length) return accounts[n - 1]!;
-    const byId = accounts.find((a) => a.id === answer);
-    if (byId) return byId;
-    io.stderr.write(`Please answer a number from 1 to ${accounts.length}.\n`);
+      throw new UsageError(`no ad account chosen; pass --ad-account (repeatable) or --all; readable: ${ids}`);
+    const picked = parseChoice(answer, accounts);
+    if (picked) return picked;
+    io.stderr.write(`Please answer numbers from 1 to ${accounts.length}, ids, or "all".\n`);
   }
 }
 
@@ -155,6 +191,9 @@ export async function runConnect(o: ConnectOptions, io: ConnectIo = processIo())
     throw new UsageError(
       `${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not set: use the app id and secret from https://developers.pinterest.com/apps/`,
     );
+  if (o.all && o.adAccount?.length) throw new UsageError('give either --all or --ad-account, not both');
+  if (o.name !== undefined && (o.all || (o.adAccount?.length ?? 0) > 1))
+    throw new UsageError('--name names one connection: give it with a single --ad-account');
   const clientId = env.PINTEREST_CLIENT_ID!;
   const clientSecret = env.PINTEREST_CLIENT_SECRET!;
   const settings = settingsFrom(o);
@@ -164,7 +203,12 @@ export async function runConnect(o: ConnectOptions, io: ConnectIo = processIo())
     // The warehouse, key and Temporal are opened first: a misconfiguration should fail before the browser dance.
     return await withContext({ temporal: true, secrets: true }, async (ctx) => {
       const state = newOAuthState();
-      const callback = await startOAuthCallback({ state, port: o.port, timeoutMs: o.callbackTimeoutMs });
+      const callback = await startOAuthCallback({
+        state,
+        port: o.port ?? DEFAULT_CALLBACK_PORT,
+        timeoutMs: o.callbackTimeoutMs,
+        onRejected: (m) => io.stderr.write(`${m}\n`),
+      });
       let code: string;
       try {
         const url = buildAuthorizeUrl({
@@ -174,6 +218,7 @@ export async function runConnect(o: ConnectOptions, io: ConnectIo = processIo())
           scopes: CONNECT_SCOPES,
           state,
         });
+        io.stderr.write(`Redirect URI (register it in your Pinterest app once): ${callback.redirectUri}\n`);
         io.stderr.write(`Open this URL to authorize: ${url}\n`);
         if (o.open !== false) io.openBrowser(url);
         io.stderr.write(`Waiting for Pinterest to redirect to ${callback.redirectUri} …\n`);
@@ -182,13 +227,23 @@ export async function runConnect(o: ConnectOptions, io: ConnectIo = processIo())
         await callback.close();
       }
 
-      const tokens = await exchangeAuthorizationCode({
-        tokenUrl: tokenUrlFor(env.PINTEREST_API_URL),
-        clientId,
-        clientSecret,
-        code,
-        redirectUri: callback.redirectUri,
-      });
+      let tokens: Tokens;
+      try {
+        tokens = await exchangeAuthorizationCode({
+          tokenUrl: tokenUrlFor(env.PINTEREST_API_URL),
+          clientId,
+          clientSecret,
+          code,
+          redirectUri: callback.redirectUri,
+          continuousRefresh: o.continuousRefresh !== false,
+        });
+      } catch (err) {
+        if (err instanceof PinterestError && err.action.kind === 'config')
+          throw new UsageError(
+            `Pinterest rejected the app credentials (${err.message}): check PINTEREST_CLIENT_ID and PINTEREST_CLIENT_SECRET`,
+          );
+        throw err;
+      }
       const api = createPinterestClient({
         apiUrl: env.PINTEREST_API_URL,
         getAccessToken: async () => tokens.accessToken,
@@ -197,42 +252,75 @@ export async function runConnect(o: ConnectOptions, io: ConnectIo = processIo())
       for await (const a of api.listAdAccounts()) accounts.push(a);
       if (!accounts.length)
         throw new UsageError('this Pinterest user can read no ad accounts; authorize with another user');
-      const account = await chooseAccount(accounts, o.adAccount, prompt.ask, io);
+      const chosen = await chooseAccounts(accounts, o, prompt.ask, io);
 
-      const proposed = defaultConnectionName(account.id);
       let name = o.name;
-      if (name === undefined && io.interactive && !o.yes)
+      if (name === undefined && chosen.length === 1 && io.interactive && !o.yes) {
+        const proposed = defaultConnectionName(chosen[0]!.id);
         name = (await prompt.ask(`Connection name [${proposed}]: `)) || undefined;
-      name ??= proposed;
+      }
 
-      const conn = await createConnection(ctx, {
-        adAccountId: account.id,
-        refreshToken: tokens.refreshToken,
-        name,
-        settings,
-        scope: tokens.scope,
-      });
-      io.stdout.write(`${conn.id}\n`);
-      io.stderr.write(`Created connection ${conn.id} "${conn.name}" with an hourly schedule.\n`);
+      const grant = grantTokensOf(tokens, new Date());
+      const existing = (await listConnections(ctx.wh.pool)).filter((c) =>
+        chosen.some((a) => a.id === c.ad_account_id),
+      );
+      let credentialId: string;
+      let regranted: string[] = [];
+      if (existing.length) {
+        // Re-grant in place: the accounts' current grants (and every connection on them) move to the new one.
+        const credentials = [...new Set(existing.map((c) => c.credential_id))];
+        const r = await regrantInPlace(ctx, credentials, { tokens: grant });
+        credentialId = r.credentialId;
+        regranted = r.connections.map((c) => c.id);
+        for (const c of r.connections)
+          io.stderr.write(
+            `Re-granted ${c.id} (ad account ${c.adAccountId}): ${c.was} -> active, schedule resumed.\n`,
+          );
+      } else {
+        credentialId = await createCredential(ctx.wh.pool, ctx.box!, grant);
+      }
+      const fresh = chosen.filter((a) => !existing.some((c) => c.ad_account_id === a.id));
+      const made = fresh.length
+        ? await createConnections(ctx, {
+            adAccountIds: fresh.map((a) => a.id),
+            grantOf: undefined,
+            credentialId,
+            verify: false,
+            settings,
+            name,
+          })
+        : [];
+      for (const c of made)
+        io.stderr.write(`Created connection ${c.id} "${c.name}" with an hourly schedule.\n`);
+      const ids = chosen.map(
+        (a) =>
+          (made.find((c) => c.ad_account_id === a.id) ?? existing.find((c) => c.ad_account_id === a.id))!.id,
+      );
+      io.stdout.write(ids.map((id) => `${id}\n`).join(''));
 
-      const result: ConnectResult = { connectionId: conn.id, adAccountId: account.id };
+      const result: ConnectResult = {
+        connectionId: ids[0]!,
+        connectionIds: ids,
+        regrantedIds: regranted,
+        adAccountId: chosen[0]!.id,
+      };
       const answer = o.yes ? 'y' : await prompt.ask('Run the first sync now? [Y/n] ');
       // Enter accepts the default; a closed stdin is not consent.
       if (answer !== undefined && /^(y|yes|)$/i.test(answer)) {
-        const handle = await ctx.temporal!.workflow.start('syncConnection', {
-          taskQueue: ctx.env.PINADS_TASK_QUEUE,
-          workflowId: manualSyncWorkflowId(conn.id),
-          workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
-          args: [conn.id, { mode: 'hourly', manual: true }],
-        });
-        result.firstSyncWorkflowId = handle.workflowId;
-        io.stderr.write(
-          `Started the first sync ${handle.workflowId} (a worker must be running: \`pinads worker\`); follow it with \`pinads connections show ${conn.id}\`.\n`,
-        );
+        for (const id of ids) {
+          const handle = await ctx.temporal!.workflow.start('syncConnection', {
+            taskQueue: ctx.env.PINADS_TASK_QUEUE,
+            workflowId: manualSyncWorkflowId(id),
+            workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+            args: [id, { mode: 'hourly', manual: true }],
+          });
+          result.firstSyncWorkflowId ??= handle.workflowId;
+          io.stderr.write(
+            `Started a sync ${handle.workflowId} (a worker must be running: \`pinads worker\`); follow it with \`pinads connections show ${id}\`.\n`,
+          );
+        }
       } else {
-        io.stderr.write(
-          `No sync started; the schedule runs within the hour, or run \`pinads sync ${conn.id}\`.\n`,
-        );
+        io.stderr.write('No sync started; the schedules run within the hour, or run `pinads sync ID`.\n');
       }
       return result;
     });
@@ -241,24 +329,31 @@ export async function runConnect(o: ConnectOptions, io: ConnectIo = processIo())
   }
 }
 
+const collect = (v: string, prev: string[] = []) => [...prev, adAccountIdOption(v)];
+
 export function registerConnect(program: Command): void {
   const cmd = program.command('connect');
   addSettingsOptions(cmd)
     .description(
-      'authorize with Pinterest in the browser, choose an ad account, and create its connection; prints the new connection id alone on stdout',
+      'authorize with Pinterest in the browser, choose ad accounts, and connect them all on the one grant (an already connected account is re-granted in place); prints one connection id per line',
     )
     .option(
       '--ad-account <id>',
-      'the ad account to connect (default: ask, or the only one)',
-      adAccountIdOption,
+      'an ad account to connect (repeatable; default: ask, or the only one)',
+      collect,
     )
-    .option('--name <name>', 'display name (default "Pinterest Ads | <ad account id>")')
+    .option('--all', 'connect every ad account the Pinterest user can read')
+    .option('--name <name>', 'display name (one account only; default "Pinterest Ads | <ad account id>")')
     .option(
       '--port <n>',
-      'local callback port; register http://127.0.0.1:<n>/callback as a redirect URI of your app (default: a free port)',
+      `local callback port (default ${DEFAULT_CALLBACK_PORT}); register http://127.0.0.1:<n>${CALLBACK_PATH} as a redirect URI of your app`,
       intOption('--port', 1, 65535),
     )
     .option('--no-open', 'print the authorize URL without opening a browser')
+    .option(
+      '--no-continuous-refresh',
+      'do not ask for a continuous refresh token (apps created after 2025-09-25 get one anyway)',
+    )
     .option('-y, --yes', 'accept the proposed name and start the first sync without asking')
     .action(
       action(async (o: ConnectOptions) => {

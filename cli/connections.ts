@@ -1,27 +1,25 @@
 // `pinads connections create|list|show|pause|resume|delete`.
+import type { Client } from '@temporalio/client';
 import type { Command } from 'commander';
 import { ConnectionSettings } from '../schemas/config.ts';
+import { connectClient } from '../temporal/client.ts';
 import { deleteSchedule, describeSchedule, pauseSchedule, upsertSchedule } from '../temporal/schedules.ts';
 import {
   type Connection,
-  DuplicateConnectionError,
   deleteConnection,
   getConnection,
-  insertConnection,
-  insertCredential,
   listConnections,
   runSummary,
   setConnectionStatus,
+  updateConnection,
 } from '../warehouse/control.ts';
 import { withContext } from './context.ts';
 import { action, UsageError } from './errors.ts';
+import { type Ctx, createConnections, readRefreshToken, regrantWithToken } from './grant-ops.ts';
 import { adAccountIdOption, addSettingsOptions, choiceOption } from './options.ts';
 import { printTable } from './table.ts';
 
-interface CreateOpts {
-  adAccount: string;
-  refreshToken: string;
-  name?: string;
+interface SettingsOpts {
   clickWindow?: number;
   engagementWindow?: number;
   viewWindow?: number;
@@ -30,7 +28,16 @@ interface CreateOpts {
   reportingTimeZone?: 'utc' | 'account';
 }
 
-export function settingsFrom(o: Omit<CreateOpts, 'adAccount' | 'refreshToken' | 'name'>): ConnectionSettings {
+interface CreateOpts extends SettingsOpts {
+  adAccount: string[];
+  refreshToken?: string;
+  grantOf?: string;
+  name?: string;
+  /** commander's `--no-verify` sets this to false. */
+  verify: boolean;
+}
+
+export function settingsFrom(o: SettingsOpts): ConnectionSettings {
   return ConnectionSettings.parse({
     click_window_days: o.clickWindow,
     engagement_window_days: o.engagementWindow,
@@ -41,54 +48,73 @@ export function settingsFrom(o: Omit<CreateOpts, 'adAccount' | 'refreshToken' | 
   });
 }
 
-/** Stores the grant and the connection, then creates its schedule; undoes the rows if the schedule fails. */
-export async function createConnection(
-  ctx: Parameters<Parameters<typeof withContext>[1]>[0],
-  input: {
-    adAccountId: string;
-    refreshToken: string;
-    name?: string;
-    settings: ConnectionSettings;
-    scope?: string;
-  },
-): Promise<Connection> {
-  const client = await ctx.wh.pool.connect();
-  let conn: Connection;
-  try {
-    await client.query('BEGIN');
-    const credentialId = await insertCredential(client, ctx.box!.encrypt(input.refreshToken), input.scope);
-    conn = await insertConnection(client, {
-      name: input.name,
-      adAccountId: input.adAccountId,
-      credentialId,
-      settings: input.settings,
-    });
-    await client.query('COMMIT');
-  } catch (err) {
-    await client.query('ROLLBACK');
-    if (err instanceof DuplicateConnectionError) throw new UsageError(err.message);
-    throw err;
-  } finally {
-    client.release();
-  }
-  try {
-    await upsertSchedule(ctx.temporal!, conn.id, ctx.env.PINADS_TASK_QUEUE);
-  } catch (err) {
-    await deleteConnection(ctx.wh.pool, conn.id);
-    throw err;
-  }
-  return conn;
+/** Only the settings given on the command line, laid over the stored ones. */
+function changedSettings(current: ConnectionSettings, o: SettingsOpts): ConnectionSettings {
+  const given: Record<string, unknown> = {
+    click_window_days: o.clickWindow,
+    engagement_window_days: o.engagementWindow,
+    view_window_days: o.viewWindow,
+    conversion_report_time:
+      o.conversionTime === undefined
+        ? undefined
+        : o.conversionTime === 'ad_action'
+          ? 'TIME_OF_AD_ACTION'
+          : 'TIME_OF_CONVERSION',
+    lookback_days: o.lookbackDays,
+    reporting_time_zone: o.reportingTimeZone,
+  };
+  const picked = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined));
+  return ConnectionSettings.parse({ ...current, ...picked });
 }
 
-async function describe(ctx: Parameters<Parameters<typeof withContext>[1]>[0], c: Connection) {
+/** Settings whose change alters what stored facts mean (attribution and the reporting day). */
+const MEANING_KEYS = [
+  'click_window_days',
+  'engagement_window_days',
+  'view_window_days',
+  'conversion_report_time',
+  'reporting_time_zone',
+] as const;
+
+const collect = (v: string, prev: string[] = []) => [...prev, adAccountIdOption(v)];
+
+/** How long list/show wait for Temporal before showing the next run as unknown. */
+const TEMPORAL_PROBE_MS = 3000;
+
+/** A Temporal client, or a note saying why there is none: reading connections must not need the orchestrator. */
+async function optionalTemporal(ctx: Ctx): Promise<{ client?: Client; note?: string }> {
+  const pending = connectClient(ctx.env);
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), TEMPORAL_PROBE_MS);
+  });
+  try {
+    const client = await Promise.race([pending, timeout]);
+    if (client) return { client };
+    // Too slow: close it whenever it does connect, so it cannot keep the process alive.
+    void pending.then((c) => c.connection.close()).catch(() => undefined);
+  } catch {
+    // Unreachable: fall through to the note.
+  } finally {
+    clearTimeout(timer);
+  }
+  return { note: `Temporal is unreachable at ${ctx.env.TEMPORAL_ADDRESS}: next run unknown` };
+}
+
+async function describe(ctx: Ctx, c: Connection, temporal: { client?: Client; note?: string }) {
   const runs = await runSummary(ctx.wh.pool, c.id);
-  const schedule = ctx.temporal
-    ? await describeSchedule(ctx.temporal, c.id).catch(() => undefined)
+  let note = temporal.note;
+  const schedule = temporal.client
+    ? await describeSchedule(temporal.client, c.id).catch(() => {
+        note = 'schedule unreadable: next run unknown';
+        return undefined;
+      })
     : undefined;
   return {
     id: c.id,
     name: c.name,
     ad_account_id: c.ad_account_id,
+    grant: c.credential_id,
     status: c.status,
     status_reason: c.status_reason,
     settings: c.settings,
@@ -98,13 +124,11 @@ async function describe(ctx: Parameters<Parameters<typeof withContext>[1]>[0], c
     last_error: runs.last_error,
     next_run_at: schedule && !schedule.paused ? (schedule.nextRunAt ?? null) : null,
     schedule_paused: schedule?.paused ?? null,
+    ...(note ? { note } : {}),
   };
 }
 
-async function mustGet(
-  ctx: Parameters<Parameters<typeof withContext>[1]>[0],
-  id: string,
-): Promise<Connection> {
+async function mustGet(ctx: Ctx, id: string): Promise<Connection> {
   const c = await getConnection(ctx.wh.pool, id);
   if (!c) throw new UsageError(`no connection with id ${id} (see \`pinads connections list\`)`);
   return c;
@@ -112,82 +136,172 @@ async function mustGet(
 
 const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString().replace(/\.\d{3}Z$/, 'Z') : '—');
 
+const TOKEN_HELP =
+  'refresh token; "-" reads it from standard input (keeps it off argv); default: PINTEREST_REFRESH_TOKEN';
+
 export function registerConnections(program: Command): void {
-  const cmd = program.command('connections').description('manage connections (one per ad account)');
+  const cmd = program
+    .command('connections')
+    .description('manage connections (one per ad account; many may share one Pinterest grant)');
 
   addSettingsOptions(cmd.command('create'))
-    .description('create a connection and its hourly schedule; prints the new connection id alone on stdout')
-    .requiredOption('--ad-account <id>', 'Pinterest ad account id', adAccountIdOption)
-    .requiredOption('--refresh-token <token>', 'OAuth refresh token of a user with access to the ad account')
-    .option('--name <name>', 'display name (default "Pinterest Ads | <ad account id>")')
+    .description(
+      'create one connection per --ad-account, all on one grant, with hourly schedules; prints one id per line, in argument order',
+    )
+    .option('--ad-account <id>', 'Pinterest ad account id (repeat for several on one grant)', collect)
+    .option('--refresh-token <token|->', TOKEN_HELP)
+    .option('--grant-of <connection>', "share this connection's grant (no token needed)")
+    .option(
+      '--name <name>',
+      'display name (one --ad-account only; default "Pinterest Ads | <ad account id>")',
+    )
+    .option('--no-verify', 'store without checking the token and the accounts against Pinterest (offline)')
     .action(
       action(async (o: CreateOpts) => {
-        if (!o.refreshToken.trim()) throw new UsageError('--refresh-token must not be empty');
+        const accounts = o.adAccount ?? [];
+        if (!accounts.length) throw new UsageError("required option '--ad-account <id>' not specified");
+        const dup = accounts.find((a, i) => accounts.indexOf(a) !== i);
+        if (dup) throw new UsageError(`--ad-account ${dup} is given twice`);
+        if (o.name !== undefined && accounts.length > 1)
+          throw new UsageError('--name names one connection: give it with a single --ad-account');
+        if (o.grantOf && o.refreshToken !== undefined)
+          throw new UsageError('give either --refresh-token or --grant-of, not both');
         const settings = settingsFrom(o);
         await withContext({ temporal: true, secrets: true }, async (ctx) => {
-          const c = await createConnection(ctx, {
-            adAccountId: o.adAccount,
-            refreshToken: o.refreshToken.trim(),
-            name: o.name,
+          const refreshToken = o.grantOf ? undefined : await readRefreshToken(o.refreshToken, ctx.env);
+          if (!o.grantOf && !refreshToken)
+            throw new UsageError(
+              'no grant given: pass --refresh-token - (token on stdin), set PINTEREST_REFRESH_TOKEN, or --grant-of CONNECTION',
+            );
+          const made = await createConnections(ctx, {
+            adAccountIds: accounts,
+            refreshToken,
+            grantOf: o.grantOf,
+            verify: o.verify,
             settings,
+            name: o.name,
           });
-          process.stdout.write(`${c.id}\n`);
+          process.stdout.write(made.map((c) => `${c.id}\n`).join(''));
         });
       }),
     );
 
   cmd
-    .command('list')
-    .description('list connections with their last run, last success, next run and status')
-    .option(
-      '--format <format>',
-      'table or json',
-      choiceOption('--format', ['table', 'json'] as const),
-      'table',
+    .command('regrant <id>')
+    .description(
+      'replace the grant of the connection and of every connection sharing it: same ids and history, active, schedules resumed',
     )
+    .option('--refresh-token <token|->', TOKEN_HELP)
+    .option('--no-verify', 'store without checking the token against Pinterest (offline)')
     .action(
-      action(async (o: { format: 'table' | 'json' }) => {
-        await withContext({ temporal: true }, async (ctx) => {
-          const all = await Promise.all((await listConnections(ctx.wh.pool)).map((c) => describe(ctx, c)));
-          if (o.format === 'json') return void process.stdout.write(`${JSON.stringify(all, null, 2)}\n`);
-          printTable(
-            ['id', 'name', 'ad account', 'status', 'last run', 'last success', 'next run', 'reason'],
-            all.map((c) => [
-              c.id,
-              c.name,
-              c.ad_account_id,
-              c.status,
-              iso(c.last_run_at),
-              iso(c.last_success_at),
-              iso(c.next_run_at),
-              c.status_reason ?? c.last_error ?? '',
-            ]),
+      action(async (id: string, o: { refreshToken?: string; verify: boolean }) => {
+        await withContext({ temporal: true, secrets: true }, async (ctx) => {
+          const token = await readRefreshToken(o.refreshToken, ctx.env);
+          if (!token)
+            throw new UsageError(
+              'no refresh token given: pass --refresh-token - (token on stdin) or set PINTEREST_REFRESH_TOKEN',
+            );
+          const r = await regrantWithToken(ctx, id, token, o.verify);
+          for (const c of r.connections)
+            process.stdout.write(
+              `${c.id} ad account ${c.adAccountId}: ${c.was} -> active, schedule resumed, grant ${r.credentialId}\n`,
+            );
+        });
+      }),
+    );
+
+  addSettingsOptions(cmd.command('update <id>'))
+    .description('change the name, windows, conversion time, lookback or reporting zone of a connection')
+    .option('--name <name>', 'display name')
+    .action(
+      action(async (id: string, o: SettingsOpts & { name?: string }) => {
+        await withContext({}, async (ctx) => {
+          const c = await mustGet(ctx, id);
+          const settings = changedSettings(c.settings, o);
+          const changed = MEANING_KEYS.filter((k) => settings[k] !== c.settings[k]);
+          await updateConnection(ctx.wh.pool, id, { name: o.name, settings });
+          process.stdout.write(`${id} updated\n`);
+          if (!changed.length) return;
+          const { rows } = await ctx.wh.pool.query(
+            `SELECT min(date)::text AS first, max(date)::text AS last FROM pinterest_ads.ad_daily_metrics
+             WHERE ad_account_id = $1`,
+            [c.ad_account_id],
+          );
+          const what = changed.map((k) => `${k} ${c.settings[k]} -> ${settings[k]}`).join(', ');
+          if (!rows[0]?.first)
+            return void process.stderr.write(`${what}: no facts stored yet, so nothing to restate\n`);
+          process.stderr.write(
+            `${what}: the facts already stored (${rows[0].first}..${rows[0].last}) were computed with the old setting ` +
+              `and keep it until restated; to restate them run: pinads backfill ${id} --from ${rows[0].first} --to ${rows[0].last} --wait\n`,
           );
         });
       }),
     );
 
-  cmd
-    .command('show <id>')
-    .description('show one connection')
-    .option(
-      '--format <format>',
-      'table or json',
-      choiceOption('--format', ['table', 'json'] as const),
-      'table',
-    )
-    .action(
-      action(async (id: string, o: { format: 'table' | 'json' }) => {
-        await withContext({ temporal: true }, async (ctx) => {
-          const d = await describe(ctx, await mustGet(ctx, id));
-          if (o.format === 'json') return void process.stdout.write(`${JSON.stringify(d, null, 2)}\n`);
-          for (const [k, v] of Object.entries(d))
-            process.stdout.write(
-              `${k.padEnd(16)} ${v instanceof Date ? iso(v) : typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v ?? '—')}\n`,
+  for (const verb of ['list', 'show'] as const) {
+    const sub = cmd
+      .command(verb === 'list' ? 'list' : 'show <id>')
+      .description(
+        verb === 'list'
+          ? 'list connections with their grant, last run, last success, next run and status (works without Temporal)'
+          : 'show one connection (works without Temporal)',
+      )
+      .option(
+        '--format <format>',
+        'table or json',
+        choiceOption('--format', ['table', 'json'] as const),
+        'table',
+      );
+    sub.action(
+      action(async (...args: unknown[]) => {
+        const id = verb === 'show' ? (args[0] as string) : undefined;
+        const o = args[verb === 'show' ? 1 : 0] as { format: 'table' | 'json' };
+        await withContext({}, async (ctx) => {
+          const picked = id ? [await mustGet(ctx, id)] : await listConnections(ctx.wh.pool);
+          const temporal = await optionalTemporal(ctx);
+          try {
+            const all = await Promise.all(picked.map((c) => describe(ctx, c, temporal)));
+            if (o.format === 'json')
+              return void process.stdout.write(`${JSON.stringify(id ? all[0] : all, null, 2)}\n`);
+            if (id) {
+              for (const [k, v] of Object.entries(all[0]!))
+                process.stdout.write(
+                  `${k.padEnd(16)} ${v instanceof Date ? iso(v) : typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v ?? '—')}\n`,
+                );
+              return;
+            }
+            printTable(
+              [
+                'id',
+                'name',
+                'ad account',
+                'grant',
+                'status',
+                'last run',
+                'last success',
+                'next run',
+                'reason',
+              ],
+              all.map((c) => [
+                c.id,
+                c.name,
+                c.ad_account_id,
+                c.grant,
+                c.status,
+                iso(c.last_run_at),
+                iso(c.last_success_at),
+                temporal.client ? iso(c.next_run_at) : 'unknown',
+                c.status_reason ?? c.last_error ?? '',
+              ]),
             );
+            if (temporal.note) process.stderr.write(`note: ${temporal.note}\n`);
+          } finally {
+            await temporal.client?.connection.close();
+          }
         });
       }),
     );
+  }
 
   for (const [verb, desc] of [
     ['pause', 'pause the hourly schedule'],
@@ -206,7 +320,7 @@ export function registerConnections(program: Command): void {
             } else {
               if (c.status === 'needs_reauth')
                 throw new UsageError(
-                  `connection ${c.id} needs re-authorization first: ${c.status_reason ?? ''}`,
+                  `connection ${c.id} needs a new grant first (\`pinads connections regrant ${c.id} --refresh-token -\` or \`pinads connect --ad-account ${c.ad_account_id}\`): ${c.status_reason ?? ''}`,
                 );
               await upsertSchedule(ctx.temporal!, c.id, ctx.env.PINADS_TASK_QUEUE, {
                 paused: false,

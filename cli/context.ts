@@ -19,7 +19,9 @@ export async function withContext<T>(
   fn: (ctx: { env: Env; wh: Warehouse; box?: SecretBox; temporal?: Client }) => Promise<T>,
 ): Promise<T> {
   const env = loadEnv();
-  const box = need.secrets ? new SecretBox(env.PINADS_SECRET_KEY) : undefined;
+  const box = need.secrets
+    ? new SecretBox(env.PINADS_SECRET_KEY, env.PINADS_PREVIOUS_SECRET_KEYS)
+    : undefined;
   const wh = await openWarehouse(requireDatabaseUrl(env));
   let temporal: Client | undefined;
   try {

@@ -15,13 +15,12 @@ import { startSandbox } from '../sandbox/server.ts';
 import { ConnectionSettings, loadEnv } from '../schemas/config.ts';
 import { startDevServer } from '../temporal/dev-server.ts';
 import { stateDir } from '../temporal/paths.ts';
-import { upsertSchedule } from '../temporal/schedules.ts';
-import { listConnections, setConnectionStatus } from '../warehouse/control.ts';
+import { listConnections } from '../warehouse/control.ts';
 import { startEmbeddedWarehouse } from '../warehouse/embedded.ts';
 import { addDays } from '../workflows/windows.ts';
-import { createConnection } from './connections.ts';
 import { withContext } from './context.ts';
-import { action } from './errors.ts';
+import { action, UsageError } from './errors.ts';
+import { createConnections, regrantInPlace } from './grant-ops.ts';
 import { runReport } from './report.ts';
 import { startWorkerFromEnv } from './worker.ts';
 
@@ -58,8 +57,18 @@ export function registerDev(program: Command): void {
     .command('dev')
     .description('run everything embedded: Temporal dev server, PGlite warehouse, sandbox, worker, demo sync')
     .option('--no-demo', 'start the services and the worker only')
+    .option(
+      '--with-sandbox',
+      'start the Pinterest sandbox and its demo connection even though DATABASE_URL or TEMPORAL_ADDRESS is your own',
+    )
     .action(
-      action(async (o: { demo: boolean }) => {
+      action(async (o: { demo: boolean; withSandbox?: boolean }) => {
+        // The sandbox's demo grant must never land in a warehouse or Temporal that holds real connections.
+        const foreign = ['DATABASE_URL', 'TEMPORAL_ADDRESS'].filter((k) => process.env[k]);
+        if (!process.env.PINTEREST_API_URL && foreign.length && !o.withSandbox)
+          throw new UsageError(
+            `${foreign.join(' and ')} ${foreign.length > 1 ? 'are' : 'is'} set, so dev would put the sandbox's demo connection into your own ${foreign.length > 1 ? 'services' : foreign[0] === 'DATABASE_URL' ? 'database' : 'Temporal'}: set PINTEREST_API_URL for real Pinterest, unset ${foreign.join('/')}, or pass --with-sandbox`,
+          );
         const dir = stateDir();
         mkdirSync(dir, { recursive: true });
         // The demo's output is for people: only the SDK's errors, as JSON lines on stderr, not its retry warnings.
@@ -85,7 +94,8 @@ export function registerDev(program: Command): void {
               `Temporal dev server on ${t.address}${uiPort ? `, UI http://127.0.0.1:${uiPort}` : ''} (state in ${join(dir, 'temporal.db')})`,
             );
           }
-          if (!process.env.DATABASE_URL) {
+          const embeddedWarehouse = !process.env.DATABASE_URL;
+          if (embeddedWarehouse) {
             const w = await startEmbeddedWarehouse({ dataDir: join(dir, 'warehouse') });
             stops.push(w.close);
             process.env.DATABASE_URL = w.url;
@@ -110,31 +120,38 @@ export function registerDev(program: Command): void {
           const demo = !o.demo
             ? undefined
             : await withContext({ temporal: true, secrets: true }, async (ctx) => {
-                const existing = (await listConnections(ctx.wh.pool))[0];
+                // Only the demo connection dev made itself is ever re-granted; a user's connections are left alone.
+                const all = await listConnections(ctx.wh.pool);
+                let existing = all.find((c) => c.origin === 'dev_demo');
+                if (!existing && embeddedWarehouse && sandboxGrant) {
+                  // A demo made before connections had an origin: in dev's own warehouse, adopt it as the demo.
+                  existing = all.find((c) => c.ad_account_id === sandboxAccount);
+                  if (existing)
+                    await ctx.wh.pool.query(
+                      "UPDATE pinads.connections SET origin = 'dev_demo' WHERE id = $1",
+                      [existing.id],
+                    );
+                }
                 if (existing && sandboxGrant) {
                   // The sandbox lives in memory and forgets its grants between starts: re-grant the demo connection.
-                  await ctx.wh.pool.query(
-                    'UPDATE pinads.credentials SET refresh_token_enc = $2, access_token_enc = NULL, access_token_expires_at = NULL WHERE id = $1',
-                    [existing.credential_id, ctx.box!.encrypt(sandboxGrant)],
-                  );
-                  await setConnectionStatus(ctx.wh.pool, existing.id, 'active', null);
-                  await upsertSchedule(ctx.temporal!, existing.id, env.PINADS_TASK_QUEUE, {
-                    paused: false,
-                    note: 'pinads dev restarted',
-                  });
+                  await regrantInPlace(ctx, [existing.credential_id], { pasted: sandboxGrant });
                 }
                 if (existing) return existing;
                 if (!sandboxGrant) {
-                  say(
-                    'no connection yet: run `pinads connect` (real Pinterest) to add one; the worker keeps running',
-                  );
+                  if (!all.length)
+                    say(
+                      'no connection yet: run `pinads connect` (real Pinterest) to add one; the worker keeps running',
+                    );
                   return undefined;
                 }
-                return createConnection(ctx, {
-                  adAccountId: sandboxAccount!,
+                const [made] = await createConnections(ctx, {
+                  adAccountIds: [sandboxAccount!],
                   refreshToken: sandboxGrant,
+                  verify: false,
                   settings: ConnectionSettings.parse({}),
+                  origin: 'dev_demo',
                 });
+                return made;
               });
 
           // Started only now: runs left over from an earlier start must see the re-granted token, not the stale one.

@@ -5,6 +5,7 @@ import { registerConnect } from './connect.ts';
 import { registerConnections } from './connections.ts';
 import { registerDev } from './dev.ts';
 import { EXIT_USAGE } from './errors.ts';
+import { registerKeys } from './keys.ts';
 import { registerMigrate } from './migrate.ts';
 import { registerReport } from './report.ts';
 import { registerSandbox } from './sandbox.ts';
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
     registerSandbox,
     registerConnect,
     registerConnections,
+    registerKeys,
     registerSync,
     registerBackfill,
     registerReport,

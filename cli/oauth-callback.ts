@@ -6,6 +6,11 @@ import type { AddressInfo } from 'node:net';
 import { UsageError } from './errors.ts';
 
 export const CALLBACK_PATH = '/callback';
+/**
+ * A fixed port by default, because Pinterest only redirects to URIs registered in the app: register
+ * `http://127.0.0.1:8719/callback` once and every `pinads connect` works. `--port` overrides it.
+ */
+export const DEFAULT_CALLBACK_PORT = 8719;
 export const DEFAULT_CALLBACK_TIMEOUT_MS = 5 * 60_000;
 
 /** 256 random bits, URL-safe: far beyond the 128 bits that make a forged callback unguessable. */
@@ -40,14 +45,17 @@ function page(res: ServerResponse, status: number, title: string, text: string):
 }
 
 /**
- * Listens on 127.0.0.1 (never a public interface) and settles on the first request to the callback path: a
- * missing or wrong `state` is answered 400 and rejects without ever looking at the code, because it means the
- * redirect did not come from the authorize URL this process built (a CSRF attempt or a stale tab).
+ * Listens on 127.0.0.1 (never a public interface) and settles on the first request to the callback path that
+ * carries the right `state`. A missing or wrong `state` is answered 400 without ever looking at the code, because
+ * the redirect did not come from the authorize URL this process built (a CSRF attempt, or a stale tab of an earlier
+ * run); the flow keeps waiting for the right one, so such a request can neither steal nor end it.
  */
 export async function startOAuthCallback(opts: {
   state: string;
   port?: number;
   timeoutMs?: number;
+  /** Told about each callback refused for its state (the flow goes on waiting). */
+  onRejected?: (message: string) => void;
 }): Promise<OAuthCallback> {
   let settle!: { resolve: (code: string) => void; reject: (err: Error) => void };
   let settled = false;
@@ -75,23 +83,24 @@ export async function startOAuthCallback(opts: {
       return page(res, 404, 'Not found', 'This is the pinads OAuth callback.');
     }
     if (decided || settled) return page(res, 410, 'Already done', 'This authorization was already handled.');
+    const q = url.searchParams;
+    if (!sameState(opts.state, q.get('state'))) {
+      opts.onRejected?.(
+        `ignored an OAuth callback whose state ${q.has('state') ? 'differs from' : 'is missing, unlike'} the one this command sent; still waiting for the right one`,
+      );
+      return page(
+        res,
+        400,
+        'Authorization rejected',
+        'The state parameter does not match this pinads connect. Nothing was stored; pinads is still waiting.',
+      );
+    }
     decided = true;
     // Settle only once the page is flushed: the caller may exit right after, and the browser must still see it.
     const answer = (status: number, title: string, text: string, err: Error | null, value?: string) => {
       res.once('finish', () => finish(err, value));
       page(res, status, title, text);
     };
-    const q = url.searchParams;
-    if (!sameState(opts.state, q.get('state'))) {
-      return answer(
-        400,
-        'Authorization rejected',
-        'The state parameter does not match. Nothing was stored.',
-        new OAuthCallbackError(
-          `OAuth state mismatch: the callback's state ${q.has('state') ? 'differs from' : 'is missing, unlike'} the one this command sent, so its code was not used; run \`pinads connect\` again`,
-        ),
-      );
-    }
     const error = q.get('error');
     if (error) {
       const why =

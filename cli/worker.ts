@@ -21,7 +21,7 @@ export async function startWorkerFromEnv(
   env = loadEnv(),
   o: { logger?: Logger } = {},
 ): Promise<{ done: Promise<void>; stop(): Promise<void>; metrics?: MetricsServer }> {
-  const box = new SecretBox(env.PINADS_SECRET_KEY);
+  const box = new SecretBox(env.PINADS_SECRET_KEY, env.PINADS_PREVIOUS_SECRET_KEYS);
   const metrics = createMetrics();
   const wh = await openWarehouse(requireDatabaseUrl(env));
   await migrate(wh.pool);

@@ -7,6 +7,7 @@ export type ErrorAction =
   | { kind: 'rate_limit_reset'; seconds: number }
   | { kind: 'refresh' }
   | { kind: 'reauth' }
+  | { kind: 'config' }
   | { kind: 'link_expired' }
   | { kind: 'fatal' };
 
@@ -49,11 +50,18 @@ const retry = (): ErrorAction => ({ kind: 'retry' });
 
 export const ERROR_TABLE: readonly ErrorRule[] = [
   { when: 'network error or timeout', match: (f) => f.network === true, action: retry },
-  // A rejected grant cannot be fixed by retrying or refreshing: a human must reconnect.
+  // Only an invalid grant means the user must reconnect: retrying or refreshing cannot fix it.
   {
-    when: '401 from the token endpoint (code 283)',
-    match: (f) => f.endpoint === 'token' && f.status === 401,
+    when: '401 code 283 from the token endpoint (the grant is invalid, revoked or already rotated)',
+    match: (f) => f.endpoint === 'token' && f.status === 401 && f.code === 283,
     action: () => ({ kind: 'reauth' }),
+  },
+  // Code 2 ("Authentication failed.") is the app's client id/secret, not the user's grant: fixing the worker's env
+  // heals it, so the connection must not be paused or marked for re-authorization.
+  {
+    when: 'other 401 from the token endpoint (code 2: wrong PINTEREST_CLIENT_ID/PINTEREST_CLIENT_SECRET)',
+    match: (f) => f.endpoint === 'token' && f.status === 401,
+    action: () => ({ kind: 'config' }),
   },
   // S3 answers 403 once the five-minute signature expires; polling the report again yields a fresh link.
   {
@@ -189,8 +197,8 @@ export class PinterestError extends Error {
       });
   }
 
-  /** True for every action other than fatal and reauth: a later attempt may succeed without a human. */
+  /** True for every action other than fatal, reauth and config: a later attempt may succeed without a human. */
   get retryable(): boolean {
-    return this.action.kind !== 'fatal' && this.action.kind !== 'reauth';
+    return this.action.kind !== 'fatal' && this.action.kind !== 'reauth' && this.action.kind !== 'config';
   }
 }

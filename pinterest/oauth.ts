@@ -80,9 +80,13 @@ async function postToken(
   return toTokens(res);
 }
 
-/** Exchanges the `code` from the authorize redirect for the first token pair (grant `authorization_code`). */
+/**
+ * Exchanges the `code` from the authorize redirect for the first token pair (grant `authorization_code`). Asks for a
+ * continuous refresh token (60 days, renewed by every refresh) unless `continuousRefresh` is false: apps created
+ * before 2025-09-25 otherwise get a legacy token with a hard 365-day end (FACTS §1.3).
+ */
 export function exchangeAuthorizationCode(
-  p: ClientAuth & { code: string; redirectUri: string },
+  p: ClientAuth & { code: string; redirectUri: string; continuousRefresh?: boolean },
   opts?: HttpOptions,
 ): Promise<Tokens> {
   const form = new URLSearchParams({
@@ -90,6 +94,7 @@ export function exchangeAuthorizationCode(
     code: p.code,
     redirect_uri: p.redirectUri,
   });
+  if (p.continuousRefresh !== false) form.set('continuous_refresh', 'true');
   return postToken(p, form, [p.code], opts);
 }
 

@@ -5,11 +5,14 @@ import { ApiError, invalid } from './http.ts';
 
 export const DEFAULT_SCOPE = 'ads:read,user_accounts:read';
 const REFRESH_TTL_S = 60 * 86_400; // continuous refresh tokens: 60 days, renewed by each refresh
+const LEGACY_REFRESH_TTL_S = 365 * 86_400; // legacy tokens: a hard year from consent, never renewed
 const CODE_TTL_MS = 10 * 60_000;
 
 interface Grant {
   scope: string;
   expiresMs: number;
+  /** false for a legacy grant (code exchanged without continuous_refresh=true): its end never moves. */
+  continuous: boolean;
 }
 
 const authFailed = () => new ApiError(401, 2, 'Authentication failed.');
@@ -28,9 +31,13 @@ export class OAuthState {
   ) {}
 
   /** A new grant for the sandbox's one user: what a completed consent would yield. */
-  mintRefreshToken(scope = DEFAULT_SCOPE): string {
+  mintRefreshToken(scope = DEFAULT_SCOPE, legacyEndMs?: number): string {
     const token = `pinr_${randomBytes(24).toString('base64url')}`;
-    this.refreshTokens.set(token, { scope, expiresMs: this.nowMs() + REFRESH_TTL_S * 1000 });
+    this.refreshTokens.set(token, {
+      scope,
+      expiresMs: legacyEndMs ?? this.nowMs() + REFRESH_TTL_S * 1000,
+      continuous: legacyEndMs === undefined,
+    });
     return token;
   }
 
@@ -69,7 +76,11 @@ export class OAuthState {
       this.codes.delete(code); // single use, even when the exchange below fails
       if (!entry || entry.expiresMs < now || entry.redirectUri !== form.get('redirect_uri'))
         throw invalidGrant();
-      const refresh = this.mintRefreshToken(entry.scope);
+      const continuous = form.get('continuous_refresh') === 'true';
+      const refresh = this.mintRefreshToken(
+        entry.scope,
+        continuous ? undefined : now + LEGACY_REFRESH_TTL_S * 1000,
+      );
       return this.issue(refresh, entry.scope, 'authorization_code');
     }
     if (grantType === 'refresh_token') {
@@ -78,7 +89,7 @@ export class OAuthState {
       const grant = this.refreshTokens.get(old);
       if (!grant || grant.expiresMs < now) throw invalidGrant();
       this.refreshTokens.delete(old);
-      const refresh = this.mintRefreshToken(grant.scope);
+      const refresh = this.mintRefreshToken(grant.scope, grant.continuous ? undefined : grant.expiresMs);
       return this.issue(refresh, grant.scope, 'refresh_token');
     }
     throw invalid('grant_type must be authorization_code or refresh_token.');

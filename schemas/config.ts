@@ -60,6 +60,10 @@ export const Env = z.object({
   PINTEREST_CLIENT_ID: z.string().min(1).optional(),
   PINTEREST_CLIENT_SECRET: z.string().min(1).optional(),
   PINADS_SECRET_KEY: secretKey.optional(),
+  /** Comma-separated old keys, still accepted for decryption (see `pinads keys rotate`). */
+  PINADS_PREVIOUS_SECRET_KEYS: z.string().min(1).optional(),
+  /** The refresh token for `connections create`/`regrant` when no --refresh-token is given. */
+  PINTEREST_REFRESH_TOKEN: z.string().min(1).optional(),
   TEMPORAL_API_KEY: z.string().min(1).optional(),
   TEMPORAL_TLS_CERT: z.string().min(1).optional(),
   TEMPORAL_TLS_KEY: z.string().min(1).optional(),

@@ -4,6 +4,8 @@ import type pg from 'pg';
 import { ConnectionSettings } from '../schemas/config.ts';
 
 export type ConnectionStatus = 'active' | 'paused' | 'needs_reauth';
+/** `dev_demo`: made by `pinads dev`, the only connection it may re-grant. */
+export type ConnectionOrigin = 'user' | 'dev_demo';
 export type RunKind = 'hourly' | 'lookback' | 'backfill' | 'manual';
 
 export interface Connection {
@@ -14,6 +16,7 @@ export interface Connection {
   status: ConnectionStatus;
   status_reason: string | null;
   settings: ConnectionSettings;
+  origin: ConnectionOrigin;
   created_at: Date;
   updated_at: Date;
 }
@@ -34,35 +37,27 @@ export class DuplicateConnectionError extends Error {
   override name = 'DuplicateConnectionError';
 }
 
-/** Stores a grant's refresh token (already encrypted by the caller) and returns the credential id. */
-export async function insertCredential(
-  db: Queryable,
-  refreshTokenEnc: string,
-  scope?: string,
-): Promise<string> {
-  const id = newId('cred');
-  await db.query('INSERT INTO pinads.credentials (id, refresh_token_enc, scope) VALUES ($1, $2, $3)', [
-    id,
-    refreshTokenEnc,
-    scope ?? null,
-  ]);
-  return id;
-}
-
 export async function insertConnection(
   db: Queryable,
-  input: { name?: string; adAccountId: string; credentialId: string; settings: ConnectionSettings },
+  input: {
+    name?: string;
+    adAccountId: string;
+    credentialId: string;
+    settings: ConnectionSettings;
+    origin?: ConnectionOrigin;
+  },
 ): Promise<Connection> {
   try {
     const { rows } = await db.query(
-      `INSERT INTO pinads.connections (id, name, ad_account_id, credential_id, settings)
-       VALUES ($1, $2, $3, $4, $5) RETURNING *`,
+      `INSERT INTO pinads.connections (id, name, ad_account_id, credential_id, settings, origin)
+       VALUES ($1, $2, $3, $4, $5, $6) RETURNING *`,
       [
         newId('conn'),
         input.name ?? defaultConnectionName(input.adAccountId),
         input.adAccountId,
         input.credentialId,
         input.settings,
+        input.origin ?? 'user',
       ],
     );
     return toConnection(rows[0]);
@@ -96,6 +91,20 @@ export async function setConnectionStatus(
     'UPDATE pinads.connections SET status = $2, status_reason = $3, updated_at = now() WHERE id = $1',
     [id, status, reason],
   );
+}
+
+/** Changes a connection's name and/or settings; returns the updated row. */
+export async function updateConnection(
+  db: Queryable,
+  id: string,
+  change: { name?: string; settings?: ConnectionSettings },
+): Promise<Connection | undefined> {
+  const { rows } = await db.query(
+    `UPDATE pinads.connections SET name = coalesce($2, name), settings = coalesce($3, settings), updated_at = now()
+     WHERE id = $1 RETURNING *`,
+    [id, change.name ?? null, change.settings ?? null],
+  );
+  return rows[0] ? toConnection(rows[0]) : undefined;
 }
 
 /** Marks every connection of a credential; returns their ids (their schedules must be paused too). */
@@ -143,6 +152,7 @@ export interface CredentialRow {
   refresh_token_enc: string;
   access_token_enc: string | null;
   access_token_expires_at: Date | null;
+  access_token_issued_at: Date | null;
 }
 
 export async function getCredential(db: Queryable, id: string): Promise<CredentialRow | undefined> {
@@ -174,32 +184,6 @@ export async function withLockedCredential<T>(
   } finally {
     client.release();
   }
-}
-
-export async function storeTokens(
-  db: Queryable,
-  id: string,
-  t: {
-    refreshTokenEnc: string;
-    refreshTokenExpiresAt?: Date;
-    accessTokenEnc: string;
-    accessTokenExpiresAt: Date;
-    scope?: string;
-  },
-): Promise<void> {
-  await db.query(
-    `UPDATE pinads.credentials SET refresh_token_enc = $2, refresh_token_expires_at = $3, access_token_enc = $4,
-       access_token_expires_at = $5, scope = coalesce($6, scope), refreshed_at = now(), updated_at = now()
-     WHERE id = $1`,
-    [
-      id,
-      t.refreshTokenEnc,
-      t.refreshTokenExpiresAt ?? null,
-      t.accessTokenEnc,
-      t.accessTokenExpiresAt,
-      t.scope ?? null,
-    ],
-  );
 }
 
 // ---- sync_runs -------------------------------------------------------------------------------------------------

@@ -180,8 +180,16 @@ describe('pinads connect', () => {
     const creds = (await pool.query('SELECT * FROM pinads.credentials')).rows;
     expect(creds).toHaveLength(1);
     expect(creds[0].id).toBe(conn.credential_id);
-    expect(creds[0].refresh_token_enc).toMatch(/^v1\./);
-    const refreshToken = new SecretBox(secretKey).decrypt(creds[0].refresh_token_enc);
+    const box = new SecretBox(secretKey);
+    expect(creds[0].refresh_token_enc).toMatch(new RegExp(`^v2\\.${box.keyId}\\.`));
+    const refreshToken = box.decrypt(creds[0].refresh_token_enc, {
+      credentialId: creds[0].id,
+      field: 'refresh_token',
+    });
+    // A continuous refresh token was asked for: 60 days, not the legacy 365.
+    const days = (new Date(creds[0].refresh_token_expires_at).getTime() - Date.now()) / 86_400_000;
+    expect(days).toBeGreaterThan(59);
+    expect(days).toBeLessThan(61);
     expect(creds[0].refresh_token_enc).not.toContain(refreshToken);
     expect(cli.stdout() + cli.stderr()).not.toContain(refreshToken);
     // The stored token is the live grant the code exchange produced, not some placeholder.
@@ -203,51 +211,40 @@ describe('pinads connect', () => {
     expect(sync.taskQueue).toBe(env.PINADS_TASK_QUEUE);
   });
 
-  it('a wrong state is answered 400, never exchanged, and ends the command with one clear line', async () => {
+  it('a wrong or missing state is answered 400, never exchanged, and the flow waits for the right one', async () => {
     const before = (await connections()).length;
     const exchanges = await tokenCalls();
-    const cli = startCli(
-      [
-        '--no-open',
-        '--ad-account',
-        sandbox.info.ad_accounts[0]!.id,
-        '--port',
-        String(await freePort()),
-        '--yes',
-      ],
-      env,
-    );
-    const page = await approve(cli, (cb) =>
+    const port = await freePort();
+    const account = sandbox.info.ad_accounts[2]!.id;
+    const cli = startCli(['--no-open', '--ad-account', account, '--port', String(port)], env);
+    cli.child.stdin!.end('n\n');
+    // A stale tab or a forger: wrong state, then none at all. Neither reaches the token endpoint.
+    const forged = await approve(cli, (cb) =>
       cb.searchParams.set('state', randomBytes(32).toString('base64url')),
     );
-    expect(page.status).toBe(400);
-    expect(await cli.exited).toBe(1);
-    const errors = cli
-      .stderr()
-      .split('\n')
-      .filter((l) => l.startsWith('pinads:'));
-    expect(errors).toHaveLength(1);
-    expect(errors[0]).toMatch(/^pinads: OAuth state mismatch: /);
-    expect(cli.stdout()).toBe('');
-    expect(await connections()).toHaveLength(before);
+    expect(forged.status).toBe(400);
+    const missing = await approve(cli, (cb) => cb.searchParams.delete('state'));
+    expect(missing.status).toBe(400);
     expect(await tokenCalls()).toBe(exchanges);
-  });
-
-  it('a missing state is rejected the same way', async () => {
-    const before = (await connections()).length;
-    const exchanges = await tokenCalls();
-    const cli = startCli(['--no-open', '--ad-account', sandbox.info.ad_accounts[0]!.id, '--yes'], env);
-    const page = await approve(cli, (cb) => cb.searchParams.delete('state'));
-    expect(page.status).toBe(400);
-    expect(await cli.exited).toBe(1);
-    expect(cli.stderr()).toMatch(/pinads: OAuth state mismatch: .*missing/);
-    expect(await connections()).toHaveLength(before);
-    expect(await tokenCalls()).toBe(exchanges);
+    expect(cli.stderr()).toMatch(/ignored an OAuth callback whose state differs/);
+    expect(cli.stderr()).toContain(
+      `Redirect URI (register it in your Pinterest app once): http://127.0.0.1:${port}/callback`,
+    );
+    // The real redirect still completes the flow.
+    expect((await approve(cli)).status).toBe(200);
+    expect(await cli.exited, cli.stderr()).toBe(0);
+    const rows = await connections();
+    expect(rows).toHaveLength(before + 1);
+    created.push(rows.at(-1).id);
+    expect(cli.stdout()).toBe(`${rows.at(-1).id}\n`);
   });
 
   it('--ad-account the user cannot read exits 2 and creates nothing', async () => {
     const before = (await connections()).length;
-    const cli = startCli(['--no-open', '--ad-account', '999999999', '--yes'], env);
+    const cli = startCli(
+      ['--no-open', '--ad-account', '999999999', '--yes', '--port', String(await freePort())],
+      env,
+    );
     const page = await approve(cli);
     expect(page.status).toBe(200);
     expect(await cli.exited).toBe(2);
@@ -270,11 +267,11 @@ describe('pinads connect', () => {
     const before = (await connections()).length;
     expect(sandbox.info.ad_accounts.length).toBeGreaterThan(1);
     const wanted = sandbox.info.ad_accounts[1]!.id;
-    const cli = startCli(['--no-open', '--name', 'Second shop'], env);
+    const cli = startCli(['--no-open', '--name', 'Second shop', '--port', String(await freePort())], env);
     cli.child.stdin!.write('2\nn\n');
     expect((await approve(cli)).status).toBe(200);
     expect(await cli.exited, cli.stderr()).toBe(0);
-    expect(cli.stderr()).toContain('Which one? [1-');
+    expect(cli.stderr()).toContain('Which ones? numbers or ids separated by commas, or "all" [1-');
     expect(cli.stderr()).toContain('Run the first sync now? [Y/n]');
     const rows = await connections();
     expect(rows).toHaveLength(before + 1);

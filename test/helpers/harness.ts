@@ -7,8 +7,9 @@ import { inject } from 'vitest';
 import type { ActivityDeps } from '../../activities/index.ts';
 import { type Sandbox, type SandboxOptions, startSandbox } from '../../sandbox/server.ts';
 import { ConnectionSettings } from '../../schemas/config.ts';
-import { type Connection as Conn, insertConnection, insertCredential } from '../../warehouse/control.ts';
+import { type Connection as Conn, insertConnection } from '../../warehouse/control.ts';
 import { SecretBox } from '../../warehouse/crypto.ts';
+import { createCredential } from '../../warehouse/grants.ts';
 import { migrate } from '../../warehouse/migrate.ts';
 import { openWarehouse, type Warehouse } from '../../warehouse/pool.ts';
 import { createWorker } from '../../worker.ts';
@@ -90,10 +91,9 @@ export async function startHarness(
       return worker;
     },
     async connect(adAccountId, settings = {}, refreshToken) {
-      const credentialId = await insertCredential(
-        wh.pool,
-        box.encrypt(refreshToken ?? sandbox.mintRefreshToken()),
-      );
+      const credentialId = await createCredential(wh.pool, box, {
+        refreshToken: refreshToken ?? sandbox.mintRefreshToken(),
+      });
       return insertConnection(wh.pool, {
         adAccountId,
         credentialId,

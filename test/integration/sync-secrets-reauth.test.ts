@@ -41,8 +41,8 @@ describe('secrets and revoked grants', () => {
     const cred = (await getCredential(h.wh.pool, conn.credential_id))!;
     const tokens = [
       initial,
-      h.box.decrypt(cred.refresh_token_enc),
-      h.box.decrypt(cred.access_token_enc!),
+      h.box.decrypt(cred.refresh_token_enc, { credentialId: cred.id, field: 'refresh_token' }),
+      h.box.decrypt(cred.access_token_enc!, { credentialId: cred.id, field: 'access_token' }),
       h.sandbox.info.client_secret,
     ];
     expect(tokens[1]).not.toBe(initial); // the grant was rotated, so there were several tokens to leak

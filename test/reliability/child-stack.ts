@@ -6,8 +6,9 @@ import { Client, Connection } from '@temporalio/client';
 import { inject } from 'vitest';
 import { type Sandbox, type SandboxOptions, startSandbox } from '../../sandbox/server.ts';
 import { ConnectionSettings } from '../../schemas/config.ts';
-import { insertConnection, insertCredential } from '../../warehouse/control.ts';
+import { insertConnection } from '../../warehouse/control.ts';
 import { SecretBox } from '../../warehouse/crypto.ts';
+import { createCredential } from '../../warehouse/grants.ts';
 import { migrate } from '../../warehouse/migrate.ts';
 import { openWarehouse, type Warehouse } from '../../warehouse/pool.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
@@ -53,7 +54,9 @@ export async function startChildStack(
     taskQueue,
     databaseUrl,
     async connect(adAccountId) {
-      const credentialId = await insertCredential(wh.pool, box.encrypt(sandbox.mintRefreshToken()));
+      const credentialId = await createCredential(wh.pool, box, {
+        refreshToken: sandbox.mintRefreshToken(),
+      });
       const c = await insertConnection(wh.pool, {
         adAccountId,
         credentialId,

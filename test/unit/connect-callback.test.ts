@@ -47,24 +47,27 @@ describe('OAuth callback', () => {
     await expect(cb.code).resolves.toBe('abc123');
   });
 
-  it('rejects a wrong state with 400 and never yields its code', async () => {
+  it('answers a wrong state with 400, never yields its code, and keeps waiting for the right one', async () => {
     const { state, cb, hit } = await start();
-    const page = await hit({ code: 'abc123', state: `${state.slice(0, -1)}x` });
+    const page = await hit({ code: 'evil', state: `${state.slice(0, -1)}x` });
     expect(page.status).toBe(400);
-    await expect(cb.code).rejects.toThrow(/^OAuth state mismatch: .*differs/);
+    expect(page.body).toContain('still waiting');
+    expect((await hit({ code: 'abc123', state })).status).toBe(200);
+    await expect(cb.code).resolves.toBe('abc123');
   });
 
-  it('rejects a missing state', async () => {
-    const { cb, hit } = await start();
-    expect((await hit({ code: 'abc123' })).status).toBe(400);
-    await expect(cb.code).rejects.toThrow(/^OAuth state mismatch: .*missing/);
-  });
-
-  it('a later correct callback cannot undo a rejected one', async () => {
+  it('answers a missing state with 400 and keeps waiting', async () => {
     const { state, cb, hit } = await start();
-    expect((await hit({ code: 'evil', state: 'forged' })).status).toBe(400);
-    expect((await hit({ code: 'abc123', state })).status).toBe(410);
-    await expect(cb.code).rejects.toThrow(/state mismatch/);
+    expect((await hit({ code: 'evil' })).status).toBe(400);
+    expect((await hit({ code: 'abc123', state })).status).toBe(200);
+    await expect(cb.code).resolves.toBe('abc123');
+  });
+
+  it('once the right callback arrived, later ones are refused', async () => {
+    const { state, cb, hit } = await start();
+    expect((await hit({ code: 'abc123', state })).status).toBe(200);
+    expect((await hit({ code: 'other', state })).status).toBe(410);
+    await expect(cb.code).resolves.toBe('abc123');
   });
 
   it('reports access_denied as a refusal', async () => {

@@ -79,7 +79,7 @@ describe('error table', () => {
     expect(classifyError({ endpoint: 'download', network: true })).toEqual({ kind: 'retry' });
   });
 
-  it('re-authorizes on a 401 from the token endpoint and refreshes on a 401 elsewhere', () => {
+  it('re-authorizes only on 401 code 283 from the token endpoint, and refreshes on a 401 elsewhere', () => {
     expect(
       classifyError({
         endpoint: 'token',
@@ -88,7 +88,12 @@ describe('error table', () => {
         message: 'The authorization grant is invalid',
       }),
     ).toEqual({ kind: 'reauth' });
-    expect(classifyError({ endpoint: 'token', status: 401 })).toEqual({ kind: 'reauth' });
+    // Wrong app credentials (code 2) or any other 401 code: a configuration failure, never a revoked grant.
+    expect(
+      classifyError({ endpoint: 'token', status: 401, code: 2, message: 'Authentication failed.' }),
+    ).toEqual({ kind: 'config' });
+    expect(classifyError({ endpoint: 'token', status: 401 })).toEqual({ kind: 'config' });
+    expect(classifyError({ endpoint: 'token', status: 401, code: 3 })).toEqual({ kind: 'config' });
     expect(classifyError(api({ status: 401, code: 2, message: 'Authentication failed.' }))).toEqual({
       kind: 'refresh',
     });
@@ -111,6 +116,7 @@ describe('error table', () => {
     const cases: ErrorFacts[] = [
       { endpoint: 'api', network: true },
       { endpoint: 'token', status: 401, code: 283 },
+      { endpoint: 'token', status: 401, code: 2 },
       { endpoint: 'download', status: 403 },
       api({ status: 429, code: 2726, message: 'Retry after 1 seconds' }),
       api({ status: 400, code: 1, message: 'Retry after 5 seconds' }),

@@ -1,0 +1,295 @@
+// What `connections create|regrant` and `connect` do with a grant: read a token without argv, recognise a grant the
+// project already holds, verify it against Pinterest, put connections on it, and repair it in place.
+import type pg from 'pg';
+import { grantAccessToken, grantTokensOf, MissingAppCredentialsError } from '../activities/tokens.ts';
+import { createPinterestClient } from '../pinterest/client.ts';
+import { PinterestError } from '../pinterest/errors.ts';
+import { refreshAccessToken, tokenUrlFor } from '../pinterest/oauth.ts';
+import type { ConnectionSettings, Env } from '../schemas/config.ts';
+import { upsertSchedule } from '../temporal/schedules.ts';
+import {
+  type Connection,
+  type ConnectionOrigin,
+  DuplicateConnectionError,
+  deleteConnection,
+  getConnection,
+  insertConnection,
+} from '../warehouse/control.ts';
+import {
+  activateGrant,
+  createCredential,
+  grantOfToken,
+  mergeGrant,
+  storeGrant,
+} from '../warehouse/grants.ts';
+import type { withContext } from './context.ts';
+import { UsageError } from './errors.ts';
+
+export type Ctx = Parameters<Parameters<typeof withContext>[1]>[0];
+
+/** `-` reads standard input, a value is used as given, and no flag falls back to PINTEREST_REFRESH_TOKEN. */
+export async function readRefreshToken(
+  flag: string | undefined,
+  env: Env,
+  stdin: NodeJS.ReadableStream = process.stdin,
+): Promise<string | undefined> {
+  if (flag === '-') {
+    let text = '';
+    for await (const chunk of stdin) text += chunk;
+    const token = text.trim();
+    if (!token) throw new UsageError('--refresh-token -: standard input held no refresh token');
+    return token;
+  }
+  if (flag !== undefined) {
+    if (!flag.trim()) throw new UsageError('--refresh-token must not be empty');
+    return flag.trim();
+  }
+  return env.PINTEREST_REFRESH_TOKEN?.trim() || undefined;
+}
+
+const appCredentialsHint =
+  'check PINTEREST_CLIENT_ID and PINTEREST_CLIENT_SECRET (the app id and secret from https://developers.pinterest.com/apps/)';
+
+/** A token-endpoint failure as the one line a person can act on. */
+function tokenProblem(err: unknown, subject: string): never {
+  if (err instanceof MissingAppCredentialsError)
+    throw new UsageError(
+      `${err.message} to verify ${subject}; set them, or pass --no-verify to store it unchecked`,
+    );
+  if (err instanceof PinterestError && err.action.kind === 'reauth')
+    throw new UsageError(
+      `Pinterest rejects ${subject} (401 code 283: invalid, revoked, or already used; every refresh rotates it): authorize again with \`pinads connect\``,
+    );
+  if (err instanceof PinterestError && err.action.kind === 'config')
+    throw new UsageError(`Pinterest rejected the app credentials (${err.message}): ${appCredentialsHint}`);
+  throw err;
+}
+
+function requireApp(env: Env, subject: string): { clientId: string; clientSecret: string } {
+  if (!env.PINTEREST_CLIENT_ID || !env.PINTEREST_CLIENT_SECRET)
+    tokenProblem(
+      new MissingAppCredentialsError('PINTEREST_CLIENT_ID and PINTEREST_CLIENT_SECRET must be set'),
+      subject,
+    );
+  return { clientId: env.PINTEREST_CLIENT_ID, clientSecret: env.PINTEREST_CLIENT_SECRET };
+}
+
+/** A usable access token of a grant the project holds (refreshing it under its lock when due). */
+async function heldGrantToken(ctx: Ctx, credentialId: string): Promise<string> {
+  requireApp(ctx.env, 'the grant');
+  try {
+    const deps = { pool: ctx.wh.pool, box: ctx.box!, pinterest: pinterestOf(ctx.env) };
+    return (await grantAccessToken(deps, credentialId, { n: 0 })).token;
+  } catch (err) {
+    return tokenProblem(err, `the stored grant ${credentialId}`);
+  }
+}
+
+const pinterestOf = (env: Env) => ({
+  apiUrl: env.PINTEREST_API_URL,
+  clientId: env.PINTEREST_CLIENT_ID,
+  clientSecret: env.PINTEREST_CLIENT_SECRET,
+});
+
+/** Trades a pasted token for its first rotation: proof it works, and the tokens to store. */
+async function exchangePasted(env: Env, token: string) {
+  const app = requireApp(env, 'the refresh token');
+  try {
+    const t = await refreshAccessToken({
+      tokenUrl: tokenUrlFor(env.PINTEREST_API_URL),
+      ...app,
+      refreshToken: token,
+    });
+    return grantTokensOf(t, new Date());
+  } catch (err) {
+    return tokenProblem(err, 'this refresh token');
+  }
+}
+
+/** Each account must be readable with the grant; says which one is not, and what was kept. */
+async function checkAccounts(
+  env: Env,
+  accessToken: string,
+  accounts: readonly string[],
+  kept: string,
+): Promise<void> {
+  const api = createPinterestClient({
+    apiUrl: env.PINTEREST_API_URL,
+    getAccessToken: async () => accessToken,
+  });
+  for (const id of accounts) {
+    try {
+      await api.getAdAccount(id);
+    } catch (err) {
+      if (err instanceof PinterestError && err.action.kind === 'fatal')
+        throw new UsageError(
+          `ad account ${id} is not readable with this grant (Pinterest ${err.status ?? ''} code ${err.code ?? '?'}); no connection was created${kept}`,
+        );
+      throw err;
+    }
+  }
+}
+
+async function inTransaction<T>(pool: pg.Pool, fn: (tx: pg.PoolClient) => Promise<T>): Promise<T> {
+  const tx = await pool.connect();
+  try {
+    await tx.query('BEGIN');
+    const result = await fn(tx);
+    await tx.query('COMMIT');
+    return result;
+  } catch (err) {
+    await tx.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    tx.release();
+  }
+}
+
+async function refuseConnected(pool: pg.Pool, accounts: readonly string[]): Promise<void> {
+  const { rows } = await pool.query(
+    'SELECT id, ad_account_id FROM pinads.connections WHERE ad_account_id = ANY($1) ORDER BY ad_account_id',
+    [accounts],
+  );
+  if (rows[0])
+    throw new UsageError(
+      `ad account ${rows[0].ad_account_id} already has a connection (${rows[0].id}); repair its grant with \`pinads connections regrant ${rows[0].id} --refresh-token -\``,
+    );
+}
+
+export interface CreateInput {
+  adAccountIds: string[];
+  /** The pasted refresh token, or the connection whose grant to share. */
+  refreshToken?: string;
+  grantOf?: string;
+  /** A credential already chosen (`connect` after its code exchange). */
+  credentialId?: string;
+  verify: boolean;
+  settings: ConnectionSettings;
+  name?: string;
+  origin?: ConnectionOrigin;
+}
+
+/**
+ * One connection per account, all on one credential: a token the project holds or once held joins its grant,
+ * `grantOf` shares another connection's grant, and anything else becomes a new grant. Verified against Pinterest
+ * first unless `verify` is false. Then the schedules; rows are undone if they cannot be created.
+ */
+export async function createConnections(ctx: Ctx, input: CreateInput): Promise<Connection[]> {
+  const { pool } = ctx.wh;
+  const box = ctx.box!;
+  await refuseConnected(pool, input.adAccountIds);
+  let credentialId = input.credentialId;
+  if (credentialId) {
+    // Chosen by the caller.
+  } else if (input.grantOf) {
+    const other = await getConnection(pool, input.grantOf);
+    if (!other) throw new UsageError(`--grant-of: no connection with id ${input.grantOf}`);
+    credentialId = other.credential_id;
+  } else {
+    credentialId = await grantOfToken(pool, box, input.refreshToken!);
+  }
+  let fresh: Awaited<ReturnType<typeof exchangePasted>> | undefined;
+  if (input.verify) {
+    if (credentialId) {
+      await checkAccounts(ctx.env, await heldGrantToken(ctx, credentialId), input.adAccountIds, '');
+    } else {
+      fresh = await exchangePasted(ctx.env, input.refreshToken!);
+      // The check rotated the pasted token: keep the grant even if an account is wrong, so a rerun with the same
+      // (now stale) token is recognised and joins it instead of failing with an invalid grant.
+      credentialId = await createCredential(pool, box, fresh, [input.refreshToken!]);
+      await checkAccounts(
+        ctx.env,
+        fresh.accessToken!,
+        input.adAccountIds,
+        '; the grant was kept, so the same token works for a rerun',
+      );
+    }
+  }
+  const made = await inTransaction(pool, async (tx) => {
+    const cred = credentialId ?? (await createCredential(tx, box, { refreshToken: input.refreshToken! }));
+    const out: Connection[] = [];
+    for (const adAccountId of input.adAccountIds)
+      out.push(
+        await insertConnection(tx, {
+          adAccountId,
+          credentialId: cred,
+          settings: input.settings,
+          name: input.name,
+          origin: input.origin,
+        }),
+      );
+    return out;
+  }).catch((err) => {
+    if (err instanceof DuplicateConnectionError) throw new UsageError(err.message);
+    throw err;
+  });
+  try {
+    for (const c of made) await upsertSchedule(ctx.temporal!, c.id, ctx.env.PINADS_TASK_QUEUE);
+  } catch (err) {
+    for (const c of made) await deleteConnection(pool, c.id);
+    throw err;
+  }
+  return made;
+}
+
+export interface Regranted {
+  credentialId: string;
+  /** Every connection now on the grant, with the status it had before. */
+  connections: { id: string; adAccountId: string; was: string }[];
+}
+
+/**
+ * Puts a new grant under `connectionIds`' credentials and every connection sharing them, in place: the same ids and
+ * history, status `active` with no reason, schedules unpaused. `tokens` come from a code exchange or a verified
+ * paste; `alsoHeld` are older tokens of the same grant to remember.
+ */
+export async function regrantInPlace(
+  ctx: Ctx,
+  credentialIds: readonly string[],
+  grant: { tokens?: Awaited<ReturnType<typeof exchangePasted>>; pasted?: string; joinKnown?: string },
+): Promise<Regranted> {
+  const { pool } = ctx.wh;
+  const box = ctx.box!;
+  const result = await inTransaction(pool, async (tx) => {
+    const target = grant.joinKnown ?? credentialIds[0]!;
+    const { rows: before } = await tx.query(
+      'SELECT id, ad_account_id, status FROM pinads.connections WHERE credential_id = ANY($1) ORDER BY created_at, id',
+      [[target, ...credentialIds]],
+    );
+    if (grant.tokens) await storeGrant(tx, box, target, grant.tokens, grant.pasted ? [grant.pasted] : []);
+    else if (grant.pasted && !grant.joinKnown)
+      await storeGrant(tx, box, target, { refreshToken: grant.pasted });
+    for (const other of credentialIds) await mergeGrant(tx, other, target);
+    await activateGrant(tx, target);
+    return {
+      credentialId: target,
+      connections: before.map((r) => ({ id: r.id, adAccountId: r.ad_account_id, was: r.status })),
+    };
+  });
+  for (const c of result.connections)
+    await upsertSchedule(ctx.temporal!, c.id, ctx.env.PINADS_TASK_QUEUE, {
+      paused: false,
+      note: 're-granted with pinads',
+    });
+  return result;
+}
+
+/** `connections regrant`: a pasted token replaces the grant of `connectionId` and of every connection sharing it. */
+export async function regrantWithToken(
+  ctx: Ctx,
+  connectionId: string,
+  token: string,
+  verify: boolean,
+): Promise<Regranted> {
+  const c = await getConnection(ctx.wh.pool, connectionId);
+  if (!c) throw new UsageError(`no connection with id ${connectionId} (see \`pinads connections list\`)`);
+  const known = await grantOfToken(ctx.wh.pool, ctx.box!, token);
+  if (known && known !== c.credential_id) {
+    // The token belongs to another grant we hold: that grant's stored token is at least as new, so join it.
+    if (verify) await heldGrantToken(ctx, known);
+    return regrantInPlace(ctx, [c.credential_id], { joinKnown: known });
+  }
+  if (!verify) return regrantInPlace(ctx, [c.credential_id], { pasted: token });
+  const tokens = await exchangePasted(ctx.env, token);
+  return regrantInPlace(ctx, [c.credential_id], { tokens, pasted: token });
+}

@@ -1,0 +1,177 @@
+// Grants: one pinads.credentials row per Pinterest OAuth grant, shared by every connection made from it. A grant is
+// recognised by the keyed fingerprints of every refresh token it has held, so pasting a stale copy of a rotated token
+// joins the grant instead of creating a second credential whose first refresh would kill the first one's token.
+import { randomBytes } from 'node:crypto';
+import type pg from 'pg';
+import type { SecretBox } from './crypto.ts';
+
+type Queryable = Pick<pg.Pool, 'query'> | pg.PoolClient;
+
+/** What a grant holds. Only the refresh token is required (a pasted token has no access token yet). */
+export interface GrantTokens {
+  refreshToken: string;
+  refreshTokenExpiresAt?: Date;
+  accessToken?: string;
+  accessTokenExpiresAt?: Date;
+  accessTokenIssuedAt?: Date;
+  scope?: string;
+}
+
+/** The credential that holds, or once held, this refresh token; undefined for a token never seen. */
+export async function grantOfToken(
+  db: Queryable,
+  box: SecretBox,
+  token: string,
+): Promise<string | undefined> {
+  const { rows } = await db.query(
+    'SELECT credential_id FROM pinads.credential_fingerprints WHERE fingerprint = ANY($1) LIMIT 1',
+    [box.fingerprints(token)],
+  );
+  return rows[0]?.credential_id;
+}
+
+/** Remembers that the credential holds (or held) these tokens; a fingerprint known elsewhere moves here. */
+export async function rememberTokens(
+  db: Queryable,
+  box: SecretBox,
+  credentialId: string,
+  tokens: readonly string[],
+): Promise<void> {
+  const prints = [...new Set(tokens.filter((t) => t.trim()).map((t) => box.fingerprint(t)))];
+  if (!prints.length) return;
+  await db.query(
+    `INSERT INTO pinads.credential_fingerprints (fingerprint, credential_id)
+     SELECT unnest($2::text[]), $1
+     ON CONFLICT (fingerprint) DO UPDATE SET credential_id = EXCLUDED.credential_id`,
+    [credentialId, prints],
+  );
+}
+
+/** A new credential for a grant never seen before; `alsoHeld` are older tokens of the same grant (the pasted one). */
+export async function createCredential(
+  db: Queryable,
+  box: SecretBox,
+  t: GrantTokens,
+  alsoHeld: readonly string[] = [],
+): Promise<string> {
+  const id = `cred_${randomBytes(6).toString('hex')}`;
+  await db.query('INSERT INTO pinads.credentials (id, refresh_token_enc) VALUES ($1, $2)', [
+    id,
+    box.encrypt(t.refreshToken, { credentialId: id, field: 'refresh_token' }),
+  ]);
+  await storeGrant(db, box, id, t, alsoHeld);
+  return id;
+}
+
+/**
+ * Stores a grant's tokens on the credential (a refresh's rotation, or a new grant replacing a revoked one) and
+ * remembers the refresh tokens' fingerprints. A grant given without an access token clears the cached one.
+ */
+export async function storeGrant(
+  db: Queryable,
+  box: SecretBox,
+  credentialId: string,
+  t: GrantTokens,
+  alsoHeld: readonly string[] = [],
+): Promise<void> {
+  const at = (field: 'refresh_token' | 'access_token') => ({ credentialId, field });
+  await db.query(
+    `UPDATE pinads.credentials SET refresh_token_enc = $2, refresh_token_expires_at = $3, access_token_enc = $4,
+       access_token_expires_at = $5, access_token_issued_at = $6, scope = coalesce($7, scope),
+       refreshed_at = CASE WHEN $4::text IS NULL THEN refreshed_at ELSE now() END, updated_at = now()
+     WHERE id = $1`,
+    [
+      credentialId,
+      box.encrypt(t.refreshToken, at('refresh_token')),
+      t.refreshTokenExpiresAt ?? null,
+      t.accessToken === undefined ? null : box.encrypt(t.accessToken, at('access_token')),
+      t.accessToken === undefined ? null : (t.accessTokenExpiresAt ?? null),
+      t.accessToken === undefined ? null : (t.accessTokenIssuedAt ?? new Date()),
+      t.scope ?? null,
+    ],
+  );
+  await rememberTokens(db, box, credentialId, [t.refreshToken, ...alsoHeld]);
+}
+
+/** Moves every connection and remembered token of `from` onto `into`, then drops `from`; returns the moved ids. */
+export async function mergeGrant(db: Queryable, from: string, into: string): Promise<string[]> {
+  if (from === into) return [];
+  const { rows } = await db.query(
+    'UPDATE pinads.connections SET credential_id = $2, updated_at = now() WHERE credential_id = $1 RETURNING id',
+    [from, into],
+  );
+  await db.query('UPDATE pinads.credential_fingerprints SET credential_id = $2 WHERE credential_id = $1', [
+    from,
+    into,
+  ]);
+  await db.query('DELETE FROM pinads.credentials WHERE id = $1', [from]);
+  return rows.map((r) => r.id as string);
+}
+
+/** Sets every connection of the grant `active` with no reason; returns all their ids (their schedules resume). */
+export async function activateGrant(db: Queryable, credentialId: string): Promise<string[]> {
+  const { rows } = await db.query(
+    `UPDATE pinads.connections SET status = 'active', status_reason = NULL, updated_at = now()
+     WHERE credential_id = $1 RETURNING id`,
+    [credentialId],
+  );
+  return rows.map((r) => r.id as string).sort();
+}
+
+/** Notes a configuration problem on the grant's active connections without pausing them. */
+export async function noteGrantProblem(
+  db: Queryable,
+  credentialId: string,
+  reason: string | null,
+): Promise<void> {
+  await db.query(
+    `UPDATE pinads.connections SET status_reason = $2, updated_at = now()
+     WHERE credential_id = $1 AND status = 'active' AND status_reason IS DISTINCT FROM $2`,
+    [credentialId, reason],
+  );
+}
+
+/**
+ * Re-seals every stored secret that is not in the current format under the current key, each bound to its row and
+ * column, and fingerprints each current refresh token under the current key. Runs in one transaction with the rows
+ * locked, so a concurrent refresh waits; a value that cannot be opened aborts it all. Returns the rows changed.
+ */
+export async function resealSecrets(
+  pool: pg.Pool,
+  box: SecretBox,
+  opts: { all?: boolean } = {},
+): Promise<number> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const { rows } = await client.query(
+      `SELECT id, refresh_token_enc, access_token_enc FROM pinads.credentials
+       WHERE $1 OR NOT starts_with(refresh_token_enc, $2) OR NOT starts_with(coalesce(access_token_enc, $2), $2)
+       ORDER BY id FOR UPDATE`,
+      [opts.all === true, `v2.${box.keyId}.`],
+    );
+    for (const r of rows) {
+      const refresh = box.decrypt(r.refresh_token_enc, { credentialId: r.id, field: 'refresh_token' });
+      const access =
+        r.access_token_enc === null
+          ? null
+          : box.decrypt(r.access_token_enc, { credentialId: r.id, field: 'access_token' });
+      await client.query(
+        'UPDATE pinads.credentials SET refresh_token_enc = $2, access_token_enc = $3, updated_at = now() WHERE id = $1',
+        [
+          r.id,
+          box.encrypt(refresh, { credentialId: r.id, field: 'refresh_token' }),
+          access === null ? null : box.encrypt(access, { credentialId: r.id, field: 'access_token' }),
+        ],
+      );
+      await rememberTokens(client, box, r.id, [refresh]);
+    }
+    await client.query('COMMIT');
+    return rows.length;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
+}
