@@ -14,6 +14,8 @@ export interface ActivityDeps extends Observability {
   now?: () => Date;
   /** Rate-limit resets longer than this become a durable workflow sleep instead of an activity retry. */
   durableWaitThresholdSeconds?: number;
+  /** How long a report may stay IN_PROGRESS before it is requested again (PINADS_REPORT_DEADLINE_S, default 900). */
+  reportDeadlineS?: number;
   /** Report polling backoff (ms). */
   poll?: { initialMs: number; maxMs: number };
 }

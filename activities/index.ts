@@ -9,6 +9,7 @@ import { classified } from './failures.ts';
 import { planActivities } from './plan.ts';
 import { reportActivities } from './reports.ts';
 import { accessToken, loadConnection } from './tokens.ts';
+import { turnActivities } from './turns.ts';
 
 export type { ActivityDeps } from './deps.ts';
 
@@ -44,6 +45,7 @@ export function createActivities(deps: ActivityDeps) {
     ...entityActivities(deps),
     ...planActivities(deps),
     ...reportActivities(deps),
+    ...turnActivities(deps),
   };
   const opts = { durableWaitThresholdSeconds: deps.durableWaitThresholdSeconds };
   return Object.fromEntries(

@@ -1,15 +1,19 @@
 // Which windows a sync pulls, decided where the clock and the warehouse are: hourly, or the daily lookback.
 import { ApplicationFailure, Context } from '@temporalio/activity';
+import { WorkflowNotFoundError } from '@temporalio/client';
 import { activityLog, metricsOf } from '../observability/observe.ts';
 import { lookbackDays } from '../schemas/config.ts';
+import type { Connection } from '../warehouse/control.ts';
 import {
-  type Connection,
   finishRun,
   lookbackDoneOn,
+  markAbandoned,
   type RunKind,
   type RunOutcome,
+  runningExecutions,
   startRun,
-} from '../warehouse/control.ts';
+  succeededWindows,
+} from '../warehouse/runs.ts';
 import {
   addDays,
   backfillRangeProblem,
@@ -50,6 +54,22 @@ export function localNow(now: Date, timeZone: string): { date: string; hour: num
   return { date: `${parts.year}-${parts.month}-${parts.day}`, hour: Number(parts.hour) };
 }
 
+/** Pinterest dates reports in UTC at the edge: no end_date after the UTC today, no start_date past 914 UTC days. */
+export function clampToPinterest(w: DateWindow, now: Date): DateWindow | undefined {
+  const utcToday = now.toISOString().slice(0, 10);
+  const oldest = addDays(utcToday, -(MAX_DAYS_BACK - 1));
+  const start = w.start < oldest ? oldest : w.start;
+  const end = w.end > utcToday ? utcToday : w.end;
+  return start <= end ? { start, end } : undefined;
+}
+
+/** What one sync does: the hourly window always, then the lookback windows when due (hourly first, DESIGN §9). */
+export interface WindowPlan {
+  hourly: DateWindow;
+  lookback: DateWindow[];
+  timeZone: string;
+}
+
 export interface SyncPlan {
   kind: 'hourly' | 'lookback';
   windows: DateWindow[];
@@ -82,6 +102,56 @@ export function planActivities(deps: ActivityDeps) {
       };
     },
 
+    /** The plan of the hourly-first sync workflow (syncConnection after the `hourly-first` patch). */
+    async planWindows(connectionId: string, mode: 'auto' | 'hourly' | 'lookback'): Promise<WindowPlan> {
+      const c = await loadConnection(deps, connectionId);
+      const timeZone = await reportingZone(deps, c);
+      const now = nowOf(deps);
+      const { date: today, hour } = localNow(now, timeZone);
+      const hourly = clampToPinterest({ start: addDays(today, -1), end: today }, now)!;
+      const due =
+        mode === 'lookback' ||
+        (mode === 'auto' &&
+          hour >= LOOKBACK_HOUR &&
+          !(await lookbackDoneOn(deps.wh.pool, c.id, today, timeZone)));
+      if (!due) return { hourly, lookback: [], timeZone };
+      const window = clampToPinterest({ start: addDays(today, -lookbackDays(c.settings)), end: today }, now)!;
+      return { hourly, lookback: chunkRange(window.start, window.end, MAX_REPORT_DAYS), timeZone };
+    },
+
+    /**
+     * Closes the rows of this connection whose workflow run is no longer running (a worker lost mid-window, a
+     * terminated workflow): they become `failed` with the reason `abandoned`. Returns how many it closed.
+     */
+    async sweepAbandonedRuns(connectionId: string): Promise<number> {
+      if (!deps.temporal) return 0;
+      const self = Context.current().info.workflowExecution?.runId;
+      const gone: string[] = [];
+      for (const e of await runningExecutions(deps.wh.pool, connectionId, self)) {
+        try {
+          const d = await deps.temporal.workflow.getHandle(e.workflowId, e.runId).describe();
+          if (d.status.name !== 'RUNNING') gone.push(e.runId);
+        } catch (err) {
+          if (err instanceof WorkflowNotFoundError) gone.push(e.runId);
+          else throw err;
+        }
+      }
+      return markAbandoned(deps.wh.pool, gone);
+    },
+
+    /**
+     * Indexes of the chunks to skip when a backfill (same workflow id) runs again: those whose latest run succeeded,
+     * when some are not. When every chunk is done, a re-run redoes them all: it is a refresh of a finished range.
+     */
+    async backfillChunksDone(connectionId: string, chunks: DateWindow[]): Promise<number[]> {
+      const workflowId = Context.current().info.workflowExecution?.workflowId ?? '';
+      const done = new Set(
+        (await succeededWindows(deps.wh.pool, connectionId, workflowId)).map((w) => `${w.start}/${w.end}`),
+      );
+      const skip = chunks.flatMap((c, i) => (done.has(`${c.start}/${c.end}`) ? [i] : []));
+      return skip.length === chunks.length ? [] : skip;
+    },
+
     async validateBackfill(connectionId: string, from: string, to: string): Promise<void> {
       const c = await loadConnection(deps, connectionId);
       const { date: today } = localNow(nowOf(deps), await reportingZone(deps, c));
@@ -95,8 +165,9 @@ export function planActivities(deps: ActivityDeps) {
     },
 
     async startRun(connectionId: string, kind: RunKind, window: DateWindow): Promise<string> {
-      const execution = Context.current().info.workflowExecution;
+      const { workflowExecution: execution, activityId } = Context.current().info;
       return startRun(deps.wh.pool, {
+        activityId,
         connectionId,
         kind,
         windowStart: window.start,

@@ -1,6 +1,6 @@
 // The async report lifecycle in the API's own words: create, poll until FINISHED, download (no bearer), parse,
 // validate, normalize, and load the window in one transaction.
-import { PassThrough, type Readable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { ApplicationFailure, heartbeat, sleep } from '@temporalio/activity';
 import { metricsOf } from '../observability/observe.ts';
 import type { PinterestClient } from '../pinterest/client.ts';
@@ -43,15 +43,26 @@ export function reportRequestBody(c: Connection, window: DateWindow): CreateRepo
   });
 }
 
-/** Polls with backoff until the report is FINISHED and returns its (short-lived) url; other end states fail. */
+/** A FINISHED report: its short-lived url, or null when Pinterest says it is empty (no url, or `size: 0`). */
+type Finished = { url: string | null };
+
+/** Seconds a report may stay IN_PROGRESS before it is requested again (PINADS_REPORT_DEADLINE_S). */
+export const DEFAULT_REPORT_DEADLINE_S = 900;
+
+/**
+ * Polls with backoff until the report is FINISHED. Other end states, and IN_PROGRESS past the deadline, fail with
+ * REPORT_GENERATION_FAILED so the workflow requests a new report (a bounded number of times).
+ */
 async function awaitReport(
   deps: ActivityDeps,
   api: PinterestClient,
   adAccountId: string,
   token: string,
   justRequested: boolean,
-): Promise<string> {
+): Promise<Finished> {
   let delay = deps.poll?.initialMs ?? 1000;
+  const deadlineS = deps.reportDeadlineS ?? DEFAULT_REPORT_DEADLINE_S;
+  const giveUpAt = Date.now() + deadlineS * 1000;
   // A report is never ready the instant it is requested: waiting first saves a poll of the ads_analytics quota.
   if (justRequested) await sleep(delay);
   const metrics = metricsOf(deps);
@@ -59,9 +70,9 @@ async function awaitReport(
     const r = await api.getReport(adAccountId, token);
     metrics.reportPolls.inc();
     heartbeat();
-    if (r.report_status === 'FINISHED' && r.url) {
+    if (r.report_status === 'FINISHED') {
       metrics.pollsPerReport.observe(polls);
-      return r.url;
+      return { url: r.url && r.size !== 0 ? r.url : null };
     }
     if (r.report_status !== 'IN_PROGRESS') {
       throw ApplicationFailure.create({
@@ -70,10 +81,48 @@ async function awaitReport(
         nonRetryable: true,
       });
     }
-    await sleep(delay);
+    if (Date.now() >= giveUpAt) {
+      throw ApplicationFailure.create({
+        message: `report still IN_PROGRESS after ${deadlineS} s (PINADS_REPORT_DEADLINE_S); it will be requested again`,
+        type: REPORT_GENERATION_FAILED,
+        nonRetryable: true,
+      });
+    }
+    await sleep(Math.min(delay, Math.max(0, giveUpAt - Date.now())));
     delay = Math.min(delay * 2, deps.poll?.maxMs ?? 10_000);
   }
 }
+
+/**
+ * The body as a stream, or null when it holds nothing but whitespace: an empty report (all-zero rows are omitted,
+ * FACTS §5.1), which replaces the window with zero rows.
+ */
+async function nonEmpty(stream: Readable): Promise<Readable | null> {
+  const iterator = stream[Symbol.asyncIterator]();
+  const head: Buffer[] = [];
+  for (;;) {
+    const next = await iterator.next();
+    if (next.done) return null;
+    const chunk = Buffer.from(next.value as Buffer);
+    head.push(chunk);
+    if (
+      chunk
+        .toString('utf8')
+        .replace(/^\uFEFF/, '')
+        .trim() !== ''
+    )
+      break;
+  }
+  return Readable.from(
+    (async function* () {
+      yield* head;
+      for (let n = await iterator.next(); !n.done; n = await iterator.next()) yield n.value as Buffer;
+    })(),
+    { objectMode: false },
+  );
+}
+
+async function* noRows(): AsyncGenerator<DailyFactRow> {}
 
 function counted(stream: Readable, bytes: { n: number }): Readable {
   const pass = new PassThrough();
@@ -127,9 +176,9 @@ export function reportActivities(deps: ActivityDeps) {
       const bytes = { n: 0 };
       const { result, apiCalls } = await withApi(deps, c, async (api) => {
         for (let refresh = 0; ; refresh++) {
-          const url = await awaitReport(deps, api, c.ad_account_id, token, refresh === 0);
+          const { url } = await awaitReport(deps, api, c.ad_account_id, token, refresh === 0);
           try {
-            const body = counted(await api.downloadReport(url), bytes);
+            const body = url === null ? null : await nonEmpty(counted(await api.downloadReport(url), bytes));
             return await loadReportWindow(deps.wh, {
               adAccountId: c.ad_account_id,
               window,
@@ -141,7 +190,7 @@ export function reportActivities(deps: ActivityDeps) {
                 view_window_days: c.settings.view_window_days,
                 conversion_report_time: c.settings.conversion_report_time,
               },
-              rows: normalizedRows(body, window),
+              rows: body === null ? noRows() : normalizedRows(body, window),
               now: nowOf(deps),
             });
           } catch (err) {

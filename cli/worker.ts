@@ -38,6 +38,7 @@ export async function startWorkerFromEnv(
       logger: o.logger,
       metrics,
       temporal: client,
+      reportDeadlineS: env.PINADS_REPORT_DEADLINE_S,
       pinterest: {
         apiUrl: env.PINTEREST_API_URL,
         clientId: env.PINTEREST_CLIENT_ID,

@@ -10,6 +10,7 @@ export const FAULT_KINDS = [
   '400_code12',
   'report_failed',
   'report_expired',
+  'report_stuck',
   'slow',
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
@@ -25,11 +26,13 @@ export interface FaultConfig {
 
 /** The report poll is the only place FAILED / EXPIRED statuses make sense. */
 export const REPORT_POLL_ROUTE = 'GET /v5/ad_accounts/{ad_account_id}/reports';
+/** A stuck report is decided when it is created: that report never leaves IN_PROGRESS. */
+export const REPORT_CREATE_ROUTE = 'POST /v5/ad_accounts/{ad_account_id}/reports';
 
 export type Injected =
   | { kind: 'error'; error: ApiError }
   | { kind: 'slow'; ms: number }
-  | { kind: 'report_failed' | 'report_expired' };
+  | { kind: 'report_failed' | 'report_expired' | 'report_stuck' };
 
 export class Faults {
   private cfg: FaultConfig = { rate: 0 };
@@ -51,8 +54,12 @@ export class Faults {
     const template = route.slice(route.indexOf(' ') + 1);
     const eligible = paths ? paths.includes(route) || paths.includes(template) : template.startsWith('/v5/');
     if (!eligible) return null;
-    const kinds = (this.cfg.kinds ?? [...FAULT_KINDS]).filter(
-      (k) => route === REPORT_POLL_ROUTE || (k !== 'report_failed' && k !== 'report_expired'),
+    const kinds = (this.cfg.kinds ?? [...FAULT_KINDS]).filter((k) =>
+      k === 'report_failed' || k === 'report_expired'
+        ? route === REPORT_POLL_ROUTE
+        : k === 'report_stuck'
+          ? route === REPORT_CREATE_ROUTE
+          : true,
     );
     if (kinds.length === 0 || this.rand() >= rate) return null;
     const kind = kinds[Math.floor(this.rand() * kinds.length)]!;

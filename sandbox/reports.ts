@@ -22,6 +22,8 @@ interface Report {
   polls: number;
   /** Sticky terminal failure injected by a fault: the client must request a new report. */
   failed?: 'FAILED' | 'EXPIRED';
+  /** Injected by the report_stuck fault at creation: never leaves IN_PROGRESS. */
+  stuck?: boolean;
   size?: number | null;
 }
 
@@ -40,7 +42,7 @@ export class ReportStore {
     private readonly opts: { pollsUntilFinished: number; downloadTtlSeconds: number; baseUrl: () => string },
   ) {}
 
-  create(acct: SandboxAccount, query: ReportQuery, nowMs: number): string {
+  create(acct: SandboxAccount, query: ReportQuery, nowMs: number, stuck = false): string {
     const token = randomBytes(18).toString('hex');
     this.reports.set(token, {
       token,
@@ -49,6 +51,7 @@ export class ReportStore {
       createdMs: nowMs,
       restatements: this.ledger.restatements.length,
       polls: 0,
+      stuck,
     });
     return token;
   }
@@ -64,7 +67,7 @@ export class ReportStore {
     if (fault) r.failed = fault === 'report_failed' ? 'FAILED' : 'EXPIRED';
     if (r.failed) return { report_status: r.failed, url: null, size: null };
     if (nowMs - r.createdMs > REPORT_TTL_MS) return { report_status: 'EXPIRED', url: null, size: null };
-    if (r.polls < this.opts.pollsUntilFinished) {
+    if (r.stuck || r.polls < this.opts.pollsUntilFinished) {
       r.polls++;
       return { report_status: 'IN_PROGRESS', url: null, size: null };
     }

@@ -65,6 +65,8 @@ interface Route {
 }
 
 const NO_BODY = Symbol('handled');
+/** The /__sandbox/stats key of requests that matched no route (answered 404 or 405). */
+export const UNROUTED = 'UNROUTED';
 
 function route(method: string, template: string, kind: Kind, handle: Route['handle']): Route {
   const re = new RegExp(`^${template.replace(/\{[a-z_]+\}/g, '([^/]+)')}$`);
@@ -95,7 +97,7 @@ const ROUTES: Route[] = [
     const query = parseReportRequest(await readJson(c.req), a, todayDay(c.ctx));
     return {
       report_status: 'IN_PROGRESS',
-      token: c.ctx.reports.create(a, query, c.ctx.nowMs()),
+      token: c.ctx.reports.create(a, query, c.ctx.nowMs(), c.fault?.kind === 'report_stuck'),
       message: null,
     };
   }),
@@ -136,6 +138,8 @@ async function dispatch(ctx: SandboxContext, req: IncomingMessage, res: ServerRe
   const matches = ROUTES.filter((r) => r.re.test(path));
   const r = matches.find((m) => m.method === req.method);
   if (!r) {
+    // A client calling an endpoint we don't serve must show up in the stats, not vanish.
+    if (!path.startsWith('/__sandbox/')) ctx.stats.set(UNROUTED, (ctx.stats.get(UNROUTED) ?? 0) + 1);
     if (matches.length > 0) throw new ApiError(405, 405, `Method ${req.method} not allowed on ${path}.`);
     throw new ApiError(404, 404, `No route for ${req.method} ${path}.`);
   }

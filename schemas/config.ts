@@ -26,9 +26,14 @@ export const ConnectionSettings = z
   .strict();
 export type ConnectionSettings = z.output<typeof ConnectionSettings>;
 
-/** 7 days when conversions are dated by conversion; 30 when by ad action, because late conversions move old days. */
+/**
+ * 7 days when conversions are dated by conversion. By ad action, a conversion can land on any day inside the longest
+ * attribution window, so the lookback covers that window plus 2 days of reporting delay.
+ */
 export function lookbackDays(s: ConnectionSettings): number {
-  return s.lookback_days ?? (s.conversion_report_time === 'TIME_OF_CONVERSION' ? 7 : 30);
+  if (s.lookback_days) return s.lookback_days;
+  if (s.conversion_report_time === 'TIME_OF_CONVERSION') return 7;
+  return Math.max(s.click_window_days, s.engagement_window_days, s.view_window_days) + 2;
 }
 
 const url = (name: string) =>
@@ -68,6 +73,7 @@ export const Env = z.object({
   TEMPORAL_TLS_CERT: z.string().min(1).optional(),
   TEMPORAL_TLS_KEY: z.string().min(1).optional(),
   PINADS_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  PINADS_REPORT_DEADLINE_S: z.coerce.number().int().min(1).default(900),
   PINADS_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
 });
 export type Env = z.output<typeof Env>;

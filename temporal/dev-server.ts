@@ -74,6 +74,8 @@ export interface DevServerOptions {
   uiPort?: number;
   headless?: boolean;
   startDeadlineMs?: number;
+  /** Extra `--dynamic-config-value` settings, e.g. a low continue-as-new suggestion for recording histories. */
+  dynamicConfig?: Record<string, string | number | boolean>;
 }
 
 /** Spawns the dev server and resolves once its frontend port accepts connections. */
@@ -96,6 +98,7 @@ export async function startDevServer(opts: DevServerOptions = {}): Promise<DevSe
   if (opts.dbFilename) args.push('--db-filename', opts.dbFilename);
   // Enough slack for schedules and workflow id reuse in tests without extra namespace setup.
   args.push('--dynamic-config-value', 'frontend.enableUpdateWorkflowExecution=true');
+  for (const [k, v] of Object.entries(opts.dynamicConfig ?? {})) args.push('--dynamic-config-value', `${k}=${v}`);
   const child = spawn(cli.path, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let errText = '';
   child.stderr?.on('data', (d: Buffer) => {

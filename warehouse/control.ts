@@ -6,7 +6,7 @@ import { ConnectionSettings } from '../schemas/config.ts';
 export type ConnectionStatus = 'active' | 'paused' | 'needs_reauth';
 /** `dev_demo`: made by `pinads dev`, the only connection it may re-grant. */
 export type ConnectionOrigin = 'user' | 'dev_demo';
-export type RunKind = 'hourly' | 'lookback' | 'backfill' | 'manual';
+export type { RunKind } from './runs.ts';
 
 export interface Connection {
   id: string;
@@ -186,74 +186,5 @@ export async function withLockedCredential<T>(
   }
 }
 
-// ---- sync_runs -------------------------------------------------------------------------------------------------
-
-export async function startRun(
-  db: Queryable,
-  r: {
-    connectionId: string;
-    kind: RunKind;
-    windowStart: string;
-    windowEnd: string;
-    workflowId?: string;
-    runId?: string;
-  },
-): Promise<string> {
-  const { rows } = await db.query(
-    `INSERT INTO pinads.sync_runs (connection_id, kind, window_start, window_end, status, workflow_id, run_id)
-     VALUES ($1, $2, $3, $4, 'running', $5, $6) RETURNING id`,
-    [r.connectionId, r.kind, r.windowStart, r.windowEnd, r.workflowId ?? null, r.runId ?? null],
-  );
-  return String(rows[0].id);
-}
-
-/** How a window run ended, as recorded in pinads.sync_runs. */
-export interface RunOutcome {
-  status: 'succeeded' | 'failed';
-  rowsLoaded?: number;
-  apiCalls?: number;
-  bytes?: number;
-  error?: string;
-}
-
-export async function finishRun(db: Queryable, id: string, r: RunOutcome): Promise<void> {
-  await db.query(
-    `UPDATE pinads.sync_runs SET status = $2, rows_loaded = $3, api_calls = $4, bytes = $5, error = $6,
-       finished_at = now(), duration_ms = (extract(epoch FROM now() - started_at) * 1000)::bigint
-     WHERE id = $1`,
-    [id, r.status, r.rowsLoaded ?? 0, r.apiCalls ?? 0, r.bytes ?? 0, r.error ?? null],
-  );
-}
-
-/** True when a lookback run already succeeded on `day` in `timeZone`; the first sync after 06:00 runs one otherwise. */
-export async function lookbackDoneOn(
-  db: Queryable,
-  connectionId: string,
-  day: string,
-  timeZone: string,
-): Promise<boolean> {
-  const { rows } = await db.query(
-    `SELECT 1 FROM pinads.sync_runs WHERE connection_id = $1 AND kind = 'lookback' AND status = 'succeeded'
-       AND (started_at AT TIME ZONE $3)::date = $2::date LIMIT 1`,
-    [connectionId, day, timeZone],
-  );
-  return rows.length > 0;
-}
-
-export interface RunSummary {
-  last_run_at: Date | null;
-  last_status: string | null;
-  last_success_at: Date | null;
-  last_error: string | null;
-}
-
-export async function runSummary(db: Queryable, connectionId: string): Promise<RunSummary> {
-  const { rows } = await db.query(
-    `SELECT (SELECT started_at FROM pinads.sync_runs WHERE connection_id = $1 ORDER BY started_at DESC LIMIT 1) AS last_run_at,
-            (SELECT status FROM pinads.sync_runs WHERE connection_id = $1 ORDER BY started_at DESC LIMIT 1) AS last_status,
-            (SELECT max(finished_at) FROM pinads.sync_runs WHERE connection_id = $1 AND status = 'succeeded') AS last_success_at,
-            (SELECT error FROM pinads.sync_runs WHERE connection_id = $1 AND status = 'failed' ORDER BY started_at DESC LIMIT 1) AS last_error`,
-    [connectionId],
-  );
-  return rows[0];
-}
+// The sync_runs log lives in warehouse/runs.ts; re-exported for existing importers.
+export { finishRun, lookbackDoneOn, type RunOutcome, type RunSummary, runSummary, startRun } from './runs.ts';

@@ -21,6 +21,8 @@ export interface LoadWindowInput {
   rows: AsyncIterable<DailyFactRow>;
   /** Decides the open (current) day and how many of its hours have elapsed. */
   now: Date;
+  /** How long to wait for the account's load lock before failing (retryably); default LOAD_LOCK_TIMEOUT_MS. */
+  lockTimeoutMs?: number;
 }
 
 export interface LoadWindowResult {
@@ -34,7 +36,10 @@ export class LoadRejectedError extends Error {
 }
 
 /** Advisory-lock namespace ("pina") for per-account loads; the second key is hashtext(ad_account_id). */
-const LOAD_LOCK_NAMESPACE = 0x70696e61;
+export const LOAD_LOCK_NAMESPACE = 0x70696e61;
+
+/** Longer than any healthy load of one window holds the lock; shorter than the activity's timeout. */
+export const LOAD_LOCK_TIMEOUT_MS = 120_000;
 
 const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -108,6 +113,11 @@ export async function loadReportWindow(wh: Warehouse, input: LoadWindowInput): P
   try {
     await client.query('BEGIN');
     try {
+      // A stuck holder of the account lock must not block this load forever: give up, roll back, and let the
+      // activity retry (a worker session idle in a transaction is ended by idle_in_transaction_session_timeout).
+      await client.query(
+        `SET LOCAL lock_timeout = ${Math.trunc(input.lockTimeoutMs ?? LOAD_LOCK_TIMEOUT_MS)}`,
+      );
       await createStage(client);
       await stageRows(client, wh.canCopy, input.rows);
       await checkStage(client, w);

@@ -34,8 +34,34 @@ const types = {
  * backend (one session: temp tables, SETs and session advisory locks are common to all), and a failed COPY
  * desynchronizes its wire protocol and wedges the server, so we never probe COPY there.
  */
-export async function openWarehouse(url: string, opts: { max?: number } = {}): Promise<Warehouse> {
-  const probe = new pg.Client({ connectionString: url, types });
+/**
+ * Session limits for a worker's connections, so no failure mode holds a lock for hours: a session idle inside a
+ * transaction (a partitioned or frozen worker) is ended by the server and its locks released, keepalive notices a
+ * dead peer, and connecting gives up instead of hanging.
+ */
+export interface WarehouseTimeouts {
+  connectMs: number;
+  idleInTransactionMs: number;
+  keepAliveInitialDelayMs: number;
+}
+
+export const DEFAULT_TIMEOUTS: WarehouseTimeouts = {
+  connectMs: 10_000,
+  idleInTransactionMs: 5 * 60_000,
+  keepAliveInitialDelayMs: 10_000,
+};
+
+export async function openWarehouse(
+  url: string,
+  opts: { max?: number; timeouts?: Partial<WarehouseTimeouts> } = {},
+): Promise<Warehouse> {
+  const t = { ...DEFAULT_TIMEOUTS, ...opts.timeouts };
+  const net = {
+    connectionTimeoutMillis: t.connectMs,
+    keepAlive: true,
+    keepAliveInitialDelayMillis: t.keepAliveInitialDelayMs,
+  };
+  const probe = new pg.Client({ connectionString: url, types, ...net });
   await probe.connect();
   let embedded: boolean;
   let canCopy = false;
@@ -47,7 +73,14 @@ export async function openWarehouse(url: string, opts: { max?: number } = {}): P
     // The probe owned a temp table; ending the session drops it.
     await probe.end().catch(() => {});
   }
-  const pool = new pg.Pool({ connectionString: url, types, max: embedded ? 1 : (opts.max ?? 10) });
+  const pool = new pg.Pool({
+    connectionString: url,
+    types,
+    ...net,
+    max: embedded ? 1 : (opts.max ?? 10),
+    // A startup parameter, so it holds for every session of the pool; PGlite has one shared session and no use for it.
+    ...(embedded ? {} : { idle_in_transaction_session_timeout: t.idleInTransactionMs }),
+  });
   // An idle client's error (server restart) must not crash the process; the next checkout reconnects.
   pool.on('error', () => {});
   // A checked-out client whose server goes away mid-query (restart, failover) also emits 'error' on itself, and with

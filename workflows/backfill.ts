@@ -1,6 +1,14 @@
 // backfillConnection: a durable, resumable pull of a date range, chunked below Pinterest's 186-day report limit.
-import { continueAsNew, defineQuery, setHandler, workflowInfo } from '@temporalio/workflow';
-import { entities, quick, recordedWindow, withDurableRateLimit } from './steps.ts';
+import {
+  ApplicationFailure,
+  continueAsNew,
+  defineQuery,
+  isCancellation,
+  patched,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import { entities, failureMessage, quick, recordedWindow, withDurableRateLimit } from './steps.ts';
 import { chunkRange, type DateWindow } from './windows.ts';
 
 export interface BackfillProgress {
@@ -8,15 +16,27 @@ export interface BackfillProgress {
   chunksTotal: number;
   rowsLoaded: number;
   currentChunk: DateWindow | null;
+  /** chunks that failed for good in this execution chain, with why */
+  failedChunks?: { start: string; end: string; error: string }[];
 }
 
 /** Per-chunk status, kept as workflow state and carried across continue-as-new. */
 export interface BackfillState {
   chunks: DateWindow[];
   done: boolean[];
+  /** per chunk: why it failed for good, or null (absent in states from before the `chunk-failures` patch) */
+  failed?: (string | null)[];
   rowsLoaded: number;
   /** ads seen in loaded chunks that the entity tables lacked; refreshed once at the end */
   unknownAds: number;
+}
+
+/** The state shape of the first release: a count of leading chunks done. Still accepted on continue-as-new. */
+interface LegacyBackfillState {
+  chunks: DateWindow[];
+  chunksDone: number;
+  rowsLoaded: number;
+  unknownAds?: number;
 }
 
 export const progressQuery = defineQuery<BackfillProgress>('progress');
@@ -30,44 +50,82 @@ export const BACKFILL_CHUNK_DAYS = 31;
  */
 export const CONCURRENT_CHUNKS = 3;
 
+/** Patch id: a chunk that fails for good is recorded and the others go on (CONTRIBUTING.md). */
+export const CHUNK_FAILURES_PATCH = 'chunk-failures';
+
+function normalizeState(state: BackfillState | LegacyBackfillState): BackfillState {
+  if ('done' in state) return state;
+  return {
+    chunks: state.chunks,
+    done: state.chunks.map((_, i) => i < state.chunksDone),
+    rowsLoaded: state.rowsLoaded,
+    unknownAds: state.unknownAds ?? 0,
+  };
+}
+
 export async function backfillConnection(
   connectionId: string,
   from: string,
   to: string,
-  state?: BackfillState,
+  state?: BackfillState | LegacyBackfillState,
 ): Promise<BackfillProgress> {
   const chunks = state?.chunks ?? chunkRange(from, to, BACKFILL_CHUNK_DAYS);
-  const s: BackfillState = state ?? { chunks, done: chunks.map(() => false), rowsLoaded: 0, unknownAds: 0 };
+  const s: BackfillState = state
+    ? normalizeState(state)
+    : { chunks, done: chunks.map(() => false), rowsLoaded: 0, unknownAds: 0 };
+  const failedChunks = () =>
+    s.chunks.flatMap((c, i) => (s.failed?.[i] ? [{ start: c.start, end: c.end, error: s.failed[i]! }] : []));
   const progress = (): BackfillProgress => ({
     chunksDone: s.done.filter(Boolean).length,
     chunksTotal: s.chunks.length,
     rowsLoaded: s.rowsLoaded,
-    currentChunk: s.chunks[s.done.indexOf(false)] ?? null,
+    currentChunk: s.chunks.find((_, i) => !s.done[i] && !s.failed?.[i]) ?? null,
+    ...(s.failed ? { failedChunks: failedChunks() } : {}),
   });
   setHandler(progressQuery, progress);
+  const tolerant = patched(CHUNK_FAILURES_PATCH);
+  if (tolerant && !s.failed) s.failed = s.chunks.map(() => null);
   if (!state) {
     // The CLI validated the range against UTC today; the activity re-checks it against today in the connection's
     // reporting zone, which a workflow cannot know deterministically.
     await withDurableRateLimit(() => quick.refreshToken(connectionId));
     await quick.validateBackfill(connectionId, from, to);
     await withDurableRateLimit(() => entities.syncEntities(connectionId));
+    // Running the same backfill again (same workflow id) redoes only the chunks an earlier execution did not load.
+    if (tolerant) for (const i of await quick.backfillChunksDone(connectionId, s.chunks)) s.done[i] = true;
   }
 
-  const queue = s.chunks.map((_, i) => i).filter((i) => !s.done[i]);
+  const queue = s.chunks.map((_, i) => i).filter((i) => !s.done[i] && !s.failed?.[i]);
   let draining = false;
   const lane = async () => {
     for (let i = queue.shift(); i !== undefined && !draining; i = queue.shift()) {
-      const r = await recordedWindow(connectionId, s.chunks[i]!, 'backfill');
-      s.rowsLoaded += r.rowsLoaded;
-      s.unknownAds += r.unknownAds;
-      s.done[i] = true;
+      try {
+        const r = await recordedWindow(connectionId, s.chunks[i]!, 'backfill');
+        s.rowsLoaded += r.rowsLoaded;
+        s.unknownAds += r.unknownAds;
+        s.done[i] = true;
+      } catch (err) {
+        if (!tolerant || isCancellation(err)) throw err;
+        s.failed![i] = failureMessage(err);
+      }
       // Let the chunks in flight finish, then start afresh with a short history.
       if (workflowInfo().continueAsNewSuggested) draining = true;
     }
   };
   await Promise.all(Array.from({ length: CONCURRENT_CHUNKS }, lane));
-  if (s.done.includes(false)) await continueAsNew<typeof backfillConnection>(connectionId, from, to, s);
+  if (s.chunks.some((_, i) => !s.done[i] && !s.failed?.[i]))
+    await continueAsNew<typeof backfillConnection>(connectionId, from, to, s);
 
   if (s.unknownAds) await withDurableRateLimit(() => entities.syncEntities(connectionId));
+  const failed = failedChunks();
+  if (failed.length > 0) {
+    const names = failed.map((f) => `${f.start}..${f.end}`).join(', ');
+    throw ApplicationFailure.create({
+      message: `backfill ${from}..${to}: ${failed.length} of ${s.chunks.length} chunks failed (${names}): ${failed[0]!.error}. Run the same backfill again to redo only those chunks.`,
+      type: 'BackfillChunksFailed',
+      nonRetryable: true,
+      details: [progress()],
+    });
+  }
   return progress();
 }

@@ -1,8 +1,16 @@
 // The steps every workflow shares: activity proxies with their timeouts, the durable rate-limit wait, and one
 // report window end to end (request → await → download/validate/normalize → replace-window load).
-import { ActivityFailure, ApplicationFailure, log, proxyActivities, sleep } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  CancellationScope,
+  isCancellation,
+  log,
+  proxyActivities,
+  sleep,
+} from '@temporalio/workflow';
 import type { Activities } from '../activities/index.ts';
-import type { RunKind } from '../warehouse/control.ts';
+import type { RunKind } from '../warehouse/runs.ts';
 import type { DateWindow } from './windows.ts';
 
 const retry = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '60s', maximumAttempts: 12 };
@@ -56,6 +64,8 @@ export interface WindowResult {
   apiCalls: number;
   /** ads in the window the entity tables don't know yet */
   unknownAds: number;
+  /** report bytes downloaded */
+  bytes: number;
 }
 
 /**
@@ -75,6 +85,7 @@ export async function pullWindow(connectionId: string, window: DateWindow): Prom
         rowsLoaded: loaded.rowsLoaded,
         apiCalls: apiCalls + loaded.apiCalls,
         unknownAds: loaded.unknownAds,
+        bytes: loaded.bytes,
       };
     } catch (err) {
       const cause = applicationCause(err);
@@ -84,7 +95,15 @@ export async function pullWindow(connectionId: string, window: DateWindow): Prom
   }
 }
 
-/** pullWindow, logged as one pinads.sync_runs row (rows, API calls, error) for the window. */
+/** The message of a failure as the sync_runs row records it. */
+export function failureMessage(err: unknown): string {
+  return err instanceof ActivityFailure && err.cause ? err.cause.message : (err as Error).message;
+}
+
+/**
+ * pullWindow, logged as one pinads.sync_runs row (rows, API calls, bytes, error) for the window. The row is closed
+ * however the window ends, a cancelled workflow included: the cleanup runs in a non-cancellable scope.
+ */
 export async function recordedWindow(
   connectionId: string,
   window: DateWindow,
@@ -97,11 +116,12 @@ export async function recordedWindow(
       status: 'succeeded',
       rowsLoaded: result.rowsLoaded,
       apiCalls: result.apiCalls,
+      bytes: result.bytes,
     });
     return result;
   } catch (err) {
-    const message = err instanceof ActivityFailure && err.cause ? err.cause.message : (err as Error).message;
-    await quick.finishRun(runId, { status: 'failed', error: message });
+    const error = isCancellation(err) ? 'cancelled' : failureMessage(err);
+    await CancellationScope.nonCancellable(() => quick.finishRun(runId, { status: 'failed', error }));
     throw err;
   }
 }

@@ -41,15 +41,17 @@ describe('lookback and restatement', () => {
     expect(rows[0].n).toBe(0);
   });
 
-  it('records each window in sync_runs with its kind, rows and API calls', async () => {
+  it('records the hourly window first, as its own row, then the lookback window; with rows, API calls and bytes', async () => {
     const { rows } = await h.wh.pool.query(
       `SELECT kind, status, rows_loaded::int AS rows, api_calls, bytes::int AS bytes FROM pinads.sync_runs ORDER BY id`,
     );
-    expect(rows.length).toBe(2);
+    // two lookback syncs, each: the hourly window, then the lookback window
+    expect(rows.map((r) => r.kind)).toEqual(['hourly', 'lookback', 'hourly', 'lookback']);
     for (const r of rows) {
-      expect(r).toMatchObject({ kind: 'lookback', status: 'succeeded' });
+      expect(r.status).toBe('succeeded');
       expect(r.rows).toBeGreaterThan(0);
       expect(r.api_calls).toBeGreaterThanOrEqual(3);
+      expect(r.bytes).toBeGreaterThan(100);
     }
   });
 });

@@ -1,0 +1,84 @@
+// One sync per connection at a time, whoever starts it: `pinads sync ID --lookback` while a scheduled run is going
+// waits for it and then really runs the lookback; it never reports success without one. Driven through the CLI
+// against the connection's real Temporal Schedule.
+import { ScheduleOverlapPolicy } from '@temporalio/client';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { manualSyncWorkflowId, scheduleId, upsertSchedule } from '../../temporal/schedules.ts';
+import { runPinads } from '../helpers/cli.ts';
+import { type Harness, startHarness } from '../helpers/harness.ts';
+
+let h: Harness;
+
+function pinads(args: string[]) {
+  return runPinads(args, {
+    DATABASE_URL: h.db.url,
+    TEMPORAL_ADDRESS: inject('temporalAddress'),
+    PINADS_TASK_QUEUE: h.taskQueue,
+    PINADS_SECRET_KEY: h.secretKey,
+    PINTEREST_API_URL: h.sandbox.info.api_url,
+  });
+}
+
+beforeAll(async () => {
+  // Reports take 8 polls, so runs are long enough to overlap.
+  h = await startHarness({ sandbox: { reportPollsUntilFinished: 8 } });
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+async function scheduledRunning(connectionId: string): Promise<string | undefined> {
+  for (let i = 0; i < 100; i++) {
+    const d = await h.client.schedule.getHandle(scheduleId(connectionId)).describe();
+    const a = d.info.runningActions[0];
+    if (a) return a.workflow.workflowId;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return undefined;
+}
+
+describe('manual and scheduled syncs of one connection', () => {
+  it('sync --lookback during a scheduled run waits for it, then runs the lookback', async () => {
+    const usd = h.sandbox.info.ad_accounts[0]!;
+    const conn = await h.connect(usd.id);
+    await upsertSchedule(h.client, conn.id, h.taskQueue);
+    try {
+      await h.client.schedule.getHandle(scheduleId(conn.id)).trigger(ScheduleOverlapPolicy.SKIP);
+      const scheduled = await scheduledRunning(conn.id);
+      expect(scheduled).toBeDefined();
+      const r = await pinads(['sync', conn.id, '--lookback', '--wait']);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/^lookback sync of conn_\w+: hourly /);
+      const { rows } = await h.wh.pool.query(
+        `SELECT workflow_id, kind, status, started_at, finished_at FROM pinads.sync_runs
+         WHERE connection_id = $1 ORDER BY id`,
+        [conn.id],
+      );
+      const mine = rows.filter((x) => x.workflow_id === manualSyncWorkflowId(conn.id));
+      const theirs = rows.filter((x) => x.workflow_id.startsWith(`${scheduled}`));
+      expect(theirs.length).toBeGreaterThan(0);
+      expect(mine.map((x) => [x.kind, x.status])).toEqual([
+        ['hourly', 'succeeded'],
+        ['lookback', 'succeeded'],
+      ]);
+      // Never at the same time: the manual run started only after the scheduled one's last window finished.
+      const lastTheirs = Math.max(...theirs.map((x) => x.finished_at.getTime()));
+      expect(mine[0].started_at.getTime()).toBeGreaterThan(lastTheirs);
+    } finally {
+      await h.client.schedule.getHandle(scheduleId(conn.id)).delete();
+    }
+  });
+
+  it('sync --lookback without --wait while a manual hourly run is going exits 1 saying what is running', async () => {
+    const eur = h.sandbox.info.ad_accounts[1]!;
+    const conn = await h.connect(eur.id);
+    const first = await pinads(['sync', conn.id]);
+    expect(first.code, first.stderr).toBe(0);
+    const r = await pinads(['sync', conn.id, '--lookback']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(
+      `a manual hourly sync of ${conn.id} is running (${manualSyncWorkflowId(conn.id)})`,
+    );
+    await h.client.workflow.getHandle(manualSyncWorkflowId(conn.id)).result();
+  });
+});

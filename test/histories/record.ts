@@ -1,0 +1,133 @@
+// Records real workflow histories for the replay test (test/unit/workflow-replay.test.ts). Run it after a workflow
+// change that is meant to be replay-safe only to ADD histories; never re-record the old ones to make a replay pass.
+//   TEMPORAL_CLI_PATH=… npx tsx test/histories/record.ts [name…]
+// It starts its own Temporal dev server (with a low continue-as-new suggestion, so a short backfill continues as
+// new), a sandbox, a private Postgres database and a real worker. Worker identities and file paths are scrubbed.
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { promisify } from 'node:util';
+import { writeFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import { startSandbox } from '../../sandbox/server.ts';
+import { ConnectionSettings } from '../../schemas/config.ts';
+import { resolveTemporalCli } from '../../temporal/cli-binary.ts';
+import { startDevServer } from '../../temporal/dev-server.ts';
+import { insertConnection, insertCredential } from '../../warehouse/control.ts';
+import { SecretBox } from '../../warehouse/crypto.ts';
+import { migrate } from '../../warehouse/migrate.ts';
+import { openWarehouse } from '../../warehouse/pool.ts';
+import { createWorker } from '../../worker.ts';
+import { addDays } from '../../workflows/windows.ts';
+import { createTestDatabase } from '../helpers/db.ts';
+
+const DIR = fileURLToPath(new URL('./', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+async function main() {
+  const only = process.argv.slice(2);
+  const server = await startDevServer({ dynamicConfig: { 'limit.historyCount.suggestContinueAsNew': 40 } });
+  const sandbox = await startSandbox({ reportPollsUntilFinished: 1 });
+  const db = await createTestDatabase('pinads_rec');
+  const wh = await openWarehouse(db.url);
+  await migrate(wh.pool);
+  const box = new SecretBox(randomBytes(32).toString('base64'));
+  const client = new Client({ connection: await Connection.connect({ address: server.address }) });
+  const native = await NativeConnection.connect({ address: server.address });
+  const taskQueue = 'record-histories';
+  const worker = await createWorker({
+    connection: native,
+    namespace: 'default',
+    taskQueue,
+    client,
+    deps: {
+      wh,
+      box,
+      temporal: client,
+      durableWaitThresholdSeconds: 1,
+      poll: { initialMs: 100, maxMs: 300 },
+      pinterest: {
+        apiUrl: sandbox.info.api_url,
+        clientId: sandbox.info.client_id,
+        clientSecret: sandbox.info.client_secret,
+      },
+    },
+  });
+  const running = worker.run();
+  const connect = async (i: number) => {
+    const cred = await insertCredential(wh.pool, box.encrypt(sandbox.mintRefreshToken()));
+    const a = sandbox.info.ad_accounts[i]!;
+    return (
+      await insertConnection(wh.pool, { adAccountId: a.id, credentialId: cred, settings: ConnectionSettings.parse({}) })
+    ).id;
+  };
+  const faults = (body: unknown) =>
+    fetch(`${sandbox.info.url}/__sandbox/faults`, { method: 'POST', body: JSON.stringify(body) });
+
+  /** Every run of the execution chain (continue-as-new included), in order. */
+  async function save(name: string, handle: WorkflowHandle) {
+    await handle.result().catch(() => undefined);
+    const cli = await resolveTemporalCli();
+    if (cli.kind !== 'binary') throw new Error('set TEMPORAL_CLI_PATH to record histories');
+    let runId: string | undefined = (handle as WorkflowHandle & { firstExecutionRunId?: string })
+      .firstExecutionRunId;
+    let n = 0;
+    while (runId) {
+      // The CLI's JSON is the format Worker.runReplayHistories reads (historyFromJSON).
+      const { stdout } = await promisify(execFile)(
+        cli.path,
+        ['workflow', 'show', '-w', handle.workflowId, '-r', runId, '--address', server.address, '-o', 'json'],
+        { maxBuffer: 64 * 1024 * 1024 },
+      );
+      const json = stdout
+        .split(ROOT)
+        .join('')
+        .replace(/"identity":\s*"[^"]*"/g, '"identity": "recorder"')
+        .replace(/"\d+@[^"]*"/g, '"recorder"');
+      await writeFile(`${DIR}${name}${n ? `.run${n + 1}` : ''}.json`, json);
+      const last = (JSON.parse(stdout) as { events: Record<string, any>[] }).events.at(-1);
+      runId = last?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId;
+      n++;
+    }
+    process.stdout.write(`${name}: ${n} run(s)\n`);
+  }
+  const start = (type: string, id: string, args: unknown[]) =>
+    client.workflow.start(type, { taskQueue, workflowId: id, args });
+  const want = (name: string) => only.length === 0 || only.includes(name);
+
+  try {
+    const usd = await connect(0);
+    const eur = await connect(1);
+    const jpy = await connect(2);
+    if (want('sync-hourly'))
+      await save('sync-hourly', await start('syncConnection', `rec-hourly-${usd}`, [usd, { mode: 'hourly' }]));
+    if (want('sync-lookback'))
+      await save('sync-lookback', await start('syncConnection', `rec-lookback-${eur}`, [eur, { mode: 'lookback' }]));
+    if (want('sync-rate-limit-sleep')) {
+      await faults({ rate: 1, kinds: ['429_code8'], reset_seconds: 2 });
+      const handle = await start('syncConnection', `rec-ratelimit-${usd}`, [usd, { mode: 'hourly' }]);
+      await new Promise((r) => setTimeout(r, 3000));
+      await faults({ rate: 0 });
+      await save('sync-rate-limit-sleep', handle);
+    }
+    if (want('backfill-continue-as-new')) {
+      const to = addDays(new Date().toISOString().slice(0, 10), -2);
+      await save(
+        'backfill-continue-as-new',
+        await start('backfillConnection', `rec-backfill-${jpy}`, [jpy, addDays(to, -200), to]),
+      );
+    }
+  } finally {
+    worker.shutdown();
+    await running;
+    await native.close();
+    await client.connection.close();
+    await wh.close();
+    await db.drop();
+    await sandbox.close();
+    await server.stop();
+  }
+}
+
+await main();

@@ -1,0 +1,44 @@
+// A zone east of UTC late in the UTC day: the JPY account (Asia/Tokyo) reporting in account time at 22:30 UTC, when
+// Tokyo's date is already tomorrow. Pinterest refuses an end_date after the UTC today, so every window must end on
+// it. The clock is injected into the sandbox and the worker alike.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addDays } from '../../workflows/windows.ts';
+import { type Harness, startHarness } from '../helpers/harness.ts';
+
+const utcDay = new Date().toISOString().slice(0, 10);
+const at = new Date(`${utcDay}T22:30:00Z`);
+const clock = () => at;
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness({ sandbox: { now: clock }, deps: { now: clock } });
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+describe('account-time reporting east of UTC at 22:30 UTC', () => {
+  it('syncs the JPY account: hourly window and lookback end on the UTC today and equal the truth', async () => {
+    const jpy = h.sandbox.info.ad_accounts[2]!;
+    expect(jpy.time_zone).toBe('Asia/Tokyo');
+    const conn = await h.connect(jpy.id, { reporting_time_zone: 'account' });
+    // 'auto' as the schedule runs it: 07:30 in Tokyo, so the day's lookback is due as well.
+    const r = await h.sync(conn.id, { mode: 'auto' });
+    expect(r.kind).toBe('lookback');
+    expect(r.hourly).toMatchObject({ start: utcDay, end: utcDay });
+    expect(r.windows.at(-1)!.end).toBe(utcDay);
+    expect(r.windows[0]!.start).toBe(addDays(addDays(utcDay, 1), -7));
+    const from = r.windows[0]!.start;
+    const facts = await h.facts(jpy.id, from, utcDay);
+    expect(facts.length).toBeGreaterThan(0);
+    expect(facts).toEqual(await h.truth(jpy.id, from, utcDay, {}, true));
+    const { rows } = await h.wh.pool.query(
+      `SELECT kind, status FROM pinads.sync_runs WHERE connection_id = $1 ORDER BY id`,
+      [conn.id],
+    );
+    expect(rows).toEqual([
+      { kind: 'hourly', status: 'succeeded' },
+      { kind: 'lookback', status: 'succeeded' },
+    ]);
+  });
+});

@@ -1,0 +1,31 @@
+// Safe upgrades: the recorded histories under test/histories/ (real runs of syncConnection and backfillConnection:
+// hourly, lookback, a durable rate-limit sleep, a backfill that continued as new, and runs recorded by the worker
+// before the hourly-first change) must replay against today's workflow code. A non-deterministic change fails here.
+import { readdir, readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { Worker } from '@temporalio/worker';
+import { describe, expect, it } from 'vitest';
+import { workflowBundle } from '../../worker.ts';
+import { historyFromCliJson } from '../helpers/histories.ts';
+
+const DIR = fileURLToPath(new URL('../histories/', import.meta.url));
+
+describe('recorded workflow histories', () => {
+  it('replay deterministically against the current workflow code', async () => {
+    const files = (await readdir(DIR)).filter((f) => f.endsWith('.json')).sort();
+    expect(files.length).toBeGreaterThanOrEqual(6);
+    const histories = await Promise.all(
+      files.map(async (f) => ({
+        workflowId: f.replace(/\.json$/, ''),
+        history: historyFromCliJson(JSON.parse(await readFile(DIR + f, 'utf8'))),
+      })),
+    );
+    const failures: string[] = [];
+    for await (const r of Worker.runReplayHistories(
+      { workflowBundle: await workflowBundle(), replayName: 'pinads-replay' },
+      histories,
+    ))
+      if (r.error) failures.push(`${r.workflowId}: ${r.error.message}`);
+    expect(failures).toEqual([]);
+  }, 120_000);
+});
