@@ -14,8 +14,9 @@ import { startSandbox } from '../../sandbox/server.ts';
 import { ConnectionSettings } from '../../schemas/config.ts';
 import { resolveTemporalCli } from '../../temporal/cli-binary.ts';
 import { startDevServer } from '../../temporal/dev-server.ts';
-import { insertConnection, insertCredential } from '../../warehouse/control.ts';
+import { insertConnection } from '../../warehouse/control.ts';
 import { SecretBox } from '../../warehouse/crypto.ts';
+import { createCredential } from '../../warehouse/grants.ts';
 import { migrate } from '../../warehouse/migrate.ts';
 import { openWarehouse } from '../../warehouse/pool.ts';
 import { createWorker } from '../../worker.ts';
@@ -56,7 +57,7 @@ async function main() {
   });
   const running = worker.run();
   const connect = async (i: number) => {
-    const cred = await insertCredential(wh.pool, box.encrypt(sandbox.mintRefreshToken()));
+    const cred = await createCredential(wh.pool, box, { refreshToken: sandbox.mintRefreshToken() });
     const a = sandbox.info.ad_accounts[i]!;
     return (
       await insertConnection(wh.pool, { adAccountId: a.id, credentialId: cred, settings: ConnectionSettings.parse({}) })
