@@ -14,6 +14,8 @@ function pinads(args: string[], env: Record<string, string | undefined> = {}) {
     PINADS_TASK_QUEUE: h.taskQueue,
     PINADS_SECRET_KEY: h.secretKey,
     PINTEREST_API_URL: h.sandbox.info.api_url,
+    PINTEREST_CLIENT_ID: h.sandbox.info.client_id,
+    PINTEREST_CLIENT_SECRET: h.sandbox.info.client_secret,
     ...env,
   });
 }

@@ -10,13 +10,26 @@ export interface CliRun {
   stderr: string;
 }
 
-/** `env` is laid over this process's environment; a variable given as undefined or '' is removed. */
-export function runPinads(args: string[], env: Record<string, string | undefined> = {}): Promise<CliRun> {
+/**
+ * `env` is laid over this process's environment; a variable given as undefined or '' is removed. `input`, when
+ * given, is written to the command's standard input (a secret passed as `-`).
+ */
+export function runPinads(
+  args: string[],
+  env: Record<string, string | undefined> = {},
+  input?: string,
+): Promise<CliRun> {
   const merged: Record<string, string | undefined> = { ...process.env, ...env };
   for (const [k, v] of Object.entries(merged)) if (v === undefined || v === '') delete merged[k];
   return new Promise((resolve) => {
-    execFile(process.execPath, [PINADS_BIN, ...args], { env: merged }, (err, stdout, stderr) => {
-      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
+    const child = execFile(
+      process.execPath,
+      [PINADS_BIN, ...args],
+      { env: merged },
+      (err, stdout, stderr) => {
+        resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+      },
+    );
+    if (input !== undefined) child.stdin?.end(input);
   });
 }

@@ -105,7 +105,8 @@ export function cliCases(today: string, conn: string, acct: string): CliCase[] {
       name: 'missing refresh token',
       args: create.slice(0, 4),
       code: 2,
-      message: "required option '--refresh-token <token>' not specified",
+      message:
+        'no grant given: pass --refresh-token - (token on stdin), set PINTEREST_REFRESH_TOKEN, or --grant-of',
     },
     {
       name: 'bad reporting time zone',
