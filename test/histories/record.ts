@@ -90,7 +90,11 @@ async function main() {
         .replace(/"identity":\s*"[^"]*"/g, '"identity": "recorder"')
         .replace(/"\d+@[^"]*"/g, '"recorder"');
       await writeFile(`${DIR}${name}${n ? `.run${n + 1}` : ''}.json`, json);
-      const last = (JSON.parse(stdout) as { events: Record<string, any>[] }).events.at(-1);
+      const last = (
+        JSON.parse(stdout) as {
+          events: { workflowExecutionContinuedAsNewEventAttributes?: { newExecutionRunId?: string } }[];
+        }
+      ).events.at(-1);
       runId = last?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId;
       n++;
     }
