@@ -34,7 +34,15 @@ export async function reportingZone(deps: ActivityDeps, c: Connection): Promise<
   const { rows } = await deps.wh.pool.query('SELECT time_zone FROM pinterest_ads.ad_accounts WHERE id = $1', [
     c.ad_account_id,
   ]);
-  return (rows[0]?.time_zone as string | undefined) ?? 'UTC';
+  const zone = rows[0]?.time_zone as string | undefined;
+  // Never a silent fall-back to UTC: the dates would shift by the account's offset and the split would be wrong.
+  if (!zone)
+    throw ApplicationFailure.create({
+      message: `connection ${c.id} reports in account time, but no time zone is known for ad account ${c.ad_account_id}; set --reporting-time-zone utc or sync the account's entities first`,
+      type: 'UnknownAccountTimeZone',
+      nonRetryable: true,
+    });
+  return zone;
 }
 
 /** Today's date and hour in a zone. */
