@@ -1,5 +1,6 @@
-// createActivities(deps): every activity the workflows call, with errors classified once (activities/failures.ts)
-// and each call observed once (observability/observe.ts: its log lines and metrics).
+// createActivities(deps): every activity the workflows call, with short rate limits waited out inside the attempt
+// (activities/rate-limits.ts), errors classified once (activities/failures.ts) and each call observed once
+// (observability/observe.ts: its log lines and metrics).
 
 import { Context } from '@temporalio/activity';
 import { observed } from '../observability/observe.ts';
@@ -7,6 +8,7 @@ import type { ActivityDeps } from './deps.ts';
 import { entityActivities } from './entities.ts';
 import { classified } from './failures.ts';
 import { planActivities } from './plan.ts';
+import { patientWithRateLimits } from './rate-limits.ts';
 import { reportActivities } from './reports.ts';
 import { accessToken, loadConnection } from './tokens.ts';
 import { turnActivities } from './turns.ts';
@@ -51,7 +53,19 @@ export function createActivities(deps: ActivityDeps) {
   return Object.fromEntries(
     Object.entries(raw).map(([name, fn]) => [
       name,
-      observed(deps, name, heartbeating(classified(fn as (...a: unknown[]) => Promise<unknown>, opts))),
+      observed(
+        deps,
+        name,
+        heartbeating(
+          classified(
+            patientWithRateLimits(
+              fn as (...a: unknown[]) => Promise<unknown>,
+              deps.durableWaitThresholdSeconds,
+            ),
+            opts,
+          ),
+        ),
+      ),
     ]),
   ) as typeof raw;
 }

@@ -29,12 +29,25 @@ import { loadConnection } from './tokens.ts';
 const LOOKBACK_HOUR = 6;
 
 /** The zone report dates are in: UTC unless the connection reports in the account's own zone. */
-export async function reportingZone(deps: ActivityDeps, c: Connection): Promise<string> {
+export async function reportingZone(
+  deps: ActivityDeps,
+  c: Connection,
+  opts: { fallbackUtc?: boolean } = {},
+): Promise<string> {
   if (c.settings.reporting_time_zone !== 'account') return 'UTC';
   const { rows } = await deps.wh.pool.query('SELECT time_zone FROM pinterest_ads.ad_accounts WHERE id = $1', [
     c.ad_account_id,
   ]);
-  return (rows[0]?.time_zone as string | undefined) ?? 'UTC';
+  const zone = rows[0]?.time_zone as string | undefined;
+  // Never a silent fall-back to UTC: the dates would shift by the account's offset and the split would be wrong.
+  if (!zone && opts.fallbackUtc) return 'UTC';
+  if (!zone)
+    throw ApplicationFailure.create({
+      message: `connection ${c.id} reports in account time, but no time zone is known for ad account ${c.ad_account_id}; set --reporting-time-zone utc or sync the account's entities first`,
+      type: 'UnknownAccountTimeZone',
+      nonRetryable: true,
+    });
+  return zone;
 }
 
 /** Today's date and hour in a zone. */
@@ -154,7 +167,8 @@ export function planActivities(deps: ActivityDeps) {
 
     async validateBackfill(connectionId: string, from: string, to: string): Promise<void> {
       const c = await loadConnection(deps, connectionId);
-      const { date: today } = localNow(nowOf(deps), await reportingZone(deps, c));
+      // Checked before the entities are synced: an unknown zone checks against UTC (the loads use the real zone).
+      const { date: today } = localNow(nowOf(deps), await reportingZone(deps, c, { fallbackUtc: true }));
       const problem = backfillRangeProblem(from, to, today);
       if (problem)
         throw ApplicationFailure.create({

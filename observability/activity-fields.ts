@@ -23,6 +23,7 @@ const FIELDS: Record<string, (a: unknown[]) => ActivityFields> = {
   refreshToken: ([c]) => ({ connectionId: str(c) }),
   syncEntities: ([c]) => ({ connectionId: str(c) }),
   planSync: ([c, mode]) => ({ connectionId: str(c), mode: str(mode) }),
+  planWindows: ([c, mode]) => ({ connectionId: str(c), mode: str(mode) }),
   validateBackfill: ([c, from, to]) => ({ connectionId: str(c), window: win({ start: from, end: to }) }),
   startRun: ([c, kind, w]) => ({ connectionId: str(c), runKind: str(kind), window: win(w) }),
   finishRun: ([id]) => ({ syncRunId: str(id) }),

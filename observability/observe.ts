@@ -48,6 +48,19 @@ export function recordApiRequest(e: RequestEvent): void {
   else scope.pending = e;
 }
 
+/**
+ * A rate limit waited out inside the activity (activities/failures.ts): the refused request was `rate_limited`, and
+ * the wait is counted like one the retry policy would have made.
+ */
+export function recordRateLimitWait(kind: RateLimitWait, seconds: number): void {
+  const scope = scopes.getStore();
+  if (!scope) return;
+  if (scope.pending) countApi(scope, scope.pending, 'rate_limited');
+  scope.pending = undefined;
+  scope.metrics.rateLimitWaits.inc({ kind });
+  scope.metrics.rateLimitWaitSeconds.inc({ kind }, seconds);
+}
+
 /** Failure types from activities/failures.ts, mapped onto the API-outcome and rate-limit vocabulary. */
 const RATE_LIMIT_WAITS: Record<string, RateLimitWait> = {
   PinterestRetryAfter: 'retry_after',

@@ -16,6 +16,8 @@ export function accountAnalytics(
   acct: SandboxAccount,
   q: URLSearchParams,
   nowMs: number,
+  /** For the per-entity analytics (sandbox/entity-analytics.ts): the level, its id column, and the ids asked for. */
+  by?: { level: 'CAMPAIGN' | 'AD_GROUP' | 'PIN_PROMOTION'; idColumn: string; ids: (id: string) => boolean },
 ): unknown[] {
   const columns = listParam(q, 'columns');
   if (!columns || columns.length === 0) throw invalid('columns is required.');
@@ -38,7 +40,7 @@ export function accountAnalytics(
     startDate: q.get('start_date')!,
     endDate: q.get('end_date')!,
     granularity: granularity as Granularity,
-    level: 'ADVERTISER',
+    level: by?.level ?? 'ADVERTISER',
     columns,
     format: 'JSON',
     primarySort: 'BY_ID',
@@ -47,9 +49,11 @@ export function accountAnalytics(
   };
   const out: Record<string, unknown>[] = [];
   for (const g of reportGroups(ledger, acct, query, nowMs)) {
+    if (by && !by.ids(g.key)) continue;
     for (const r of g.rows) {
       const row: Record<string, unknown> = r.date === null ? {} : { DATE: r.date };
-      row.AD_ACCOUNT_ID = acct.id;
+      if (by) row[by.idColumn] = g.key;
+      else row.AD_ACCOUNT_ID = acct.id;
       for (const c of columns) {
         if (c in DIMENSIONS || (hourly && CONVERSION_METRICS.has(c))) continue;
         const v = METRICS[c]?.(r.m) ?? 0;

@@ -304,6 +304,8 @@ export interface AccountsOptions {
   anchorDay?: number;
   /** > 0 adds the benchmark account with that many always-active ads. */
   bigAccountAds?: number;
+  /** The sandbox clock at startup: no entity's created/updated time is later (Pinterest's never are). */
+  nowMs?: number;
 }
 
 /** All sandbox ad accounts for a seed. Pure: same seed and anchor, same entities. */
@@ -315,5 +317,11 @@ export function sandboxAccounts(seed = 1, opts: AccountsOptions = {}): SandboxAc
     const per = BENCH.groupsPerCampaign * BENCH.adsPerGroup;
     accounts.push(buildAccount(seed, 3, { ...BENCH, campaigns: Math.ceil(n / per) }, anchor, true, n));
   }
+  const nowSec = Math.floor((opts.nowMs ?? Date.now()) / 1000);
+  for (const a of accounts)
+    for (const e of [a, ...a.campaigns, ...a.adGroups, ...a.ads]) {
+      e.created_time = Math.min(e.created_time, nowSec);
+      e.updated_time = Math.max(e.created_time, Math.min(e.updated_time, nowSec));
+    }
   return accounts;
 }

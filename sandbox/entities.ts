@@ -43,7 +43,7 @@ export function accountJson(a: SandboxAccount) {
   };
 }
 
-function campaignJson(c: SandboxCampaign) {
+export function campaignJson(c: SandboxCampaign) {
   return {
     id: c.id,
     ad_account_id: c.ad_account_id,
@@ -68,7 +68,7 @@ function campaignJson(c: SandboxCampaign) {
   };
 }
 
-function adGroupJson(g: SandboxAdGroup) {
+export function adGroupJson(g: SandboxAdGroup) {
   return {
     id: g.id,
     ad_account_id: g.ad_account_id,
@@ -88,7 +88,8 @@ function adGroupJson(g: SandboxAdGroup) {
     pacing_delivery_type: 'STANDARD',
     billable_event: 'IMPRESSION',
     bid_strategy_type: 'AUTOMATIC_BID',
-    optimization_goal_metadata: null,
+    // An object, as the OpenAPI schema (OptimizationGoalMetadata) has it; empty for non-conversion goals.
+    optimization_goal_metadata: {},
     created_time: g.created_time,
     updated_time: g.updated_time,
     type: 'adgroup',
@@ -96,7 +97,7 @@ function adGroupJson(g: SandboxAdGroup) {
   };
 }
 
-function adJson(a: SandboxAd) {
+export function adJson(a: SandboxAd) {
   return {
     id: a.id,
     ad_account_id: a.ad_account_id,

@@ -14,6 +14,7 @@ import { type FaultKind, Faults, type Injected } from './faults.ts';
 import { mix } from './hash.ts';
 import { ApiError, readBody, readJson, sendError, sendJson } from './http.ts';
 import { Ledger } from './ledger.ts';
+import { MORE_ROUTES } from './more-routes.ts';
 import { OAuthState } from './oauth.ts';
 import { parseReportRequest } from './report-request.ts';
 import { ReportStore } from './reports.ts';
@@ -113,6 +114,9 @@ const ROUTES: Route[] = [
     accountAnalytics(c.ctx.ledger, acct(c), c.q, c.ctx.nowMs()),
   ),
   route('GET', '/v5/resources/metrics_ready_state', 'api', (c) => metricsReadyState(c.q, c.ctx.nowMs())),
+  ...MORE_ROUTES.map((m) =>
+    route(m.method, m.template, 'api', (c) => m.handle({ ...c, acct: () => acct(c) })),
+  ),
   route('GET', '/__sandbox/download/{token}/metrics_report.txt', 'download', async (c) => {
     await c.ctx.reports.download(c.res, c.params[0]!, c.q, c.ctx.nowMs());
     return NO_BODY;
@@ -168,6 +172,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   const accounts = sandboxAccounts(seed, {
     anchorDay: Math.floor(nowMs() / 86_400_000),
     bigAccountAds: opts.bigAccountAds,
+    nowMs: nowMs(),
   });
   const ledger = new Ledger(seed);
   let baseUrl = '';

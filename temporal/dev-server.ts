@@ -98,7 +98,8 @@ export async function startDevServer(opts: DevServerOptions = {}): Promise<DevSe
   if (opts.dbFilename) args.push('--db-filename', opts.dbFilename);
   // Enough slack for schedules and workflow id reuse in tests without extra namespace setup.
   args.push('--dynamic-config-value', 'frontend.enableUpdateWorkflowExecution=true');
-  for (const [k, v] of Object.entries(opts.dynamicConfig ?? {})) args.push('--dynamic-config-value', `${k}=${v}`);
+  for (const [k, v] of Object.entries(opts.dynamicConfig ?? {}))
+    args.push('--dynamic-config-value', `${k}=${v}`);
   const child = spawn(cli.path, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let errText = '';
   child.stderr?.on('data', (d: Buffer) => {

@@ -96,6 +96,8 @@ export async function backfillConnection(
   }
 
   const queue = s.chunks.map((_, i) => i).filter((i) => !s.done[i] && !s.failed?.[i]);
+  /** The first chunk failure of this run, kept as the cause of the backfill's own failure. */
+  let firstError: Error | undefined;
   let draining = false;
   const lane = async () => {
     for (let i = queue.shift(); i !== undefined && !draining; i = queue.shift()) {
@@ -107,6 +109,7 @@ export async function backfillConnection(
       } catch (err) {
         if (!tolerant || isCancellation(err)) throw err;
         s.failed![i] = failureMessage(err);
+        firstError ??= err as Error;
       }
       // Let the chunks in flight finish, then start afresh with a short history.
       if (workflowInfo().continueAsNewSuggested) draining = true;
@@ -125,6 +128,7 @@ export async function backfillConnection(
       type: 'BackfillChunksFailed',
       nonRetryable: true,
       details: [progress()],
+      cause: firstError,
     });
   }
   return progress();

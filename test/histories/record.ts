@@ -5,9 +5,9 @@
 // new), a sandbox, a private Postgres database and a real worker. Worker identities and file paths are scrubbed.
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { promisify } from 'node:util';
 import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { startSandbox } from '../../sandbox/server.ts';
@@ -60,7 +60,11 @@ async function main() {
     const cred = await createCredential(wh.pool, box, { refreshToken: sandbox.mintRefreshToken() });
     const a = sandbox.info.ad_accounts[i]!;
     return (
-      await insertConnection(wh.pool, { adAccountId: a.id, credentialId: cred, settings: ConnectionSettings.parse({}) })
+      await insertConnection(wh.pool, {
+        adAccountId: a.id,
+        credentialId: cred,
+        settings: ConnectionSettings.parse({}),
+      })
     ).id;
   };
   const faults = (body: unknown) =>
@@ -87,7 +91,11 @@ async function main() {
         .replace(/"identity":\s*"[^"]*"/g, '"identity": "recorder"')
         .replace(/"\d+@[^"]*"/g, '"recorder"');
       await writeFile(`${DIR}${name}${n ? `.run${n + 1}` : ''}.json`, json);
-      const last = (JSON.parse(stdout) as { events: Record<string, any>[] }).events.at(-1);
+      const last = (
+        JSON.parse(stdout) as {
+          events: { workflowExecutionContinuedAsNewEventAttributes?: { newExecutionRunId?: string } }[];
+        }
+      ).events.at(-1);
       runId = last?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId;
       n++;
     }
@@ -102,9 +110,15 @@ async function main() {
     const eur = await connect(1);
     const jpy = await connect(2);
     if (want('sync-hourly'))
-      await save('sync-hourly', await start('syncConnection', `rec-hourly-${usd}`, [usd, { mode: 'hourly' }]));
+      await save(
+        'sync-hourly',
+        await start('syncConnection', `rec-hourly-${usd}`, [usd, { mode: 'hourly' }]),
+      );
     if (want('sync-lookback'))
-      await save('sync-lookback', await start('syncConnection', `rec-lookback-${eur}`, [eur, { mode: 'lookback' }]));
+      await save(
+        'sync-lookback',
+        await start('syncConnection', `rec-lookback-${eur}`, [eur, { mode: 'lookback' }]),
+      );
     if (want('sync-rate-limit-sleep')) {
       await faults({ rate: 1, kinds: ['429_code8'], reset_seconds: 2 });
       const handle = await start('syncConnection', `rec-ratelimit-${usd}`, [usd, { mode: 'hourly' }]);

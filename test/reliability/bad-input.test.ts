@@ -111,7 +111,10 @@ describe('bad report files served to the real loadReport activity', () => {
       proxy.corrupt = undefined;
     }
     expect(err).toBeInstanceOf(WorkflowFailedError);
-    const activity = (err as WorkflowFailedError).cause;
+    // The backfill fails naming its failed chunk; the chunk's own failure is the cause.
+    const backfill = (err as WorkflowFailedError).cause as ApplicationFailure;
+    expect(backfill.type).toBe('BackfillChunksFailed');
+    const activity = backfill.cause;
     expect(activity).toBeInstanceOf(ActivityFailure);
     const app = (activity as ActivityFailure).cause as ApplicationFailure;
     expect(app).toBeInstanceOf(ApplicationFailure);
