@@ -131,13 +131,13 @@ export async function runReport(req: ReportRequest): Promise<string> {
 export const OUTPUT_FORMATS = ['table', 'csv', 'json'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
-/** text: as is · int: counts · count: possibly fractional (modelled conversions) · money: currency minor units. */
+/** text: as is · int: counts · count: possibly fractional (modelled conversions) · money: amounts in the account currency. */
 export type ColumnKind = 'text' | 'int' | 'count' | 'money' | 'ratio' | 'percent';
 export interface Column {
   key: string;
   kind: ColumnKind;
 }
-/** display: for people (tables); data: for machines (csv, json), with more digits on ratios. */
+/** display: for people (tables); data: for machines (csv, json): money to the micro-unit, more digits on ratios. */
 export type Style = 'display' | 'data';
 type Row = Record<string, string | null>;
 
@@ -160,6 +160,9 @@ const ZERO_DECIMAL_CURRENCIES = new Set([
   'XOF',
   'XPF',
 ]);
+
+/** Pinterest reports money in micro-units: six decimals hold every amount exactly. */
+export const MICRO_DECIMALS = 6;
 
 export function currencyDecimals(currency: string | null | undefined): number {
   return currency && ZERO_DECIMAL_CURRENCIES.has(currency.toUpperCase()) ? 0 : 2;
@@ -202,7 +205,9 @@ export function formatValue(
     case 'count':
       return trimZeros(style === 'display' ? roundDecimal(value, 2) : value);
     case 'money':
-      return roundDecimal(value, currencyDecimals(currency));
+      // Machines get micro-unit precision (spend_micro/1e6 exactly), so summed rows equal the TOTAL row; only
+      // people get the currency's minor units.
+      return roundDecimal(value, style === 'display' ? currencyDecimals(currency) : MICRO_DECIMALS);
     case 'ratio':
       return roundDecimal(value, style === 'display' ? 2 : 4);
     case 'percent':

@@ -14,6 +14,10 @@ export interface Metrics {
   checkouts: number;
   checkoutValue: number; // micro-units
   totalConversions: number;
+  earnedImpressions: number; // IMPRESSION_2: organic views of the promoted pin (saves, shares), not paid for
+  earnedClicks: number; // CLICKTHROUGH_2
+  totalConversionsQuantity: number; // items across all conversion events (a checkout may buy several)
+  totalConversionsValue: number; // micro-units: checkout value plus the value of other events (leads, sign-ups)
 }
 
 export interface Attribution {
@@ -59,6 +63,8 @@ interface DayBase {
   impressions: number;
   clicks: number;
   outbound: number;
+  earnedImpressions: number;
+  earnedClicks: number;
 }
 
 export const ZERO: Readonly<Metrics> = Object.freeze({
@@ -69,6 +75,10 @@ export const ZERO: Readonly<Metrics> = Object.freeze({
   checkouts: 0,
   checkoutValue: 0,
   totalConversions: 0,
+  earnedImpressions: 0,
+  earnedClicks: 0,
+  totalConversionsQuantity: 0,
+  totalConversionsValue: 0,
 });
 
 export class Ledger {
@@ -86,7 +96,10 @@ export class Ledger {
     const outbound = Math.floor(clicks * (0.3 + 0.6 * unit4(s, ad.key, d, 4)));
     const cpm = between4(acct.cpm[0], acct.cpm[1], s, ad.key, d, 5);
     const spendUnits = Math.floor((impressions * cpm) / 1000);
-    return { spendUnits, impressions, clicks, outbound };
+    // Earned delivery draws on salts of its own, so adding it changed none of the paid figures above.
+    const earnedImpressions = Math.floor(impressions * (0.05 + 0.25 * unit4(s, ad.key, d, 8)));
+    const earnedClicks = Math.floor(earnedImpressions * (0.002 + 0.02 * unit4(s, ad.key, d, 9)));
+    return { spendUnits, impressions, clicks, outbound, earnedImpressions, earnedClicks };
   }
 
   /** Whether a restatement visible at `asOfMs`, with index ≥ `after`, zeroed this ad-day. */
@@ -142,6 +155,8 @@ export class Ledger {
           m.impressions += hourSlice(base.impressions, a, b);
           m.clicks += hourSlice(base.clicks, a, b);
           m.outbound += hourSlice(base.outbound, a, b);
+          m.earnedImpressions += hourSlice(base.earnedImpressions, a, b);
+          m.earnedClicks += hourSlice(base.earnedClicks, a, b);
         }
       }
       if (!withConversions) continue;
@@ -173,7 +188,19 @@ export class Ledger {
         if (visibleHour * HOUR_MS > asOfMs) continue;
         const checkout = unit4(s, ad.key, d, 700 + i) < 0.6;
         const value = checkout ? between4(acct.orderValue[0], acct.orderValue[1], s, ad.key, d, 800 + i) : 0;
-        this.credit(out, bounds, byAction ? actionHour : convHour, checkout, value, acct);
+        // A checkout buys 1-3 items; other events (sign-ups, leads) count one and some carry a value of their own.
+        const quantity = checkout ? between4(1, 3, s, ad.key, d, 900 + i) : 1;
+        const otherValue =
+          !checkout && unit4(s, ad.key, d, 1000 + i) < 0.3
+            ? between4(Math.floor(acct.orderValue[0] / 5), acct.orderValue[0], s, ad.key, d, 1100 + i)
+            : 0;
+        this.credit(out, bounds, byAction ? actionHour : convHour, {
+          checkout,
+          value: value + otherValue,
+          checkoutValue: value,
+          quantity,
+          acct,
+        });
       }
       // Restated late conversions: click-through checkouts at the day's first hour, visible from the restatement on.
       for (let r = 0; r < Math.min(restatements, this.restatements.length); r++) {
@@ -182,25 +209,20 @@ export class Ledger {
         if (unit(s, rs.salt, ad.key, d, 2) >= 0.25 || this.zeroedBy(ad, d, asOfMs, restatements, r + 1))
           continue;
         const value = between(acct.orderValue[0], acct.orderValue[1], s, rs.salt, ad.key, d, 3);
-        this.credit(out, bounds, d * 24, true, value, acct);
+        this.credit(out, bounds, d * 24, { checkout: true, value, checkoutValue: value, quantity: 1, acct });
       }
     }
     for (const m of out) {
       // Hour slices of separate totals can disagree by one; keep the funnel monotone.
       if (m.clicks > m.impressions) m.clicks = m.impressions;
       if (m.outbound > m.clicks) m.outbound = m.clicks;
+      if (m.earnedClicks > m.earnedImpressions) m.earnedClicks = m.earnedImpressions;
     }
     return out;
   }
 
-  private credit(
-    out: Metrics[],
-    bounds: number[],
-    hour: number,
-    checkout: boolean,
-    value: number,
-    acct: SandboxAccount,
-  ) {
+  /** Credits one conversion event at `hour`; values are in the account's units and become micro-units here. */
+  private credit(out: Metrics[], bounds: number[], hour: number, ev: ConversionEvent) {
     if (hour < bounds[0]! || hour >= bounds[bounds.length - 1]!) return;
     let lo = 0;
     let hi = bounds.length - 2;
@@ -211,9 +233,11 @@ export class Ledger {
     }
     const m = out[lo]!;
     m.totalConversions += 1;
-    if (checkout) {
+    m.totalConversionsQuantity += ev.quantity;
+    m.totalConversionsValue += ev.value * ev.acct.unitMicro;
+    if (ev.checkout) {
       m.checkouts += 1;
-      m.checkoutValue += value * acct.unitMicro;
+      m.checkoutValue += ev.checkoutValue * ev.acct.unitMicro;
     }
   }
 
@@ -231,6 +255,15 @@ export class Ledger {
   }
 }
 
+interface ConversionEvent {
+  checkout: boolean;
+  /** value of the event, in account units; a checkout's is its checkoutValue */
+  value: number;
+  checkoutValue: number;
+  quantity: number;
+  acct: SandboxAccount;
+}
+
 export function isZero(m: Metrics): boolean {
   return (
     m.spend === 0 &&
@@ -239,6 +272,10 @@ export function isZero(m: Metrics): boolean {
     m.outbound === 0 &&
     m.checkouts === 0 &&
     m.checkoutValue === 0 &&
-    m.totalConversions === 0
+    m.totalConversions === 0 &&
+    m.earnedImpressions === 0 &&
+    m.earnedClicks === 0 &&
+    m.totalConversionsQuantity === 0 &&
+    m.totalConversionsValue === 0
   );
 }

@@ -16,6 +16,10 @@ export interface TruthRow {
   conversions: string;
   conversion_value_micro: string;
   total_conversions: string;
+  impressions_earned: string;
+  clicks_earned: string;
+  total_conversions_quantity: string;
+  total_conversions_value_micro: string;
 }
 
 /** The report columns the connector requests (schemas/report.ts METRIC_COLUMNS), used to decide row omission. */
@@ -27,6 +31,10 @@ const TRUTH_COLUMNS = [
   'TOTAL_CHECKOUT',
   'TOTAL_CHECKOUT_VALUE_IN_MICRO_DOLLAR',
   'TOTAL_CONVERSIONS',
+  'IMPRESSION_2',
+  'CLICKTHROUGH_2',
+  'TOTAL_CONVERSIONS_QUANTITY',
+  'TOTAL_CONVERSIONS_VALUE_IN_MICRO_DOLLAR',
 ];
 
 export function truthRows(
@@ -64,6 +72,10 @@ export function truthRows(
         conversions: String(r.m.checkouts),
         conversion_value_micro: String(r.m.checkoutValue),
         total_conversions: String(r.m.totalConversions),
+        impressions_earned: String(r.m.earnedImpressions),
+        clicks_earned: String(r.m.earnedClicks),
+        total_conversions_quantity: String(r.m.totalConversionsQuantity),
+        total_conversions_value_micro: String(r.m.totalConversionsValue),
       });
     }
   }

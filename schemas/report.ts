@@ -12,6 +12,12 @@ export const METRIC_COLUMNS = {
   conversions: 'TOTAL_CHECKOUT',
   conversion_value_micro: 'TOTAL_CHECKOUT_VALUE_IN_MICRO_DOLLAR',
   total_conversions: 'TOTAL_CONVERSIONS',
+  // What Fivetran's dbt packages sum (compat/FIVETRAN.md): earned delivery, and the quantity and value of every
+  // conversion type, not only checkouts.
+  impressions_earned: 'IMPRESSION_2',
+  clicks_earned: 'CLICKTHROUGH_2',
+  total_conversions_quantity: 'TOTAL_CONVERSIONS_QUANTITY',
+  total_conversions_value_micro: 'TOTAL_CONVERSIONS_VALUE_IN_MICRO_DOLLAR',
 } as const;
 
 /** Entity id columns requested alongside the metrics; at level PIN_PROMOTION the row's ad is PIN_PROMOTION_ID. */
@@ -34,8 +40,11 @@ const INTEGER_METRICS = [
   'clicks',
   'outbound_clicks',
   'conversion_value_micro',
+  'impressions_earned',
+  'clicks_earned',
+  'total_conversions_value_micro',
 ] as const;
-const DECIMAL_METRICS = ['conversions', 'total_conversions'] as const;
+const DECIMAL_METRICS = ['conversions', 'total_conversions', 'total_conversions_quantity'] as const;
 
 /**
  * A report row as the streaming parser yields it: JSON numbers arrive as their source text (never a float), JSON
@@ -64,6 +73,10 @@ export const RawReportRow = z
     TOTAL_CHECKOUT: decText.optional(),
     TOTAL_CHECKOUT_VALUE_IN_MICRO_DOLLAR: intText.optional(),
     TOTAL_CONVERSIONS: decText.optional(),
+    IMPRESSION_2: intText.optional(),
+    CLICKTHROUGH_2: intText.optional(),
+    TOTAL_CONVERSIONS_QUANTITY: decText.optional(),
+    TOTAL_CONVERSIONS_VALUE_IN_MICRO_DOLLAR: intText.optional(),
   })
   .passthrough()
   .refine((r) => r.PIN_PROMOTION_ID !== undefined || r.AD_ID !== undefined, {
@@ -85,6 +98,11 @@ export interface DailyFactRow {
   conversions: string;
   conversion_value_micro: bigint;
   total_conversions: string;
+  impressions_earned: bigint;
+  clicks_earned: bigint;
+  /** numeric like the other conversion counts (Pinterest may model them) */
+  total_conversions_quantity: string;
+  total_conversions_value_micro: bigint;
 }
 
 const MAX_BIGINT = 2n ** 63n - 1n;
@@ -140,6 +158,10 @@ export function normalizeReportRow(
     conversions: toDecimal(r.TOTAL_CHECKOUT),
     conversion_value_micro: toBigInt(r.TOTAL_CHECKOUT_VALUE_IN_MICRO_DOLLAR),
     total_conversions: toDecimal(r.TOTAL_CONVERSIONS),
+    impressions_earned: toBigInt(r.IMPRESSION_2),
+    clicks_earned: toBigInt(r.CLICKTHROUGH_2),
+    total_conversions_quantity: toDecimal(r.TOTAL_CONVERSIONS_QUANTITY),
+    total_conversions_value_micro: toBigInt(r.TOTAL_CONVERSIONS_VALUE_IN_MICRO_DOLLAR),
   };
   for (const k of INTEGER_METRICS) {
     if (row[k] < 0n) throw new ReportRowError(`${where}: ${METRIC_COLUMNS[k]} is negative`);

@@ -79,9 +79,11 @@ const INSERT_DAILY = `
 INSERT INTO pinterest_ads.ad_daily_metrics (
   ad_account_id, ad_id, date, campaign_id, ad_group_id, currency, time_zone,
   spend_micro, impressions, clicks, outbound_clicks, conversions, conversion_value_micro, total_conversions,
+  impressions_earned, clicks_earned, total_conversions_quantity, total_conversions_value_micro,
   click_window_days, engagement_window_days, view_window_days, conversion_report_time, synced_at)
 SELECT $1, ad_id, date, campaign_id, ad_group_id, $2, $3,
        spend_micro, impressions, clicks, outbound_clicks, conversions, conversion_value_micro, total_conversions,
+       impressions_earned, clicks_earned, total_conversions_quantity, total_conversions_value_micro,
        $4, $5, $6, $7, now()
 FROM ${STAGE_TABLE}`;
 

@@ -22,6 +22,10 @@ const COLUMNS = [
   ['conversions', 'numeric'],
   ['conversion_value_micro', 'bigint'],
   ['total_conversions', 'numeric'],
+  ['impressions_earned', 'bigint'],
+  ['clicks_earned', 'bigint'],
+  ['total_conversions_quantity', 'numeric'],
+  ['total_conversions_value_micro', 'bigint'],
 ] as const satisfies readonly (readonly [keyof DailyFactRow, string])[];
 
 /** Rows per unnest INSERT: large enough to amortize round trips, small enough to keep parameters modest. */

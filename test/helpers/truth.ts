@@ -8,7 +8,9 @@ export type { TruthRow };
 const FACT_COLUMNS = `ad_id, date::text AS date, campaign_id, ad_group_id, spend_micro::text AS spend_micro,
   impressions::text AS impressions, clicks::text AS clicks, outbound_clicks::text AS outbound_clicks,
   conversions::text AS conversions, conversion_value_micro::text AS conversion_value_micro,
-  total_conversions::text AS total_conversions`;
+  total_conversions::text AS total_conversions, impressions_earned::text AS impressions_earned,
+  clicks_earned::text AS clicks_earned, total_conversions_quantity::text AS total_conversions_quantity,
+  total_conversions_value_micro::text AS total_conversions_value_micro`;
 
 const byKey = (a: TruthRow, b: TruthRow) =>
   a.ad_id + a.date < b.ad_id + b.date ? -1 : a.ad_id + a.date > b.ad_id + b.date ? 1 : 0;

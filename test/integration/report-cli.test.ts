@@ -81,6 +81,9 @@ const sum = (rows: Fact[], k: 'spend' | 'impressions' | 'clicks' | 'conversions'
   rows.reduce((s, r) => s + r[k], 0n);
 
 /** The overview as CSV would print it, computed from micro-units here. */
+/** Money in csv/json is exact to the micro-unit (six decimals); only tables round to the currency's minor unit. */
+const MONEY = 6;
+
 function overviewLine(label: string, rows: Fact[]): string {
   const [spend, impr, clicks, conv, value] = (
     ['spend', 'impressions', 'clicks', 'conversions', 'value'] as const
@@ -89,15 +92,15 @@ function overviewLine(label: string, rows: Fact[]): string {
   const cells = [
     label,
     'EUR',
-    q(spend, M, 2),
+    q(spend, M, MONEY),
     impr.toString(),
     clicks.toString(),
     q(clicks, impr, 6),
-    q(spend, M * clicks, 2),
-    q(spend * 1000n, M * impr, 2),
+    q(spend, M * clicks, MONEY),
+    q(spend * 1000n, M * impr, MONEY),
     conv.toString(),
-    q(value, M, 2),
-    q(spend, M * conv, 2),
+    q(value, M, MONEY),
+    q(spend, M * conv, MONEY),
     q(value, spend, 4),
   ];
   return cells.map((c) => c ?? '').join(',');
@@ -192,7 +195,8 @@ describe('pinads report', () => {
     ];
     expect(stdout.trimEnd().split('\n')).toEqual(expected);
     // The zero-divisor day really is all NULL ratios, and has revenue.
-    expect(stdout).toContain('2026-03-03,EUR,0.00,0,0,,,,0,7.25,,');
+    // Revenue 7,250,001 micro-euros: exact to the micro-unit, where a table shows 7.25.
+    expect(stdout).toContain('2026-03-03,EUR,0.000000,0,0,,,,0,7.250001,,');
   });
 
   it('channels csv by campaign: per-entity sums, roas = Σrevenue/Σspend, cpa NULL without purchases', async () => {
@@ -208,10 +212,10 @@ describe('pinads report', () => {
         name,
         'EUR',
         conv,
-        q(value, 1_000_000n, 2),
+        q(value, 1_000_000n, MONEY),
         q(value, spend, 4),
-        q(spend, 1_000_000n * conv, 2),
-        q(spend, 1_000_000n, 2),
+        q(spend, 1_000_000n * conv, MONEY),
+        q(spend, 1_000_000n, MONEY),
       ]
         .map((c) => (c === null ? '' : String(c)))
         .join(',');
@@ -229,7 +233,7 @@ describe('pinads report', () => {
       ...entities.map((e) => line(e.c, names[e.c]!, byCampaign(e.c))),
       line('TOTAL', '', inRange),
     ]);
-    expect(stdout).toMatch(/626744128952,Brand,EUR,0,0\.00,0\.0000,,/);
+    expect(stdout).toMatch(/626744128952,Brand,EUR,0,0\.000000,0\.0000,,/);
   });
 
   it('channels json by ad: ids as strings, names from the ads table, NULL name for an unsynced ad', async () => {
@@ -254,7 +258,7 @@ describe('pinads report', () => {
     expect(
       out.rows.find((r: { entity_id: string }) => r.entity_id === '687194767354').entity_name,
     ).toBeNull();
-    expect(stdout).toContain(`"spend":${q(sum(inRange, 'spend'), 1_000_000n, 2)}`);
+    expect(stdout).toContain(`"spend":${q(sum(inRange, 'spend'), 1_000_000n, MONEY)}`);
   });
 
   it('table: aligned, right-aligned numbers, — for NULL, TOTAL ruled off; JPY without decimals', async () => {

@@ -130,7 +130,7 @@ describe('pinads report over the sandbox ground truth', () => {
       const acct = sandbox.info.ad_accounts.find((a) => a.currency === currency)!;
       const rows = truth.get(acct.id)!;
       expect(rows.length).toBeGreaterThan(20);
-      const places = currency === 'JPY' ? 0 : 2;
+      const places = 6; // csv money is exact to the micro-unit, in every currency
       const line = (label: string, s: Sums) =>
         csv([
           label,
@@ -170,6 +170,45 @@ describe('pinads report over the sandbox ground truth', () => {
     },
   );
 
+  it.concurrent.each(['USD', 'JPY'])(
+    '%s json: the daily rows, summed as decimals, equal the TOTAL row and the truth to the micro-unit',
+    async (currency) => {
+      const acct = sandbox.info.ad_accounts.find((a) => a.currency === currency)!;
+      const rows = truth.get(acct.id)!;
+      const { code, stdout, stderr } = await pinads(
+        [
+          'report',
+          'overview',
+          `conn_${currency.toLowerCase()}`,
+          '--from',
+          from,
+          '--to',
+          to,
+          '--format',
+          'json',
+        ],
+        env,
+      );
+      expect(code, stderr).toBe(0);
+      // The number text as written (a consumer with a decimal parser sees exactly this), in micro-units.
+      const micro = (record: string, key: string) => {
+        const text = new RegExp(`"${key}":(-?\\d+(?:\\.\\d+)?)`).exec(record)![1]!;
+        const [n, d] = dec(text);
+        expect(M % d, `${key} ${text} has more than six decimals`).toBe(0n);
+        return n * (M / d);
+      };
+      const [body, total] = stdout.split('"totals":');
+      const records = body!.match(/\{"date":"\d{4}-\d{2}-\d{2}"[^}]*\}/g)!;
+      expect(records).toHaveLength(new Set(rows.map((r) => r.date)).size);
+      for (const key of ['spend', 'revenue']) {
+        const summed = records.reduce((s, r) => s + micro(r, key), 0n);
+        expect({ key, summed }).toEqual({ key, summed: micro(total!, key) });
+      }
+      expect(micro(total!, 'spend')).toBe(sums(rows).spend);
+      expect(micro(total!, 'revenue')).toBe(sums(rows).value);
+    },
+  );
+
   it('EUR channels by campaign: each campaign and the TOTAL equal the truth, names from the entities', async () => {
     const acct = sandbox.info.ad_accounts.find((a) => a.currency === 'EUR')!;
     const rows = truth.get(acct.id)!;
@@ -180,10 +219,10 @@ describe('pinads report over the sandbox ground truth', () => {
         name,
         'EUR',
         conv(s),
-        q(s.value, M, 2),
+        q(s.value, M, 6),
         q(s.value, s.spend, 4),
-        q(s.spend * s.convD, M * s.convN, 2),
-        q(s.spend, M, 2),
+        q(s.spend * s.convD, M * s.convN, 6),
+        q(s.spend, M, 6),
       ]);
     const byCampaign = [...new Set(rows.map((r) => r.campaign_id))].map((id) => ({
       id,

@@ -31,6 +31,10 @@ const COLUMNS = [
   'TOTAL_CHECKOUT',
   'TOTAL_CHECKOUT_VALUE_IN_MICRO_DOLLAR',
   'TOTAL_CONVERSIONS',
+  'IMPRESSION_2',
+  'CLICKTHROUGH_2',
+  'TOTAL_CONVERSIONS_QUANTITY',
+  'TOTAL_CONVERSIONS_VALUE_IN_MICRO_DOLLAR',
 ];
 const NORMALIZED: [string, keyof TruthRow][] = [
   ['SPEND_IN_MICRO_DOLLAR', 'spend_micro'],
@@ -40,6 +44,10 @@ const NORMALIZED: [string, keyof TruthRow][] = [
   ['TOTAL_CHECKOUT', 'conversions'],
   ['TOTAL_CHECKOUT_VALUE_IN_MICRO_DOLLAR', 'conversion_value_micro'],
   ['TOTAL_CONVERSIONS', 'total_conversions'],
+  ['IMPRESSION_2', 'impressions_earned'],
+  ['CLICKTHROUGH_2', 'clicks_earned'],
+  ['TOTAL_CONVERSIONS_QUANTITY', 'total_conversions_quantity'],
+  ['TOTAL_CONVERSIONS_VALUE_IN_MICRO_DOLLAR', 'total_conversions_value_micro'],
 ];
 
 function createReport(account: string, body: Body) {

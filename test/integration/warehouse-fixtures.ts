@@ -45,6 +45,10 @@ export function factRow(p: Partial<DailyFactRow> & { ad_id: string; date: string
     conversions: '1',
     conversion_value_micro: 3_000_000n,
     total_conversions: '2',
+    impressions_earned: 20n,
+    clicks_earned: 1n,
+    total_conversions_quantity: '3',
+    total_conversions_value_micro: 4_000_000n,
     ...p,
   };
 }

@@ -35,13 +35,20 @@ describe('roundDecimal', () => {
 });
 
 describe('formatValue', () => {
-  it('prints money with the minor units of the currency: 2 decimals, 0 for JPY, KRW and CLP', () => {
+  it('prints money for people with the minor units of the currency: 2 decimals, 0 for JPY, KRW and CLP', () => {
     expect(currencyDecimals('USD')).toBe(2);
     expect(currencyDecimals('JPY')).toBe(0);
     expect(currencyDecimals('KRW')).toBe(0);
     expect(formatValue('1234.567891', 'money', 'EUR', 'display')).toBe('1234.57');
     expect(formatValue('1234.567891', 'money', 'JPY', 'display')).toBe('1235');
-    expect(formatValue('1234.567891', 'money', 'JPY', 'data')).toBe('1235');
+  });
+
+  it('gives machines money at full micro-unit precision, in every currency', () => {
+    expect(formatValue('1234.567891', 'money', 'JPY', 'data')).toBe('1234.567891');
+    expect(formatValue('1234.567891', 'money', 'USD', 'data')).toBe('1234.567891');
+    expect(formatValue('0.1', 'money', 'USD', 'data')).toBe('0.100000');
+    // A derived amount (cpc = spend/clicks) carries more digits from Postgres: rounded to the micro-unit.
+    expect(formatValue('0.33333333333333333333', 'money', 'EUR', 'data')).toBe('0.333333');
   });
 
   it('shows ctr as a percentage in tables and as a fraction in data', () => {
@@ -113,9 +120,9 @@ describe('renderCsv', () => {
     expect(out).toBe(
       [
         'entity_id,entity_name,currency,spend,roas',
-        '9007199254740993,"Spring, ""big"" sale",JPY,1501,2.5000',
-        '7,,JPY,0,',
-        'TOTAL,,JPY,1501,2.5000',
+        '9007199254740993,"Spring, ""big"" sale",JPY,1500.500000,2.5000',
+        '7,,JPY,0.000000,',
+        'TOTAL,,JPY,1500.500000,2.5000',
         '',
       ].join('\n'),
     );
@@ -132,19 +139,19 @@ describe('renderJson', () => {
         entity_id: '9007199254740993',
         entity_name: 'Spring, "big" sale',
         currency: 'JPY',
-        spend: 1501,
+        spend: 1500.5,
         roas: 2.5,
       },
       { entity_id: '7', entity_name: null, currency: 'JPY', spend: 0, roas: null },
     ]);
     expect(parsed.totals).toEqual([
-      { entity_id: 'TOTAL', entity_name: null, currency: 'JPY', spend: 1501, roas: 2.5 },
+      { entity_id: 'TOTAL', entity_name: null, currency: 'JPY', spend: 1500.5, roas: 2.5 },
     ]);
     // The decimal text is written as is, not via a float.
     expect(out).toContain('"roas":2.5000');
   });
 
-  it('writes money with two decimals exactly for USD', () => {
+  it('writes money with six decimals exactly', () => {
     const usd = renderJson(
       [
         { key: 'currency', kind: 'text' },
@@ -154,6 +161,6 @@ describe('renderJson', () => {
       [],
       {},
     );
-    expect(usd).toBe('{"rows":[{"currency":"USD","spend":0.10}],"totals":[]}\n');
+    expect(usd).toBe('{"rows":[{"currency":"USD","spend":0.100000}],"totals":[]}\n');
   });
 });
