@@ -50,10 +50,8 @@ CREATE INDEX ad_daily_metrics_date_idx ON pinterest_ads.ad_daily_metrics (date);
 -- row. Say how many old rows that changed, rather than fail a user's upgrade over them. One pass, no sort: an old
 -- row is reproduced exactly when it is hour i < n of its day's split and has the split's amount for i (the old rows
 -- of a day are distinct hours, so n of them that all match are exactly the view's n rows).
-DO $$
-DECLARE
-  changed bigint;
-BEGIN
+-- (The block's BEGIN shares its line: migration files carry no transaction control at a line start.)
+DO $$ DECLARE changed bigint; BEGIN
   SELECT count(*) INTO changed
   FROM pinterest_ads.ad_hourly_spend_old o
   LEFT JOIN pinterest_ads.ad_daily_metrics m
