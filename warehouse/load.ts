@@ -49,14 +49,15 @@ const FACT_COLUMNS = STAGE_COLUMNS.map(([name]) => name);
  * local midnight in the reporting zone, so it has 23, 24 or 25 hours; on the open day only the hours elapsed so far
  * (counting the current one) share the spend. A day still in the future, which only a clock skew produces, gets it
  * all in its first hour. Zero-spend days have no split (no hourly rows), as before.
- * Params: $1 ad account, $2 currency, $3 zone, $4-$6 windows, $7 conversion_report_time, $8 now.
+ * The window's days come from the window itself (at most 186), not from a scan of the stage.
+ * Params: $1 ad account, $2 currency, $3 zone, $4-$6 windows, $7 conversion_report_time, $8 now, $9-$10 window.
  */
 const INSERT_DAILY = `
 WITH bounds AS (
   SELECT d.date,
          d.date::timestamp AT TIME ZONE $3::text AS day_start,
          (d.date + 1)::timestamp AT TIME ZONE $3::text AS day_end
-  FROM (SELECT DISTINCT date FROM ${STAGE_TABLE} WHERE spend_micro > 0) d
+  FROM (SELECT generate_series($9::date, $10::date, interval '1 day')::date AS date) d
 ),
 days AS (
   SELECT date, day_start,
@@ -140,7 +141,7 @@ export async function loadReportWindow(wh: Warehouse, input: LoadWindowInput): P
     try {
       await createStage(client);
       await stageRows(client, wh.canCopy, input.rows);
-      await checkStage(client, w);
+      await checkWindow(client, w);
       await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [
         LOAD_LOCK_NAMESPACE,
         adAccountId,
@@ -150,7 +151,7 @@ export async function loadReportWindow(wh: Warehouse, input: LoadWindowInput): P
         `DELETE FROM pinterest_ads.ad_daily_metrics WHERE ad_account_id = $1 AND date BETWEEN $2::date AND $3::date`,
         range,
       );
-      const inserted = await client.query<{ daily: number; hourly: number }>(INSERT_DAILY, [
+      const inserted = await insertDaily(client, [
         adAccountId,
         input.currency,
         input.timeZone,
@@ -159,9 +160,11 @@ export async function loadReportWindow(wh: Warehouse, input: LoadWindowInput): P
         a.view_window_days,
         a.conversion_report_time,
         input.now,
+        w.start,
+        w.end,
       ]);
       await client.query(TRIM_NEIGHBOURS, [...range, input.timeZone]);
-      const { daily, hourly } = inserted.rows[0]!;
+      const { daily, hourly } = inserted;
       await client.query('COMMIT');
       return { dailyRows: daily, hourlyRows: hourly };
     } catch (err) {
@@ -176,17 +179,36 @@ export async function loadReportWindow(wh: Warehouse, input: LoadWindowInput): P
   }
 }
 
-/** Rejects input the replace could not represent faithfully, naming the first offending ad-day. */
-async function checkStage(
-  client: Parameters<typeof createStage>[0],
-  w: { start: string; end: string },
-): Promise<void> {
-  const dup = await client.query<{ ad_id: string; date: string; n: string }>(
-    `SELECT ad_id, date::text AS date, count(*) AS n FROM ${STAGE_TABLE} GROUP BY ad_id, date HAVING count(*) > 1 LIMIT 1`,
-  );
-  const d = dup.rows[0];
-  if (d)
+type StageClient = Parameters<typeof createStage>[0];
+
+/**
+ * The daily insert. The window was just emptied and every staged row is inside it, so a primary-key violation can
+ * only mean duplicate ad-days in the report: that case alone pays for finding and naming them (a savepoint keeps
+ * the transaction usable for the query), so a good load never scans the stage for duplicates.
+ */
+async function insertDaily(
+  client: StageClient,
+  params: unknown[],
+): Promise<{ daily: number; hourly: number }> {
+  await client.query('SAVEPOINT pinads_insert_daily');
+  try {
+    const { rows } = await client.query<{ daily: number; hourly: number }>(INSERT_DAILY, params);
+    return rows[0]!;
+  } catch (err) {
+    if ((err as { code?: string }).code !== '23505') throw err;
+    await client.query('ROLLBACK TO SAVEPOINT pinads_insert_daily');
+    const dup = await client.query<{ ad_id: string; date: string; n: string }>(
+      `SELECT ad_id, date::text AS date, count(*) AS n FROM ${STAGE_TABLE} GROUP BY ad_id, date HAVING count(*) > 1
+       ORDER BY ad_id, date LIMIT 1`,
+    );
+    const d = dup.rows[0];
+    if (!d) throw err;
     throw new LoadRejectedError(`duplicate report rows: ad ${d.ad_id} on ${d.date} appears ${d.n} times`);
+  }
+}
+
+/** Rejects a staged row outside the window, which the replace could not represent faithfully. */
+async function checkWindow(client: StageClient, w: { start: string; end: string }): Promise<void> {
   const out = await client.query<{ ad_id: string; date: string }>(
     `SELECT ad_id, date::text AS date FROM ${STAGE_TABLE} WHERE date < $1::date OR date > $2::date LIMIT 1`,
     [w.start, w.end],
