@@ -3,9 +3,9 @@
 //   BENCH_ROWS              daily fact rows loaded on Postgres (default 1,000,000)
 //   BENCH_PGLITE_ROWS       daily fact rows loaded on PGlite (default min(BENCH_ROWS, 50,000): PGlite is
 //                           single-threaded WASM behind a socket, and keeps embedded workloads small)
-//   BENCH_OLD_ROWS          the old per-hour layout's sample on Postgres (default min(BENCH_ROWS, 100,000): it writes
+//   BENCH_OLD_ROWS          the old per-hour layout's sample on Postgres (default min(BENCH_ROWS, 50,000): it writes
 //                           24 rows per daily row, and its rate is flat in the row count)
-//   BENCH_PGLITE_OLD_ROWS   the same on PGlite (default min(BENCH_PGLITE_ROWS, 20,000))
+//   BENCH_PGLITE_OLD_ROWS   the same on PGlite (default min(BENCH_PGLITE_ROWS, 10,000))
 //   BENCH_WAREHOUSES        comma list, default "postgres,pglite"
 import { writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
@@ -44,8 +44,8 @@ async function main(): Promise<void> {
     pglite: intEnv('BENCH_PGLITE_ROWS', Math.min(rows, 50_000)),
   };
   const oldRowsFor: Record<WarehouseKind, number> = {
-    postgres: intEnv('BENCH_OLD_ROWS', Math.min(rows, 100_000)),
-    pglite: intEnv('BENCH_PGLITE_OLD_ROWS', Math.min(rowsFor.pglite, 20_000)),
+    postgres: intEnv('BENCH_OLD_ROWS', Math.min(rows, 50_000)),
+    pglite: intEnv('BENCH_PGLITE_OLD_ROWS', Math.min(rowsFor.pglite, 10_000)),
   };
   const kinds = (process.env.BENCH_WAREHOUSES ?? 'postgres,pglite').split(',').map((s) => s.trim());
   for (const k of kinds)
