@@ -14,7 +14,7 @@ import { deleteSchedule, scheduleId, upsertSchedule } from '../temporal/schedule
 import { finishRun, startRun } from '../warehouse/control.ts';
 import { createWorker } from '../worker.ts';
 import type { SyncResult } from '../workflows/sync.ts';
-import type { DateWindow } from '../workflows/windows.ts';
+import { addDays, type DateWindow } from '../workflows/windows.ts';
 import { type BenchSandbox, type BenchWarehouse, runActivity } from './stack.ts';
 
 export interface Temporal {
@@ -84,11 +84,13 @@ export interface LatencyResult {
   /** Activity name → summed schedule-to-close time (ms) inside the measured run. */
   latency_by_activity: Record<string, number>;
   /**
-   * The sandbox's own time to serve that window's report file (first byte to last, drained without parsing),
-   * measured right after on a fresh report of the same window. The real API serves a finished report from storage;
+   * The sandbox's own time to serve that window's report file (request to last byte, drained without parsing),
+   * measured right after on a fresh report of the same window, as warm as it was during the run. The real API serves a finished report from storage;
    * the sandbox computes it while it streams, so this is the stand-in's cost, not the connector's.
    */
   latency_sandbox_serve_ms: number;
+  /** The same before the measured run, when the sandbox had not computed those days yet (not inside latency_ms). */
+  latency_sandbox_cold_serve_ms: number;
   /** latency_ms minus latency_sandbox_serve_ms: what the connector itself adds from fired to committed. */
   latency_excluding_sandbox_ms: number;
 }
@@ -149,6 +151,10 @@ export async function latencyPhase(
     windowEnd: today,
   });
   await finishRun(bw.wh.pool, marker, { status: 'succeeded' });
+  // The sandbox computes a report while it streams it, and its first computation of recent days is much slower
+  // than later ones (it builds its ledger). Serve the window once first, so the measured run meets a warm sandbox,
+  // closer to the real API, which serves a finished report from storage.
+  const cold = await sandboxServeMs(deps, connectionId, { start: addDays(today, -1), end: today });
   return withWorker(t, deps, async (taskQueue) => {
     await upsertSchedule(t.client, connectionId, taskQueue);
     try {
@@ -176,6 +182,7 @@ export async function latencyPhase(
       const serve = await sandboxServeMs(deps, connectionId, { start, end });
       return {
         latency_sandbox_serve_ms: serve,
+        latency_sandbox_cold_serve_ms: cold,
         latency_excluding_sandbox_ms: latency - serve,
         latency_ms: latency,
         latency_fired_to_start_ms: startTime.getTime() - fired.takenAt.getTime(),
