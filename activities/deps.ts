@@ -2,6 +2,7 @@
 import type { Client } from '@temporalio/client';
 import type { Observability } from '../observability/observe.ts';
 import type { SecretBox } from '../warehouse/crypto.ts';
+import type { loadReportWindow } from '../warehouse/load.ts';
 import type { Warehouse } from '../warehouse/pool.ts';
 
 /** `logger` and `metrics` (Observability) default to silent logs and the process-wide metrics. */
@@ -18,6 +19,8 @@ export interface ActivityDeps extends Observability {
   reportDeadlineS?: number;
   /** Report polling backoff (ms). */
   poll?: { initialMs: number; maxMs: number };
+  /** The window loader; the bench swaps in the previous storage layout to measure it as a baseline. */
+  loadWindow?: typeof loadReportWindow;
 }
 
 export const nowOf = (deps: ActivityDeps) => (deps.now ? deps.now() : new Date());

@@ -179,7 +179,7 @@ export function reportActivities(deps: ActivityDeps) {
           const { url } = await awaitReport(deps, api, c.ad_account_id, token, refresh === 0);
           try {
             const body = url === null ? null : await nonEmpty(counted(await api.downloadReport(url), bytes));
-            return await loadReportWindow(deps.wh, {
+            return await (deps.loadWindow ?? loadReportWindow)(deps.wh, {
               adAccountId: c.ad_account_id,
               window,
               currency,

@@ -4,6 +4,7 @@
 // Input: argv[2] = JSON LoadPathInput, the secret key in PINADS_BENCH_KEY. Output: one JSON line (LoadPathResult).
 import { createActivities } from '../activities/index.ts';
 import type { SandboxInfo } from '../sandbox/server.ts';
+import { loadReportWindowOldLayout } from '../test/helpers/old-layout.ts';
 import { openWarehouse } from '../warehouse/pool.ts';
 import type { DateWindow } from '../workflows/windows.ts';
 import { activityDeps, runActivity } from './stack.ts';
@@ -13,6 +14,8 @@ export interface LoadPathInput {
   info: SandboxInfo;
   connectionId: string;
   windows: DateWindow[];
+  /** 'old': the per-hour table layout from before migration 010, on a warehouse migrated to just before it. */
+  layout?: 'new' | 'old';
 }
 
 export interface LoadPathResult {
@@ -37,7 +40,9 @@ async function main(): Promise<LoadPathResult> {
   const key = process.env.PINADS_BENCH_KEY;
   if (!key) throw new Error('PINADS_BENCH_KEY is not set');
   const wh = await openWarehouse(input.url, { max: 2 });
-  const acts = createActivities(activityDeps(wh, key, input.info));
+  const deps = activityDeps(wh, key, input.info);
+  if (input.layout === 'old') deps.loadWindow = loadReportWindowOldLayout;
+  const acts = createActivities(deps);
   const rssBefore = process.memoryUsage().rss;
   let sampled = rssBefore;
   const sampler = setInterval(() => {

@@ -29,6 +29,8 @@ export interface LoadPhaseResult {
   ratio: number;
   peak_rss_mb: number;
   sampled_peak_rss_mb: number;
+  /** Table plus index bytes of the loaded facts, as the load path left them. */
+  storage_bytes: number;
 }
 
 /** Report windows holding about `rows` ad-days for `ads` always-delivering ads, ending yesterday (full days). */
@@ -38,7 +40,7 @@ export function windowsFor(rows: number, ads: number, today: string) {
   return chunkRange(addDays(end, -(days - 1)), end, MAX_REPORT_DAYS);
 }
 
-async function runChild(input: LoadPathInput, key: string): Promise<LoadPathResult> {
+export async function runChild(input: LoadPathInput, key: string): Promise<LoadPathResult> {
   const child = spawnTs('./load-path.ts', [JSON.stringify(input)], { PINADS_BENCH_KEY: key });
   let out = '';
   child.stdout!.on('data', (d: Buffer) => {
@@ -61,6 +63,7 @@ export async function loadPhase(
   if (bw.wh.canCopy) await bw.wh.pool.query('CHECKPOINT');
   const windows = windowsFor(opts.rows, opts.ads, opts.today);
   const a = await runChild({ url: bw.url, info: sandbox.info, connectionId, windows }, opts.key);
+  const storage = await storageBytes(bw, ['pinterest_ads.ad_daily_metrics']);
   const b = await measureBaseline(bw.wh);
   if (b.dailyRows !== a.dailyRows || b.hourlyRows !== a.hourlyRows)
     throw new Error(
@@ -83,7 +86,18 @@ export async function loadPhase(
     ratio: round(load / copy, 3),
     peak_rss_mb: a.peakRssMb,
     sampled_peak_rss_mb: a.sampledPeakRssMb,
+    storage_bytes: storage,
   };
+}
+
+/** Heap, TOAST and index bytes of the tables, after a checkpoint so the sizes are settled. */
+export async function storageBytes(bw: BenchWarehouse, tables: string[]): Promise<number> {
+  if (bw.wh.canCopy) await bw.wh.pool.query('CHECKPOINT');
+  const { rows } = await bw.wh.pool.query<{ n: string }>(
+    'SELECT sum(pg_total_relation_size(t::regclass)) AS n FROM unnest($1::text[]) AS t',
+    [tables],
+  );
+  return Number(rows[0]!.n);
 }
 
 export const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 ** digits;

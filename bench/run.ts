@@ -1,16 +1,20 @@
 // `npm run bench`: the load path against the machine's limit, on the real Postgres and on PGlite, in one run.
-// Prints a table and writes bench/results.json as {postgres: {...}, pglite: {...}} (one entry per warehouse).
-//   BENCH_ROWS         daily fact rows loaded on Postgres (default 1,000,000)
-//   BENCH_PGLITE_ROWS  daily fact rows loaded on PGlite (default min(BENCH_ROWS, 50,000): PGlite is single-threaded
-//                      WASM behind a socket, ~50× slower, and a million rows there would take over half an hour)
-//   BENCH_WAREHOUSES   comma list, default "postgres,pglite"
+// Prints a table and writes bench/results.json as {postgres: {...}, pglite: {...}, wall_s} (one entry per warehouse).
+//   BENCH_ROWS              daily fact rows loaded on Postgres (default 1,000,000)
+//   BENCH_PGLITE_ROWS       daily fact rows loaded on PGlite (default min(BENCH_ROWS, 50,000): PGlite is
+//                           single-threaded WASM behind a socket, and keeps embedded workloads small)
+//   BENCH_OLD_ROWS          the old per-hour layout's sample on Postgres (default min(BENCH_ROWS, 50,000): it writes
+//                           24 rows per daily row, and its rate is flat in the row count)
+//   BENCH_PGLITE_OLD_ROWS   the same on PGlite (default min(BENCH_PGLITE_ROWS, 10,000))
+//   BENCH_WAREHOUSES        comma list, default "postgres,pglite"
 import { writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { startDevServer } from '../temporal/dev-server.ts';
-import { loadPhase } from './load-phase.ts';
+import { loadPhase, round } from './load-phase.ts';
+import { oldLayoutPhase } from './old-layout-phase.ts';
 import {
   activityDeps,
   createBenchConnection,
@@ -38,6 +42,10 @@ async function main(): Promise<void> {
   const rowsFor: Record<WarehouseKind, number> = {
     postgres: rows,
     pglite: intEnv('BENCH_PGLITE_ROWS', Math.min(rows, 50_000)),
+  };
+  const oldRowsFor: Record<WarehouseKind, number> = {
+    postgres: intEnv('BENCH_OLD_ROWS', Math.min(rows, 50_000)),
+    pglite: intEnv('BENCH_PGLITE_OLD_ROWS', Math.min(rowsFor.pglite, 10_000)),
   };
   const kinds = (process.env.BENCH_WAREHOUSES ?? 'postgres,pglite').split(',').map((s) => s.trim());
   for (const k of kinds)
@@ -68,6 +76,7 @@ async function main(): Promise<void> {
   // Normal: the sandbox's default "IN_PROGRESS for a few polls", as Pinterest does, for counting calls in (e).
   const normal = await startSandboxProcess({});
   const results: Record<string, Record<string, unknown>> = {};
+  let wall = 0;
   try {
     for (const kind of kinds as WarehouseKind[]) {
       const bw = await openBenchWarehouse(kind);
@@ -77,6 +86,8 @@ async function main(): Promise<void> {
         log(`${kind} (${version}): (a)-(d) load path and baseline, ${rowsFor[kind].toLocaleString()} rows`);
         const key = newSecretKey();
         const load = await loadPhase(bw, big, { rows: rowsFor[kind], ads: BENCH_ADS, key, today });
+        log(`${kind}: (g) the old per-hour layout, ${oldRowsFor[kind].toLocaleString()} rows`);
+        const old = await oldLayoutPhase(kind, big, { rows: oldRowsFor[kind], ads: BENCH_ADS, key, today });
         log(`${kind}: (e) API calls of an hourly sync of the USD account`);
         const normalDeps = activityDeps(bw.wh, key, normal.info);
         const usd = normal.info.ad_accounts.find((a) => a.currency === 'USD')!.id;
@@ -90,10 +101,26 @@ async function main(): Promise<void> {
           load.connectionId,
           today,
         );
-        const { connectionId: _, ...loadFigures } = load;
+        const { connectionId: _, storage_bytes: __, ...loadFigures } = load;
+        // Storage grows linearly with the rows in both layouts; both are stated per 1,000,000 daily rows.
+        const perMillion = (bytes: number, n: number) => Math.round((bytes / n) * 1_000_000);
         results[kind] = {
           warehouse: kind,
           ...loadFigures,
+          old_layout_rows: old.rows,
+          old_layout_hourly_rows: old.hourlyRows,
+          old_layout_seconds: round(old.seconds, 2),
+          old_layout_rows_per_s: Math.round(old.rowsPerS),
+          old_layout_peak_rss_mb: old.peakRssMb,
+          speedup_vs_old_layout: round(load.load_rows_per_s / old.rowsPerS, 2),
+          storage_bytes: {
+            new: perMillion(load.storage_bytes, load.rows),
+            old: perMillion(old.storageBytes, old.rows),
+          },
+          storage_measured: {
+            new: { rows: load.rows, bytes: load.storage_bytes },
+            old: { rows: old.rows, bytes: old.storageBytes },
+          },
           ...calls,
           ...latency,
           server: version,
@@ -110,9 +137,10 @@ async function main(): Promise<void> {
     await client.connection.close();
     await dev.stop();
   }
+  wall = round((performance.now() - started) / 1000, 1);
   const file = fileURLToPath(new URL('./results.json', import.meta.url));
-  await writeFile(file, `${JSON.stringify(results, null, 2)}\n`);
-  printTable(machine, results);
+  await writeFile(file, `${JSON.stringify({ ...results, wall_s: wall }, null, 2)}\n`);
+  printTable(machine, results, wall);
   log(`done; wrote bench/results.json`);
 }
 

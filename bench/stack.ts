@@ -82,12 +82,15 @@ export interface BenchWarehouse {
   close(): Promise<void>;
 }
 
-/** A private, migrated warehouse that is gone again after close(). */
-export async function openBenchWarehouse(kind: WarehouseKind): Promise<BenchWarehouse> {
+/** A private, migrated warehouse that is gone again after close(); `before` stops the migrations short of a version. */
+export async function openBenchWarehouse(
+  kind: WarehouseKind,
+  opts: { before?: string } = {},
+): Promise<BenchWarehouse> {
   if (kind === 'postgres') {
     const db = await createTestDatabase('pinads_bench');
     const wh = await openWarehouse(db.url);
-    await migrate(wh.pool);
+    await migrate(wh.pool, opts);
     return {
       kind,
       url: db.url,
@@ -101,7 +104,7 @@ export async function openBenchWarehouse(kind: WarehouseKind): Promise<BenchWare
   const dir = await mkdtemp(join(tmpdir(), 'pinads-bench-pglite-'));
   const embedded = await startEmbeddedWarehouse({ dataDir: dir });
   const wh = await openWarehouse(embedded.url);
-  await migrate(wh.pool);
+  await migrate(wh.pool, opts);
   return {
     kind,
     url: embedded.url,

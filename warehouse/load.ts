@@ -1,8 +1,8 @@
 // The replace-window loader: one report window of one ad account replaces exactly that window in the warehouse,
-// daily facts and the hourly spend split together, in one transaction.
+// daily facts together with their hourly spend split (stored on the daily row), in one transaction.
 import type { DailyFactRow } from '../schemas/report.ts';
 import type { Warehouse } from './pool.ts';
-import { createStage, STAGE_TABLE, stageRows } from './stage.ts';
+import { createStage, STAGE_COLUMNS, STAGE_TABLE, stageRows } from './stage.ts';
 
 export interface LoadWindowInput {
   adAccountId: string;
@@ -27,6 +27,7 @@ export interface LoadWindowInput {
 
 export interface LoadWindowResult {
   dailyRows: number;
+  /** Rows the window now has in the ad_hourly_spend view. */
   hourlyRows: number;
 }
 
@@ -43,49 +44,77 @@ export const LOAD_LOCK_TIMEOUT_MS = 120_000;
 
 const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
 
+/** The report's columns, as staged: the daily insert copies them through unchanged. */
+const FACT_COLUMNS = STAGE_COLUMNS.map(([name]) => name);
+
 /**
- * Hourly spend split (DESIGN §3), set-based. A day runs from local midnight to the next local midnight in the
- * reporting zone, so it has 23, 24 or 25 hours; on the open day only the hours elapsed so far (counting the current
- * one) share the spend. A day still in the future, which only a clock skew produces, gets it all in its first hour so
- * the sum stays exact. Hour i of n gets floor(S/n), plus one for i < S mod n: the rows sum to S exactly.
- * Params: $1 ad account, $2 zone, $3 now.
+ * The daily insert, which also stores each day's hourly spend split (DESIGN §3) on its row: the first hour and the
+ * number of hours. pinterest_ads.ad_hourly_spend is a view that expands them, hour i of n getting floor(S/n) plus one
+ * for i < S mod n, so the hours sum to the day's spend by construction. A day runs from local midnight to the next
+ * local midnight in the reporting zone, so it has 23, 24 or 25 hours; on the open day only the hours elapsed so far
+ * (counting the current one) share the spend. A day still in the future, which only a clock skew produces, gets it
+ * all in its first hour. Zero-spend days have no split (no hourly rows), as before.
+ * The window's days come from the window itself (at most 186), not from a scan of the stage.
+ * Params: $1 ad account, $2 currency, $3 zone, $4-$6 windows, $7 conversion_report_time, $8 now, $9-$10 window.
  */
-const INSERT_HOURLY = `
+const INSERT_DAILY = `
 WITH bounds AS (
   SELECT d.date,
-         d.date::timestamp AT TIME ZONE $2::text AS day_start,
-         (d.date + 1)::timestamp AT TIME ZONE $2::text AS day_end
-  FROM (SELECT DISTINCT date FROM ${STAGE_TABLE} WHERE spend_micro > 0) d
+         d.date::timestamp AT TIME ZONE $3::text AS day_start,
+         (d.date + 1)::timestamp AT TIME ZONE $3::text AS day_end
+  FROM (SELECT generate_series($9::date, $10::date, interval '1 day')::date AS date) d
 ),
 days AS (
   SELECT date, day_start,
          least(
            ceil(extract(epoch FROM day_end - day_start) / 3600),
-           greatest(1, floor(extract(epoch FROM $3::timestamptz - day_start) / 3600) + 1)
-         )::bigint AS n
+           greatest(1, floor(extract(epoch FROM $8::timestamptz - day_start) / 3600) + 1)
+         )::smallint AS n
   FROM bounds
+),
+inserted AS (
+  INSERT INTO pinterest_ads.ad_daily_metrics (
+    ad_account_id, ${FACT_COLUMNS.join(', ')},
+    currency, time_zone, click_window_days, engagement_window_days, view_window_days, conversion_report_time,
+    synced_at, split_first_hour, split_hours)
+  SELECT $1, ${FACT_COLUMNS.map((c) => `s.${c}`).join(', ')},
+         $2, $3, $4, $5, $6, $7,
+         now(), d.day_start, d.n
+  FROM ${STAGE_TABLE} s
+  LEFT JOIN days d ON d.date = s.date AND s.spend_micro > 0
+  RETURNING split_hours
 )
-INSERT INTO pinterest_ads.ad_hourly_spend (ad_account_id, ad_id, hour, date, spend_micro, method)
-SELECT $1, s.ad_id, d.day_start + make_interval(hours => h.i), s.date,
-       s.spend_micro / d.n + CASE WHEN h.i < s.spend_micro % d.n THEN 1 ELSE 0 END,
-       'uniform'
-FROM ${STAGE_TABLE} s
-JOIN days d ON d.date = s.date
-CROSS JOIN LATERAL generate_series(0, (d.n - 1)::int) AS h(i)
-WHERE s.spend_micro > 0`;
+SELECT count(*)::int AS daily, coalesce(sum(split_hours), 0)::int AS hourly FROM inserted`;
 
-/** Params: $1 ad account, $2 currency, $3 zone, $4-$6 windows, $7 conversion_report_time. */
-const INSERT_DAILY = `
-INSERT INTO pinterest_ads.ad_daily_metrics (
-  ad_account_id, ad_id, date, campaign_id, ad_group_id, currency, time_zone,
-  spend_micro, impressions, clicks, outbound_clicks, conversions, conversion_value_micro, total_conversions,
-  impressions_earned, clicks_earned, total_conversions_quantity, total_conversions_value_micro,
-  click_window_days, engagement_window_days, view_window_days, conversion_report_time, synced_at)
-SELECT $1, ad_id, date, campaign_id, ad_group_id, $2, $3,
-       spend_micro, impressions, clicks, outbound_clicks, conversions, conversion_value_micro, total_conversions,
-       impressions_earned, clicks_earned, total_conversions_quantity, total_conversions_value_micro,
-       $4, $5, $6, $7, now()
-FROM ${STAGE_TABLE}`;
+/** Whole hours from a to b, rounded up: the index of the first hour starting at or after b, for a split from a. */
+const hoursUntil = (a: string, b: string) => `ceil(extract(epoch FROM ${b} - ${a}) / 3600)::int`;
+
+/**
+ * After a reporting-zone change, the window's days cover some hours of the neighbouring days, which were split in
+ * the old zone. Those neighbours keep their spend but re-split it over the hours the window does not cover (the old
+ * per-hour table deleted those hours instead, so the neighbours' hourly sums fell short of their daily spend).
+ * A neighbour wholly covered, which only a zone shift of 24 h or more can produce, is left without a split.
+ * Params: $1 ad account, $2-$3 window, $4 zone.
+ */
+const TRIM_NEIGHBOURS = `
+WITH w AS (
+  SELECT $2::date::timestamp AT TIME ZONE $4::text AS ws, ($3::date + 1)::timestamp AT TIME ZONE $4::text AS we
+),
+kept AS (
+  SELECT x.ad_id, x.date,
+         CASE WHEN x.date > $3::date
+              THEN least(x.split_hours, greatest(0, ${hoursUntil('x.split_first_hour', 'w.we')})) ELSE 0 END AS lo,
+         CASE WHEN x.date < $2::date
+              THEN least(x.split_hours, greatest(0, ${hoursUntil('x.split_first_hour', 'w.ws')})) ELSE x.split_hours END AS hi
+  FROM pinterest_ads.ad_daily_metrics x, w
+  WHERE x.ad_account_id = $1 AND x.date IN ($2::date - 1, $3::date + 1) AND x.split_hours IS NOT NULL
+    AND x.split_first_hour < w.we AND x.split_first_hour + make_interval(hours => x.split_hours) > w.ws
+)
+UPDATE pinterest_ads.ad_daily_metrics m
+SET split_first_hour = CASE WHEN k.hi > k.lo THEN m.split_first_hour + make_interval(hours => k.lo) END,
+    split_hours = CASE WHEN k.hi > k.lo THEN k.hi - k.lo END
+FROM kept k
+WHERE m.ad_account_id = $1 AND m.ad_id = k.ad_id AND m.date = k.date`;
 
 function validate(input: LoadWindowInput): void {
   const { window: w, attribution: a } = input;
@@ -122,7 +151,7 @@ export async function loadReportWindow(wh: Warehouse, input: LoadWindowInput): P
       );
       await createStage(client);
       await stageRows(client, wh.canCopy, input.rows);
-      await checkStage(client, w);
+      await checkWindow(client, w);
       await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [
         LOAD_LOCK_NAMESPACE,
         adAccountId,
@@ -132,16 +161,7 @@ export async function loadReportWindow(wh: Warehouse, input: LoadWindowInput): P
         `DELETE FROM pinterest_ads.ad_daily_metrics WHERE ad_account_id = $1 AND date BETWEEN $2::date AND $3::date`,
         range,
       );
-      // Also by the window's hours: rows written under another reporting zone carry other dates for the same hours,
-      // and would collide with the new split. Any zone's date for those hours is within a day of the window.
-      await client.query(
-        `DELETE FROM pinterest_ads.ad_hourly_spend
-         WHERE ad_account_id = $1 AND date BETWEEN $2::date - 1 AND $3::date + 1
-           AND (date BETWEEN $2::date AND $3::date
-                OR (hour >= $2::date::timestamp AT TIME ZONE $4::text AND hour < ($3::date + 1)::timestamp AT TIME ZONE $4::text))`,
-        [...range, input.timeZone],
-      );
-      const daily = await client.query(INSERT_DAILY, [
+      const inserted = await insertDaily(client, [
         adAccountId,
         input.currency,
         input.timeZone,
@@ -149,10 +169,14 @@ export async function loadReportWindow(wh: Warehouse, input: LoadWindowInput): P
         a.engagement_window_days,
         a.view_window_days,
         a.conversion_report_time,
+        input.now,
+        w.start,
+        w.end,
       ]);
-      const hourly = await client.query(INSERT_HOURLY, [adAccountId, input.timeZone, input.now]);
+      await client.query(TRIM_NEIGHBOURS, [...range, input.timeZone]);
+      const { daily, hourly } = inserted;
       await client.query('COMMIT');
-      return { dailyRows: daily.rowCount ?? 0, hourlyRows: hourly.rowCount ?? 0 };
+      return { dailyRows: daily, hourlyRows: hourly };
     } catch (err) {
       // A connection that cannot even roll back is discarded; closing it aborts the transaction server-side.
       await client.query('ROLLBACK').catch(() => {
@@ -165,17 +189,36 @@ export async function loadReportWindow(wh: Warehouse, input: LoadWindowInput): P
   }
 }
 
-/** Rejects input the replace could not represent faithfully, naming the first offending ad-day. */
-async function checkStage(
-  client: Parameters<typeof createStage>[0],
-  w: { start: string; end: string },
-): Promise<void> {
-  const dup = await client.query<{ ad_id: string; date: string; n: string }>(
-    `SELECT ad_id, date::text AS date, count(*) AS n FROM ${STAGE_TABLE} GROUP BY ad_id, date HAVING count(*) > 1 LIMIT 1`,
-  );
-  const d = dup.rows[0];
-  if (d)
+type StageClient = Parameters<typeof createStage>[0];
+
+/**
+ * The daily insert. The window was just emptied and every staged row is inside it, so a primary-key violation can
+ * only mean duplicate ad-days in the report: that case alone pays for finding and naming them (a savepoint keeps
+ * the transaction usable for the query), so a good load never scans the stage for duplicates.
+ */
+async function insertDaily(
+  client: StageClient,
+  params: unknown[],
+): Promise<{ daily: number; hourly: number }> {
+  await client.query('SAVEPOINT pinads_insert_daily');
+  try {
+    const { rows } = await client.query<{ daily: number; hourly: number }>(INSERT_DAILY, params);
+    return rows[0]!;
+  } catch (err) {
+    if ((err as { code?: string }).code !== '23505') throw err;
+    await client.query('ROLLBACK TO SAVEPOINT pinads_insert_daily');
+    const dup = await client.query<{ ad_id: string; date: string; n: string }>(
+      `SELECT ad_id, date::text AS date, count(*) AS n FROM ${STAGE_TABLE} GROUP BY ad_id, date HAVING count(*) > 1
+       ORDER BY ad_id, date LIMIT 1`,
+    );
+    const d = dup.rows[0];
+    if (!d) throw err;
     throw new LoadRejectedError(`duplicate report rows: ad ${d.ad_id} on ${d.date} appears ${d.n} times`);
+  }
+}
+
+/** Rejects a staged row outside the window, which the replace could not represent faithfully. */
+async function checkWindow(client: StageClient, w: { start: string; end: string }): Promise<void> {
   const out = await client.query<{ ad_id: string; date: string }>(
     `SELECT ad_id, date::text AS date FROM ${STAGE_TABLE} WHERE date < $1::date OR date > $2::date LIMIT 1`,
     [w.start, w.end],

@@ -27,8 +27,9 @@ export async function listMigrations(dir = MIGRATIONS_DIR): Promise<Migration[]>
  * wait on an advisory lock; the applied-check is repeated inside each transaction because on PGlite all connections
  * share one session, where a session lock does not exclude anyone (its transactions are serialized instead).
  */
-export async function migrate(pool: pg.Pool): Promise<string[]> {
-  const migrations = await listMigrations();
+export async function migrate(pool: pg.Pool, opts: { before?: string } = {}): Promise<string[]> {
+  // `before` stops short of a version (e.g. '010'): tests and the bench build the previous layout with it.
+  const migrations = (await listMigrations()).filter((m) => !opts.before || m.version < opts.before);
   const client = await pool.connect();
   let broken = false;
   try {

@@ -9,8 +9,11 @@ import type { DailyFactRow } from '../schemas/report.ts';
 /** Dropped at commit or rollback, so a failed load leaves nothing behind and the next load starts clean. */
 export const STAGE_TABLE = 'pinads_stage_daily';
 
-/** Column name → SQL type, in DailyFactRow's field names and COPY order. */
-const COLUMNS = [
+/**
+ * Column name → SQL type, in DailyFactRow's field names and COPY order. The one declared list of report columns:
+ * the stage, the COPY, the unnest insert and the daily insert (warehouse/load.ts) are all built from it.
+ */
+export const STAGE_COLUMNS = [
   ['ad_id', 'text'],
   ['date', 'date'],
   ['campaign_id', 'text'],
@@ -35,7 +38,7 @@ const COPY_CHUNK = 1000;
 
 /** Creates the staging table inside the caller's open transaction. NOT NULL turns a missing field into an error. */
 export async function createStage(client: pg.PoolClient): Promise<void> {
-  const cols = COLUMNS.map(([name, type]) => `${name} ${type} NOT NULL`).join(', ');
+  const cols = STAGE_COLUMNS.map(([name, type]) => `${name} ${type} NOT NULL`).join(', ');
   await client.query(`CREATE TEMP TABLE ${STAGE_TABLE} (${cols}) ON COMMIT DROP`);
 }
 
@@ -68,7 +71,7 @@ async function copyRows(client: pg.PoolClient, rows: AsyncIterable<DailyFactRow>
     let chunk = '';
     let inChunk = 0;
     for await (const row of rows) {
-      chunk += COLUMNS.map(([name]) => copyCell(row[name])).join('\t') + '\n';
+      chunk += STAGE_COLUMNS.map(([name]) => copyCell(row[name])).join('\t') + '\n';
       count++;
       if (++inChunk === COPY_CHUNK) {
         yield chunk;
@@ -78,7 +81,7 @@ async function copyRows(client: pg.PoolClient, rows: AsyncIterable<DailyFactRow>
     }
     if (chunk) yield chunk;
   }
-  const names = COLUMNS.map(([name]) => name).join(', ');
+  const names = STAGE_COLUMNS.map(([name]) => name).join(', ');
   // If the iterator throws, pipeline destroys the COPY stream, which sends CopyFail: the server aborts the COPY
   // and the transaction is left for the caller to roll back.
   await pipeline(Readable.from(lines()), client.query(copyFrom(`COPY ${STAGE_TABLE} (${names}) FROM STDIN`)));
@@ -86,20 +89,20 @@ async function copyRows(client: pg.PoolClient, rows: AsyncIterable<DailyFactRow>
 }
 
 async function insertRows(client: pg.PoolClient, rows: AsyncIterable<DailyFactRow>): Promise<number> {
-  const names = COLUMNS.map(([name]) => name).join(', ');
-  const unnest = COLUMNS.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ');
+  const names = STAGE_COLUMNS.map(([name]) => name).join(', ');
+  const unnest = STAGE_COLUMNS.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ');
   const sql = `INSERT INTO ${STAGE_TABLE} (${names}) SELECT * FROM unnest(${unnest})`;
   let count = 0;
-  let batch: (string | null)[][] = COLUMNS.map(() => []);
+  let batch: (string | null)[][] = STAGE_COLUMNS.map(() => []);
   let inBatch = 0;
   const flush = async () => {
     if (inBatch === 0) return;
     await client.query(sql, batch);
-    batch = COLUMNS.map(() => []);
+    batch = STAGE_COLUMNS.map(() => []);
     inBatch = 0;
   };
   for await (const row of rows) {
-    COLUMNS.forEach(([name], i) => {
+    STAGE_COLUMNS.forEach(([name], i) => {
       batch[i]!.push(cell(row[name]));
     });
     count++;

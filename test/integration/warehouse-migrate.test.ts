@@ -14,6 +14,9 @@ const CONTRACT: Record<string, Record<string, string>> = {
     ad_group_id: 'text',
     currency: 'text',
     time_zone: 'text',
+    // The day's hourly spend split (migration 010), expanded by the ad_hourly_spend view.
+    split_first_hour: 'timestamp with time zone',
+    split_hours: 'smallint',
     spend_micro: 'bigint',
     impressions: 'bigint',
     clicks: 'bigint',
@@ -153,7 +156,6 @@ const ENTITY_COLUMNS: Record<string, Record<string, string>> = {
 
 const PRIMARY_KEYS: Record<string, string[]> = {
   'pinterest_ads.ad_daily_metrics': ['ad_account_id', 'ad_id', 'date'],
-  'pinterest_ads.ad_hourly_spend': ['ad_account_id', 'ad_id', 'hour'],
   'pinterest_ads.ad_accounts': ['id'],
   'pinterest_ads.campaigns': ['id'],
   'pinterest_ads.ad_groups': ['id'],
