@@ -58,7 +58,7 @@ export interface SandboxAccount {
   bench: boolean;
 }
 
-interface Shape {
+export interface Shape {
   key: string;
   name: string;
   currency: string;
@@ -214,7 +214,7 @@ function destination(seed: number, key: number, n: number): [string, string | un
   return [q === null ? base : prefix + q, defect.label];
 }
 
-function buildAccount(
+export function buildAccount(
   seed: number,
   index: number,
   shape: Shape,
