@@ -1,6 +1,7 @@
 // What activities need from the outside world, injected once by the worker (createActivities(deps)).
 import type { Client } from '@temporalio/client';
 import type { Observability } from '../observability/observe.ts';
+import type { Pacer } from '../pinterest/pacing.ts';
 import type { SecretBox } from '../warehouse/crypto.ts';
 import type { Warehouse } from '../warehouse/pool.ts';
 
@@ -16,6 +17,8 @@ export interface ActivityDeps extends Observability {
   durableWaitThresholdSeconds?: number;
   /** Report polling backoff (ms). */
   poll?: { initialMs: number; maxMs: number };
+  /** Paces each grant's API requests under Pinterest's per-login limits (warehouse/rate-buckets.ts). */
+  pacer?: Pacer;
 }
 
 export const nowOf = (deps: ActivityDeps) => (deps.now ? deps.now() : new Date());

@@ -3,6 +3,7 @@
 
 import { Context } from '@temporalio/activity';
 import { observed } from '../observability/observe.ts';
+import { paced } from '../pinterest/pacing.ts';
 import type { ActivityDeps } from './deps.ts';
 import { entityActivities } from './entities.ts';
 import { classified } from './failures.ts';
@@ -49,7 +50,11 @@ export function createActivities(deps: ActivityDeps) {
   return Object.fromEntries(
     Object.entries(raw).map(([name, fn]) => [
       name,
-      observed(deps, name, heartbeating(classified(fn as (...a: unknown[]) => Promise<unknown>, opts))),
+      observed(
+        deps,
+        name,
+        heartbeating(classified(paced(deps.pacer, fn as (...a: unknown[]) => Promise<unknown>), opts)),
+      ),
     ]),
   ) as typeof raw;
 }
