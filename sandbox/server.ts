@@ -130,6 +130,9 @@ const ROUTES: Route[] = [
     control.clearStats(c.ctx);
     return control.stats(c.ctx);
   }),
+  route('POST', '/__sandbox/rate_limits', 'control', async (c) =>
+    control.rateLimits(c.ctx, await readJson(c.req)),
+  ),
   route('POST', '/__sandbox/refresh_tokens', 'control', (c) => ({
     refresh_token: c.ctx.oauth.mintRefreshToken(),
   })),
