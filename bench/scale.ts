@@ -131,7 +131,11 @@ async function main() {
     const h = cycles.find((c) => c.cycle === 'hour');
     if (h) {
       results.hour_simulated_makespan_min = Math.round(((h.makespan_s * K) / 60) * 10) / 10;
-      results.hour_all_within_the_hour = h.makespan_s * K <= 3600 && h.syncs_failed === 0;
+      // Each sync must be done before its schedule fires again: fired → committed under an hour, simulated.
+      results.hour_max_fired_to_committed_simulated_min =
+        Math.round(((h.max_fired_to_committed_s * K) / 60) * 10) / 10;
+      results.hour_every_sync_within_the_hour =
+        h.max_fired_to_committed_s * K <= 3600 && h.syncs_failed === 0;
     }
   } finally {
     await sandbox.close();
@@ -179,7 +183,9 @@ function printTable(r: Record<string, unknown>) {
   for (const row of body) console.log(line(row));
   if (r.hour_simulated_makespan_min !== undefined)
     console.log(
-      `hour cycle (×${K} compressed): last sync committed ${r.hour_simulated_makespan_min} simulated minutes after the hour began`,
+      `hour cycle (×${K} compressed): last sync committed ${r.hour_simulated_makespan_min} simulated min after ` +
+        `the hour began (schedules fire over 62 min); slowest sync ${r.hour_max_fired_to_committed_simulated_min} ` +
+        'simulated min fired → committed',
     );
   console.log(`start-up: ${JSON.stringify(r.startup)}`);
 }
