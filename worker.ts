@@ -7,9 +7,12 @@ import {
   Worker,
   type WorkflowBundleWithSourceMap,
 } from '@temporalio/worker';
+import { z } from 'zod';
 import { type ActivityDeps, createActivities } from './activities/index.ts';
 
-export const workflowsPath = fileURLToPath(new URL('./workflows/index.ts', import.meta.url));
+// From the prebuilt dist/ this module is worker.js and bundles the compiled workflows next to it.
+const ext = import.meta.url.endsWith('.js') ? 'js' : 'ts';
+export const workflowsPath = fileURLToPath(new URL(`./workflows/index.${ext}`, import.meta.url));
 
 let cachedBundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 
@@ -22,22 +25,57 @@ export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
   return cachedBundle;
 }
 
+const count = (dflt: number) => z.coerce.number().int().min(1).max(10_000).default(dflt);
+
+/**
+ * Concurrency knobs, from the environment (README "Scaling" has the figures behind the defaults). An activity slot
+ * mostly waits: on Pinterest generating a report, or on the per-login pacer. So slots are cheap and the pg pool,
+ * not the slot count, bounds concurrent loads.
+ */
+export const WorkerSettings = z.object({
+  PINADS_ACTIVITY_SLOTS: count(100),
+  PINADS_WORKFLOW_SLOTS: count(40),
+  PINADS_PG_POOL_MAX: count(10),
+  /** Temporal's server-side cap on activity starts per second across the task queue; unset = none. */
+  PINADS_TASK_QUEUE_ACTIVITIES_PER_SECOND: z.coerce.number().positive().optional(),
+});
+export type WorkerSettings = z.output<typeof WorkerSettings>;
+
+export function workerSettings(env: NodeJS.ProcessEnv = process.env): WorkerSettings {
+  const picked = Object.fromEntries(
+    Object.keys(WorkerSettings.shape)
+      .filter((k) => env[k] !== undefined && env[k] !== '')
+      .map((k) => [k, env[k]]),
+  );
+  const parsed = WorkerSettings.safeParse(picked);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new Error(`${issue.path.join('.')}: ${issue.message}`);
+  }
+  return parsed.data;
+}
+
 export interface WorkerOptions {
   connection: NativeConnection;
   namespace: string;
   taskQueue: string;
   deps: ActivityDeps;
   client?: Client;
+  settings?: WorkerSettings;
 }
 
 export async function createWorker(o: WorkerOptions): Promise<Worker> {
+  const s = o.settings ?? workerSettings();
   return Worker.create({
     connection: o.connection,
     namespace: o.namespace,
     taskQueue: o.taskQueue,
     workflowBundle: await workflowBundle(),
     activities: createActivities(o.deps),
-    // Two cores: a few concurrent loads are plenty, and keep the pg pool from being oversubscribed.
-    maxConcurrentActivityTaskExecutions: 8,
+    maxConcurrentActivityTaskExecutions: s.PINADS_ACTIVITY_SLOTS,
+    maxConcurrentWorkflowTaskExecutions: s.PINADS_WORKFLOW_SLOTS,
+    ...(s.PINADS_TASK_QUEUE_ACTIVITIES_PER_SECOND
+      ? { maxTaskQueueActivitiesPerSecond: s.PINADS_TASK_QUEUE_ACTIVITIES_PER_SECOND }
+      : {}),
   });
 }

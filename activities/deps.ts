@@ -1,6 +1,7 @@
 // What activities need from the outside world, injected once by the worker (createActivities(deps)).
 import type { Client } from '@temporalio/client';
 import type { Observability } from '../observability/observe.ts';
+import type { Pacer } from '../pinterest/pacing.ts';
 import type { SecretBox } from '../warehouse/crypto.ts';
 import type { loadReportWindow } from '../warehouse/load.ts';
 import type { Warehouse } from '../warehouse/pool.ts';
@@ -21,6 +22,8 @@ export interface ActivityDeps extends Observability {
   poll?: { initialMs: number; maxMs: number };
   /** The window loader; the bench swaps in the previous storage layout to measure it as a baseline. */
   loadWindow?: typeof loadReportWindow;
+  /** Paces each grant's API requests under Pinterest's per-login limits (warehouse/rate-buckets.ts). */
+  pacer?: Pacer;
 }
 
 export const nowOf = (deps: ActivityDeps) => (deps.now ? deps.now() : new Date());

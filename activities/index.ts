@@ -4,6 +4,7 @@
 
 import { Context } from '@temporalio/activity';
 import { observed } from '../observability/observe.ts';
+import { paced } from '../pinterest/pacing.ts';
 import type { ActivityDeps } from './deps.ts';
 import { entityActivities } from './entities.ts';
 import { classified } from './failures.ts';
@@ -58,9 +59,12 @@ export function createActivities(deps: ActivityDeps) {
         name,
         heartbeating(
           classified(
-            patientWithRateLimits(
-              fn as (...a: unknown[]) => Promise<unknown>,
-              deps.durableWaitThresholdSeconds,
+            paced(
+              deps.pacer,
+              patientWithRateLimits(
+                fn as (...a: unknown[]) => Promise<unknown>,
+                deps.durableWaitThresholdSeconds,
+              ),
             ),
             opts,
           ),

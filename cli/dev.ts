@@ -14,7 +14,7 @@ import { installTemporalLogging } from '../observability/temporal-logger.ts';
 import { startSandbox } from '../sandbox/server.ts';
 import { ConnectionSettings, loadEnv } from '../schemas/config.ts';
 import { startDevServer } from '../temporal/dev-server.ts';
-import { stateDir } from '../temporal/paths.ts';
+import { projectRoot, stateDir } from '../temporal/paths.ts';
 import { listConnections } from '../warehouse/control.ts';
 import { startEmbeddedWarehouse } from '../warehouse/embedded.ts';
 import { addDays } from '../workflows/windows.ts';
@@ -43,7 +43,7 @@ function devSecretKey(dir: string): string {
 
 /** Runs a pinads command as a child, exactly as a user would, with the environment this process set up. */
 async function runCli(args: string[]): Promise<void> {
-  const bin = new URL('../bin/pinads.js', import.meta.url).pathname;
+  const bin = join(projectRoot(), 'bin', 'pinads.js');
   await new Promise<void>((resolve, reject) => {
     const child = spawn(process.execPath, [bin, ...args], { stdio: 'inherit', env: process.env });
     child.once('exit', (code) =>

@@ -1,19 +1,26 @@
 // The `pinads` command. Each command group lives in its own file and registers itself here.
 import { Command, CommanderError } from 'commander';
-import { registerBackfill } from './backfill.ts';
-import { registerConnect } from './connect.ts';
-import { registerConnections } from './connections.ts';
-import { registerDev } from './dev.ts';
 import { EXIT_USAGE } from './errors.ts';
-import { registerKeys } from './keys.ts';
-import { registerMigrate } from './migrate.ts';
-import { registerReport } from './report.ts';
-import { registerSandbox } from './sandbox.ts';
-import { registerSync } from './sync.ts';
-import { registerTracking } from './tracking.ts';
-import { registerWorker } from './worker.ts';
 
-export function buildProgram(): Command {
+type Register = (program: Command) => void;
+
+// Loaded on demand: `pinads sync` then never pays for the Temporal worker's native module, nor `pinads report` for
+// the Temporal client. Help (no command, or an unknown one) loads them all.
+const COMMANDS: Record<string, () => Promise<Register>> = {
+  dev: async () => (await import('./dev.ts')).registerDev,
+  worker: async () => (await import('./worker.ts')).registerWorker,
+  migrate: async () => (await import('./migrate.ts')).registerMigrate,
+  sandbox: async () => (await import('./sandbox.ts')).registerSandbox,
+  connect: async () => (await import('./connect.ts')).registerConnect,
+  connections: async () => (await import('./connections.ts')).registerConnections,
+  keys: async () => (await import('./keys.ts')).registerKeys,
+  sync: async () => (await import('./sync.ts')).registerSync,
+  backfill: async () => (await import('./backfill.ts')).registerBackfill,
+  report: async () => (await import('./report.ts')).registerReport,
+  tracking: async () => (await import('./tracking.ts')).registerTracking,
+};
+
+export async function buildProgram(argv: string[] = process.argv): Promise<Command> {
   const program = new Command('pinads')
     .description('Pinterest Ads → Postgres, hourly, on Temporal')
     .exitOverride()
@@ -22,26 +29,14 @@ export function buildProgram(): Command {
       outputError: (text, write) =>
         write(`pinads: ${text.replace(/^error: /, '').split('\n')[0]} (see --help)\n`),
     });
-  for (const register of [
-    registerDev,
-    registerWorker,
-    registerMigrate,
-    registerSandbox,
-    registerConnect,
-    registerConnections,
-    registerKeys,
-    registerSync,
-    registerBackfill,
-    registerReport,
-    registerTracking,
-  ]) {
-    register(program);
-  }
+  const name = argv[2];
+  const wanted = name !== undefined && name in COMMANDS ? [name] : Object.keys(COMMANDS);
+  for (const register of await Promise.all(wanted.map((n) => COMMANDS[n]!()))) register(program);
   return program;
 }
 
 try {
-  await buildProgram().parseAsync(process.argv);
+  await (await buildProgram()).parseAsync(process.argv);
 } catch (err) {
   if (err instanceof CommanderError) {
     // Help and version exit 0; every other commander error is a usage error.

@@ -16,6 +16,8 @@ interface SandboxFlags {
   seed?: string;
   faults?: string;
   bigAccountAds?: string;
+  agencyAccounts?: string;
+  enforceRateLimits?: boolean;
 }
 
 export function registerSandbox(program: Command): void {
@@ -26,11 +28,14 @@ export function registerSandbox(program: Command): void {
     .option('--seed <n>', 'data seed; the same seed gives the same data', '1')
     .option('--faults <rate>', 'fraction (0..1) of API requests that fail with a random injected fault', '0')
     .option('--big-account-ads <n>', 'add a benchmark account with this many always-active ads', '0')
+    .option('--agency-accounts <n>', 'add N small ad accounts (10–30 ads each) on the same login', '0')
+    .option('--enforce-rate-limits', "apply Pinterest's per-login limits per category (sliding minute)")
     .action(
       action(async (flags: SandboxFlags) => {
         const port = integer('port', flags.port ?? '0', 0, 65_535);
         const seed = integer('seed', flags.seed ?? '1', 0, 2 ** 31 - 1);
         const bigAccountAds = integer('big-account-ads', flags.bigAccountAds ?? '0', 0, 1_000_000);
+        const agencyAccounts = integer('agency-accounts', flags.agencyAccounts ?? '0', 0, 100_000);
         const rateText = flags.faults ?? '0';
         const rate = Number(rateText);
         if (!/^\d*\.?\d+$/.test(rateText) || !(rate >= 0 && rate <= 1)) {
@@ -40,6 +45,8 @@ export function registerSandbox(program: Command): void {
           port,
           seed,
           bigAccountAds,
+          agencyAccounts,
+          enforceRateLimits: flags.enforceRateLimits === true,
           ...(rate > 0 ? { faults: { rate } } : {}),
         });
         process.stdout.write(`${JSON.stringify(sandbox.info)}\n`);

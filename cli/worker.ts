@@ -4,12 +4,14 @@ import { createLogger, type Logger } from '../observability/logger.ts';
 import { createMetrics } from '../observability/metrics.ts';
 import { type MetricsServer, serveMetrics } from '../observability/server.ts';
 import { installTemporalLogging } from '../observability/temporal-logger.ts';
+import { parseLimits } from '../pinterest/pacing.ts';
 import { loadEnv } from '../schemas/config.ts';
 import { connectClient, connectWorkerConnection } from '../temporal/client.ts';
 import { SecretBox } from '../warehouse/crypto.ts';
 import { migrate } from '../warehouse/migrate.ts';
 import { openWarehouse } from '../warehouse/pool.ts';
-import { createWorker } from '../worker.ts';
+import { createBucketPacer } from '../warehouse/rate-buckets.ts';
+import { createWorker, workerSettings } from '../worker.ts';
 import { requireDatabaseUrl } from './context.ts';
 import { action } from './errors.ts';
 
@@ -23,7 +25,9 @@ export async function startWorkerFromEnv(
 ): Promise<{ done: Promise<void>; stop(): Promise<void>; metrics?: MetricsServer }> {
   const box = new SecretBox(env.PINADS_SECRET_KEY, env.PINADS_PREVIOUS_SECRET_KEYS);
   const metrics = createMetrics();
-  const wh = await openWarehouse(requireDatabaseUrl(env));
+  const settings = workerSettings();
+  const limits = parseLimits(process.env.PINADS_RATE_LIMITS);
+  const wh = await openWarehouse(requireDatabaseUrl(env), { max: settings.PINADS_PG_POOL_MAX });
   await migrate(wh.pool);
   const client = await connectClient(env);
   const connection = await connectWorkerConnection(env);
@@ -32,8 +36,11 @@ export async function startWorkerFromEnv(
     namespace: env.TEMPORAL_NAMESPACE,
     taskQueue: env.PINADS_TASK_QUEUE,
     client,
+    settings,
     deps: {
       wh,
+      // Every worker on the queue reserves its requests in the same Postgres buckets: one budget per login.
+      ...(process.env.PINADS_PACING === 'off' ? {} : { pacer: createBucketPacer(wh.pool, { limits }) }),
       box,
       logger: o.logger,
       metrics,

@@ -19,6 +19,7 @@ import {
 } from '../schemas/pinterest.ts';
 import { PinterestError } from './errors.ts';
 import { type HttpOptions, openDownload, type Query, type RequestHook, requestJson } from './http.ts';
+import { pace } from './pacing.ts';
 
 /** Every `EntityStatus`. The API's default (ACTIVE, PAUSED) silently drops archived ads that still carry spend. */
 export const ALL_ENTITY_STATUSES: readonly EntityStatus[] = [
@@ -67,6 +68,7 @@ export function createPinterestClient(opts: PinterestClientOptions) {
     extra: { query?: Query; body?: Record<string, unknown> } = {},
   ): Promise<z.infer<S>> {
     const token = await opts.getAccessToken();
+    await pace(method, path);
     return requestJson(
       {
         endpoint: 'api',

@@ -3,6 +3,7 @@ import type { SandboxAccount } from './data.ts';
 import type { Faults } from './faults.ts';
 import type { Ledger } from './ledger.ts';
 import type { OAuthState } from './oauth.ts';
+import type { RateLimiter } from './rate-limits.ts';
 import type { ReportStore } from './reports.ts';
 
 export interface SandboxContext {
@@ -16,6 +17,11 @@ export interface SandboxContext {
   faults: Faults;
   /** Requests per "METHOD /route/template", Pinterest-compatible routes only. */
   stats: Map<string, number>;
+  /** Responses by HTTP status, and requests / 429s by rate-limit category, of those same routes. */
+  responses: Map<number, number>;
+  categories: Map<string, { requests: number; rate_limited: number }>;
+  /** Set with --enforce-rate-limits. */
+  rateLimits?: RateLimiter;
 }
 
 export function todayDay(ctx: SandboxContext): number {

@@ -1,7 +1,9 @@
 // The /__sandbox/* control endpoints (DESIGN §6): ground truth, faults, restatement, stats, fresh grants.
+import type { ServerResponse } from 'node:http';
 import { type SandboxContext, todayDay } from './context.ts';
 import { FAULT_KINDS, type FaultConfig, type FaultKind } from './faults.ts';
 import { ApiError, invalid } from './http.ts';
+import { CATEGORY_LIMITS, type Category, categoryOf, RateLimiter } from './rate-limits.ts';
 import { parseAttribution, parseZone } from './report-request.ts';
 import { isDate } from './time.ts';
 import { truthRows } from './truth.ts';
@@ -67,5 +69,51 @@ export function stats(ctx: SandboxContext) {
     requests[k] = v;
     total += v;
   }
-  return { total, requests };
+  const responses_by_status = Object.fromEntries([...ctx.responses.entries()].sort(([a], [b]) => a - b));
+  const by_category = Object.fromEntries([...ctx.categories.entries()].sort());
+  return { total, requests, responses_by_status, by_category, rate_limits_enforced: !!ctx.rateLimits };
+}
+
+/**
+ * POST /__sandbox/rate_limits {"enabled", "window_ms"?, "limits"?: {category: n}}: turns the per-login limits on or
+ * off, or rescales them (a bench that compresses an hour shrinks the window); budgets start empty.
+ */
+export function rateLimits(ctx: SandboxContext, body: Record<string, unknown>) {
+  const { enabled, window_ms, limits } = body;
+  if (typeof enabled !== 'boolean') throw invalid('enabled must be a boolean.');
+  if (window_ms !== undefined && !(typeof window_ms === 'number' && window_ms >= 100))
+    throw invalid('window_ms must be a number ≥ 100.');
+  const cats = Object.keys(CATEGORY_LIMITS);
+  const given = (limits ?? {}) as Record<string, unknown>;
+  if (
+    typeof given !== 'object' ||
+    Object.entries(given).some(([k, v]) => !cats.includes(k) || !(Number(v) >= 1))
+  )
+    throw invalid(`limits must map ${cats.join(', ')} to numbers ≥ 1.`);
+  ctx.rateLimits = enabled
+    ? new RateLimiter(() => Date.now(), {
+        ...(window_ms !== undefined ? { windowMs: window_ms as number } : {}),
+        limits: given as Partial<Record<Category, number>>,
+      })
+    : undefined;
+  return { enabled, window_ms: window_ms ?? 60_000, limits: { ...CATEGORY_LIMITS, ...given } };
+}
+
+/** Counts the response of a Pinterest-compatible request by status, and by category, once it has been sent. */
+export function countResponse(ctx: SandboxContext, route: string, res: ServerResponse): void {
+  const category = categoryOf(route);
+  res.once('finish', () => {
+    ctx.responses.set(res.statusCode, (ctx.responses.get(res.statusCode) ?? 0) + 1);
+    if (!category) return;
+    const c = ctx.categories.get(category) ?? { requests: 0, rate_limited: 0 };
+    c.requests++;
+    if (res.statusCode === 429) c.rate_limited++;
+    ctx.categories.set(category, c);
+  });
+}
+
+export function clearStats(ctx: SandboxContext): void {
+  ctx.stats.clear();
+  ctx.responses.clear();
+  ctx.categories.clear();
 }

@@ -58,7 +58,7 @@ export interface SandboxAccount {
   bench: boolean;
 }
 
-interface Shape {
+export interface Shape {
   key: string;
   name: string;
   currency: string;
@@ -214,7 +214,7 @@ function destination(seed: number, key: number, n: number): [string, string | un
   return [q === null ? base : prefix + q, defect.label];
 }
 
-function buildAccount(
+export function buildAccount(
   seed: number,
   index: number,
   shape: Shape,
@@ -317,7 +317,12 @@ export function sandboxAccounts(seed = 1, opts: AccountsOptions = {}): SandboxAc
     const per = BENCH.groupsPerCampaign * BENCH.adsPerGroup;
     accounts.push(buildAccount(seed, 3, { ...BENCH, campaigns: Math.ceil(n / per) }, anchor, true, n));
   }
-  const nowSec = Math.floor((opts.nowMs ?? Date.now()) / 1000);
+  return clampEntityTimes(accounts, opts.nowMs ?? Date.now());
+}
+
+/** No entity's created or updated time is later than the sandbox clock (Pinterest's never are). */
+export function clampEntityTimes(accounts: SandboxAccount[], nowMs: number): SandboxAccount[] {
+  const nowSec = Math.floor(nowMs / 1000);
   for (const a of accounts)
     for (const e of [a, ...a.campaigns, ...a.adGroups, ...a.ads]) {
       e.created_time = Math.min(e.created_time, nowSec);

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { agencyAccounts } from './agency.ts';
 import { accountAnalytics, metricsReadyState } from './analytics.ts';
 import type { SandboxContext } from './context.ts';
 import { todayDay } from './context.ts';
@@ -16,6 +17,7 @@ import { ApiError, readBody, readJson, sendError, sendJson } from './http.ts';
 import { Ledger } from './ledger.ts';
 import { MORE_ROUTES } from './more-routes.ts';
 import { OAuthState } from './oauth.ts';
+import { RateLimiter, type RateLimitOptions } from './rate-limits.ts';
 import { parseReportRequest } from './report-request.ts';
 import { ReportStore } from './reports.ts';
 
@@ -30,6 +32,10 @@ export interface SandboxOptions {
   reportPollsUntilFinished?: number;
   now?: () => Date;
   bigAccountAds?: number;
+  /** N more small ad accounts on the same login (agency mode). */
+  agencyAccounts?: number;
+  /** Apply Pinterest's per-login category limits (sliding minute); options shrink the window for benches. */
+  enforceRateLimits?: boolean | RateLimitOptions;
 }
 
 export interface SandboxInfo {
@@ -127,9 +133,12 @@ const ROUTES: Route[] = [
   route('POST', '/__sandbox/restate', 'control', async (c) => control.restate(c.ctx, await readJson(c.req))),
   route('GET', '/__sandbox/stats', 'control', (c) => control.stats(c.ctx)),
   route('POST', '/__sandbox/stats/reset', 'control', (c) => {
-    c.ctx.stats.clear();
+    control.clearStats(c.ctx);
     return control.stats(c.ctx);
   }),
+  route('POST', '/__sandbox/rate_limits', 'control', async (c) =>
+    control.rateLimits(c.ctx, await readJson(c.req)),
+  ),
   route('POST', '/__sandbox/refresh_tokens', 'control', (c) => ({
     refresh_token: c.ctx.oauth.mintRefreshToken(),
   })),
@@ -151,6 +160,8 @@ async function dispatch(ctx: SandboxContext, req: IncomingMessage, res: ServerRe
   const call: Call = { ctx, req, res, params: r.re.exec(path)!.slice(1), q: url.searchParams };
   if (r.kind !== 'control') {
     ctx.stats.set(key, (ctx.stats.get(key) ?? 0) + 1);
+    control.countResponse(ctx, key, res);
+    ctx.rateLimits?.check(key);
     const fault = ctx.faults.pick(key);
     if (fault?.kind === 'error') {
       req.resume();
@@ -169,11 +180,15 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   const seed = opts.seed ?? 1;
   const clock = opts.now ?? (() => new Date());
   const nowMs = () => clock().getTime();
-  const accounts = sandboxAccounts(seed, {
-    anchorDay: Math.floor(nowMs() / 86_400_000),
-    bigAccountAds: opts.bigAccountAds,
-    nowMs: nowMs(),
-  });
+  const anchorDay = Math.floor(nowMs() / 86_400_000);
+  const accounts = sandboxAccounts(seed, { anchorDay, bigAccountAds: opts.bigAccountAds, nowMs: nowMs() });
+  const agency = agencyAccounts(
+    seed,
+    opts.agencyAccounts ?? 0,
+    anchorDay,
+    new Set(accounts.map((a) => a.id)),
+  );
+  accounts.push(...clampEntityTimes(agency, nowMs()));
   const ledger = new Ledger(seed);
   let baseUrl = '';
   const ctx: SandboxContext = {
@@ -195,6 +210,17 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     }),
     faults: new Faults(),
     stats: new Map(),
+    responses: new Map(),
+    categories: new Map(),
+    ...(opts.enforceRateLimits
+      ? {
+          // Budgets run on the wall clock even when the data's clock is pinned (tests stop it at an hour's end).
+          rateLimits: new RateLimiter(
+            () => Date.now(),
+            opts.enforceRateLimits === true ? {} : opts.enforceRateLimits,
+          ),
+        }
+      : {}),
   };
   if (opts.faults) ctx.faults.configure(opts.faults);
 
