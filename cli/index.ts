@@ -10,6 +10,7 @@ import { registerReport } from './report.ts';
 import { registerSandbox } from './sandbox.ts';
 import { registerSync } from './sync.ts';
 import { registerTracking } from './tracking.ts';
+import { registerUi } from './ui.ts';
 import { registerWorker } from './worker.ts';
 
 export function buildProgram(): Command {
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
     registerBackfill,
     registerReport,
     registerTracking,
+    registerUi,
   ]) {
     register(program);
   }
