@@ -23,6 +23,7 @@ import { createConnection } from './connections.ts';
 import { withContext } from './context.ts';
 import { action } from './errors.ts';
 import { runReport } from './report.ts';
+import { DEFAULT_UI_PORT, startUi } from './ui.ts';
 import { startWorkerFromEnv } from './worker.ts';
 
 const say = (line: string) => process.stderr.write(`[pinads dev] ${line}\n`);
@@ -141,6 +142,10 @@ export function registerDev(program: Command): void {
           const worker = await startWorkerFromEnv(env);
           stops.push(worker.stop);
           say(`worker running on task queue ${env.PINADS_TASK_QUEUE}`);
+          // Up before the demo sync, so the page can be watched filling in.
+          const ui = await startUi(env, { port: (await portFree(DEFAULT_UI_PORT)) ? DEFAULT_UI_PORT : 0 });
+          stops.push(ui.stop);
+          process.stdout.write(`Dashboard: ${ui.url}\n`);
 
           if (demo) {
             say(`demo connection ${demo.id} (${demo.name}); first sync…`);
@@ -160,7 +165,7 @@ export function registerDev(program: Command): void {
             );
           }
           say(
-            'syncing hourly on the schedule; Ctrl-C to stop (state is kept in .pinads/ for the next start)',
+            `syncing hourly on the schedule; dashboard at ${ui.url}; Ctrl-C to stop (state is kept in .pinads/ for the next start)`,
           );
           await new Promise<void>((resolve) => {
             process.once('SIGINT', resolve);

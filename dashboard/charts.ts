@@ -3,11 +3,12 @@
 import { axisMoney } from './format.ts';
 import { type Html, html, raw } from './html.ts';
 
-const W = 720;
 const H = 240;
 const M = { top: 12, right: 12, bottom: 28, left: 60 };
-const PW = W - M.left - M.right;
 const PH = H - M.top - M.bottom;
+/** Width in user units: the hourly chart sits in a narrower column, and its text must not shrink more. */
+const WIDTH = { daily: 720, hourly: 440 };
+const plotWidth = (kind: 'daily' | 'hourly') => WIDTH[kind] - M.left - M.right;
 
 export interface ChartSeries {
   name: string;
@@ -41,6 +42,7 @@ export function niceTicks(max: number): number[] {
 const n2 = (v: number) => Math.round(v * 10) / 10;
 
 function frame(input: ChartInput, ticks: number[], xs: number[], body: Html | Html[]): Html {
+  const W = WIDTH[input.kind];
   const top = ticks[ticks.length - 1]!;
   const y = (v: number) => M.top + PH - (v / top) * PH;
   const id = `chart-${input.kind}`;
@@ -63,6 +65,7 @@ export function lineChart(input: ChartInput): Html {
   const max = Math.max(0, ...input.series.flatMap((s) => s.values));
   const ticks = niceTicks(max);
   const top = ticks[ticks.length - 1]!;
+  const PW = plotWidth(input.kind);
   const xs = input.labels.map((_, i) => M.left + (n === 1 ? PW / 2 : (i / (n - 1)) * PW));
   const y = (v: number) => M.top + PH - (v / top) * PH;
   const path = (vals: number[]) => vals.map((v, i) => `${i ? 'L' : 'M'}${n2(xs[i]!)},${n2(y(v))}`).join('');
@@ -90,7 +93,7 @@ export function barChart(input: ChartInput): Html {
   const s = input.series[0]!;
   const ticks = niceTicks(Math.max(0, ...s.values));
   const top = ticks[ticks.length - 1]!;
-  const slot = PW / Math.max(1, n);
+  const slot = plotWidth(input.kind) / Math.max(1, n);
   const xs = input.labels.map((_, i) => M.left + slot * (i + 0.5));
   const bars = s.values.map((v, i) => {
     const h = (v / top) * PH;

@@ -112,6 +112,7 @@ export function axisMoney(value: number, currency: string): string {
         style: 'currency',
         currency,
         notation: 'compact',
+        minimumFractionDigits: 0,
         maximumFractionDigits: 1,
       });
     } catch {
