@@ -41,7 +41,8 @@ const SECURITY_HEADERS: Record<string, string> = {
   'Content-Security-Policy': CSP,
   'X-Content-Type-Options': 'nosniff',
   'X-Frame-Options': 'DENY',
-  'Referrer-Policy': 'no-referrer',
+  // Not no-referrer: under it a browser sends `Origin: null` on form posts, and the CSRF check needs the origin.
+  'Referrer-Policy': 'same-origin',
   'Cross-Origin-Opener-Policy': 'same-origin',
   'Cross-Origin-Resource-Policy': 'same-origin',
   'Permissions-Policy': 'camera=(), microphone=(), geolocation=()',
@@ -159,6 +160,8 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
     const req = reply.req;
     const method = req.method === 'HEAD' ? 'GET' : (req.method ?? 'GET');
     if (path.startsWith('/static/')) return assets.serve(reply, path.slice('/static/'.length));
+    // Browsers ask for it on pages that name no icon (plain-text errors, downloads).
+    if (path === '/favicon.ico') return assets.serve(reply, 'favicon.svg');
     if (path === '/healthz') return reply.send(200, 'ok\n', 'text/plain; charset=utf-8');
 
     if (path === '/login' && guard.gated) {
@@ -207,7 +210,8 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
       const m = /^\/connections\/([A-Za-z0-9_-]{1,64})\/(sync|backfill|resume)$/.exec(path);
       if (!m) return reply.send(404, 'not found\n', 'text/plain; charset=utf-8');
       const [, id, name] = m as unknown as [string, string, ActionName];
-      const back = `/connections/${id}${name === 'backfill' ? '#bf-h' : ''}`;
+      // A form may say where to come back to (the home page's Resume does); only a local path is accepted.
+      const back = form.has('back') ? safeNext(form.get('back')) : `/connections/${id}`;
       const args = actionArgs(name, id, form);
       if (typeof args === 'string') return flashThen(reply, 'error', args, back);
       const r = await runAction(name, args);

@@ -29,7 +29,7 @@ function statusCell(c: HomeRow, ctx: PageContext): Html {
       : '';
   const resume =
     c.status === 'paused'
-      ? html`<form method="post" action="/connections/${c.id}/resume" class="inline">${csrfField(ctx)}<button class="btn small" type="submit">Resume</button></form>`
+      ? html`<form method="post" action="/connections/${c.id}/resume" class="inline">${csrfField(ctx)}<input type="hidden" name="back" value="/"><button class="btn small" type="submit">Resume</button></form>`
       : '';
   return html`${statusBadge(c.status)}${resume}${reason}${repair}`;
 }

@@ -40,7 +40,7 @@ export function layout(
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
+<meta name="referrer" content="same-origin">
 <title>${p.title} · pinads</title>
 <link rel="icon" href="/static/favicon.svg?v=${ctx.assets.css}" type="image/svg+xml">
 <link rel="stylesheet" href="/static/style.css?v=${ctx.assets.css}">

@@ -190,6 +190,8 @@ describe.skipIf(!CHROMIUM)('the token gate', () => {
   });
 
   it('logged no console error on any page', () => {
-    expect(consoleErrors).toEqual([]);
+    // The one expected: the sign-in page answered 401 to the wrong token on purpose.
+    const unexpected = consoleErrors.filter((e) => !/status of 401 \(Unauthorized\)/.test(e));
+    expect(unexpected).toEqual([]);
   });
 });
