@@ -4,6 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { CHANNEL_LEVELS, channelsReport, overviewReport } from '../../warehouse/reports.ts';
 import { addDays } from '../../workflows/windows.ts';
 import { runPinads } from '../helpers/cli.ts';
 import { type Harness, startHarness, utcToday } from '../helpers/harness.ts';
@@ -155,6 +156,27 @@ describe.skipIf(!CHROMIUM)('the dashboard in chromium', () => {
       };
     })()`);
     metrics.usd_90_days = timing;
+    // Baseline in the same run: the report queries alone, from this process, on the same range.
+    const direct: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const t = performance.now();
+      const range = { adAccountId: h.sandbox.info.ad_accounts[0]!.id, from: from90, to: today };
+      await overviewReport(h.wh.pool, range);
+      await Promise.all(CHANNEL_LEVELS.map((l) => channelsReport(h.wh.pool, range, l)));
+      direct.push(performance.now() - t);
+    }
+    const pages: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const r = await ctx.request.get(`${ui.url}connections/${ids.usd}?from=${from90}&to=${today}`);
+      const total = /total;dur=([\d.]+)/.exec(r.headers()['server-timing'] ?? '');
+      pages.push(Number(total?.[1]));
+    }
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[1]!;
+    metrics.usd_90_days_median_ms = {
+      page_server_total: median(pages),
+      report_queries_direct: median(direct),
+      ratio: median(pages) / median(direct),
+    };
     expectNoSecrets(await page.content());
     await page.close();
   });

@@ -32,7 +32,11 @@ export function startUiChild(args: string[], env: Record<string, string | undefi
     err += d;
   });
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`pinads ui did not start: ${err}`)), 30_000);
+    // Generous: on a loaded 2-core machine the CLI's TypeScript start alone can take half a minute.
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`pinads ui did not start within 90 s: ${err}`));
+    }, 90_000);
     child.once('exit', (code) => reject(new Error(`pinads ui exited with ${code}: ${err}`)));
     child.stdout!.on('data', (d) => {
       out += d;
