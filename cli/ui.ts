@@ -6,14 +6,9 @@ import { type Env, loadEnv } from '../schemas/config.ts';
 import { openWarehouse } from '../warehouse/pool.ts';
 import { requireDatabaseUrl } from './context.ts';
 import { action, UsageError } from './errors.ts';
+import { intOption } from './options.ts';
 
 export const DEFAULT_UI_PORT = 8234;
-
-export function parsePort(value: string): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(value) || n > 65_535) throw new UsageError(`--port "${value}" is not a port (0-65535)`);
-  return n;
-}
 
 /** Opens a pool of its own and serves the dashboard; close() stops both. */
 export async function startUi(
@@ -55,7 +50,11 @@ export function registerUi(program: Command): void {
     .description(
       'serve the dashboard: Overview and Channels reports, sync runs and tracking audit, per connection',
     )
-    .option('--port <n>', `port to listen on (default ${DEFAULT_UI_PORT}; 0 picks a free one)`, parsePort)
+    .option(
+      '--port <n>',
+      `port to listen on (default ${DEFAULT_UI_PORT}; 0 picks a free one)`,
+      intOption('--port', 0, 65_535),
+    )
     .option('--host <host>', `address to bind (default ${LOOPBACK_HOST}; any other needs PINADS_UI_TOKEN)`)
     .addHelpText(
       'after',
