@@ -22,6 +22,7 @@ import { withContext } from './context.ts';
 import { action, UsageError } from './errors.ts';
 import { createConnections, regrantInPlace } from './grant-ops.ts';
 import { runReport } from './report.ts';
+import { DEFAULT_UI_PORT, startUi } from './ui.ts';
 import { startWorkerFromEnv } from './worker.ts';
 
 const say = (line: string) => process.stderr.write(`[pinads dev] ${line}\n`);
@@ -158,6 +159,10 @@ export function registerDev(program: Command): void {
           const worker = await startWorkerFromEnv(env);
           stops.push(worker.stop);
           say(`worker running on task queue ${env.PINADS_TASK_QUEUE}`);
+          // Up before the demo sync, so the page can be watched filling in.
+          const ui = await startUi(env, { port: (await portFree(DEFAULT_UI_PORT)) ? DEFAULT_UI_PORT : 0 });
+          stops.push(ui.stop);
+          process.stdout.write(`Dashboard: ${ui.url}\n`);
 
           if (demo) {
             say(`demo connection ${demo.id} (${demo.name}); first sync…`);
@@ -177,7 +182,7 @@ export function registerDev(program: Command): void {
             );
           }
           say(
-            'syncing hourly on the schedule; Ctrl-C to stop (state is kept in .pinads/ for the next start)',
+            `syncing hourly on the schedule; dashboard at ${ui.url}; Ctrl-C to stop (state is kept in .pinads/ for the next start)`,
           );
           await new Promise<void>((resolve) => {
             process.once('SIGINT', resolve);

@@ -18,6 +18,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   backfill: async () => (await import('./backfill.ts')).registerBackfill,
   report: async () => (await import('./report.ts')).registerReport,
   tracking: async () => (await import('./tracking.ts')).registerTracking,
+  ui: async () => (await import('./ui.ts')).registerUi,
 };
 
 export async function buildProgram(argv: string[] = process.argv): Promise<Command> {

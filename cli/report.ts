@@ -21,13 +21,13 @@ type ReportName = (typeof REPORTS)[number];
 const columns = (...spec: [string, ColumnKind][]): Column[] => spec.map(([key, kind]) => ({ key, kind }));
 
 // biome-ignore format: one column per pair reads best on a line
-const OVERVIEW_COLUMNS = columns(
+export const OVERVIEW_COLUMNS = columns(
   ['date', 'text'], ['currency', 'text'], ['spend', 'money'], ['impressions', 'int'], ['clicks', 'int'],
   ['ctr', 'percent'], ['cpc', 'money'], ['cpm', 'money'], ['conversions', 'count'], ['revenue', 'money'],
   ['cpa', 'money'], ['roas', 'ratio'],
 );
 // biome-ignore format: as above
-const CHANNELS_COLUMNS = columns(
+export const CHANNELS_COLUMNS = columns(
   ['entity_id', 'text'], ['entity_name', 'text'], ['currency', 'text'], ['purchases', 'count'],
   ['revenue', 'money'], ['roas', 'ratio'], ['cpa', 'money'], ['spend', 'money'],
 );

@@ -1,0 +1,118 @@
+// The connection page: KPI tiles of the Overview over the range, daily and hourly charts, the Channels tree, sync
+// runs with live backfill progress, and the tracking audit.
+import type { ScheduleState } from '../../temporal/schedules.ts';
+import type { UrlAudit } from '../../tracking/audit.ts';
+import type { ConnectionSummary, HourPoint, RunRow, TreeLink } from '../../warehouse/dashboard-queries.ts';
+import type { AuditAd, OverviewRow, ReportResult } from '../../warehouse/reports.ts';
+import { addDays } from '../../workflows/windows.ts';
+import { PRESETS, presetRange } from '../data.ts';
+import { dataValue, display, relative, when } from '../format.ts';
+import { type Html, html, query } from '../html.ts';
+import type { BackfillView } from '../temporal.ts';
+import { type ChannelsByLevel, channelsTable } from './channels.ts';
+import { csrfField, emptyState, layout, type PageContext, repairCommand, statusBadge } from './layout.ts';
+import { auditPanel, backfillPanel, dailyChart, hourlyChart, runsPanel } from './panels.ts';
+
+export interface RangeChoice {
+  from: string;
+  to: string;
+  /** The day of the hourly chart. */
+  day: string;
+  /** Today in the reporting zone. */
+  today: string;
+  preset?: string;
+}
+
+export interface ConnectionView {
+  conn: ConnectionSummary;
+  zone: string;
+  currency: string;
+  choice: RangeChoice;
+  overview: ReportResult<OverviewRow>;
+  levels: ChannelsByLevel;
+  tree: TreeLink[];
+  hourly: { timeZone: string; hours: HourPoint[] };
+  runs: RunRow[];
+  audit: { audited: number; findings: (UrlAudit & { ad: AuditAd })[] };
+  schedule: ScheduleState | null | undefined;
+  backfills: BackfillView[] | undefined;
+  timings: Record<string, number>;
+}
+
+// The nine Overview metrics, in the order a marketer reads them.
+export const KPIS = [
+  { key: 'spend', label: 'Spend', kind: 'money' },
+  { key: 'roas', label: 'ROAS', kind: 'ratio', hint: 'revenue ÷ spend' },
+  { key: 'ctr', label: 'CTR', kind: 'percent', hint: 'clicks ÷ impressions' },
+  { key: 'cpa', label: 'CPA', kind: 'money', hint: 'spend ÷ conversions' },
+  { key: 'cpc', label: 'CPC', kind: 'money', hint: 'spend ÷ clicks' },
+  { key: 'cpm', label: 'CPM', kind: 'money', hint: 'spend per 1,000 impressions' },
+  { key: 'conversions', label: 'Conversions', kind: 'count', hint: 'checkouts' },
+  { key: 'clicks', label: 'Clicks', kind: 'int', hint: 'paid pin clicks' },
+  { key: 'impressions', label: 'Impressions', kind: 'int', hint: 'paid' },
+] as const;
+
+function kpiTiles(v: ConnectionView): Html {
+  const t = v.overview.totals.find((r) => r.currency === v.currency) ?? v.overview.totals[0];
+  return html`<section aria-labelledby="kpi-h"><h2 id="kpi-h" class="sr-only">Overview, ${v.choice.from} to ${v.choice.to}</h2><dl class="kpis">${KPIS.map(
+    (k) => {
+      const value = t ? t[k.key] : null;
+      return html`<div class="kpi" data-kpi="${k.key}" data-value="${dataValue(value, k.key, v.currency)}"><dt>${k.label}${'hint' in k ? html`<span class="hint">${k.hint}</span>` : ''}</dt><dd>${display(value, k.kind, v.currency)}</dd></div>`;
+    },
+  )}</dl></section>`;
+}
+
+function rangeBar(v: ConnectionView, base: string): Html {
+  const c = v.choice;
+  const links = PRESETS.map((p) => {
+    const r = presetRange(p.id, c.today);
+    const current = c.preset === p.id;
+    return html`<a class="seg${current ? ' on' : ''}" href="${base}${query(r)}"${current ? html` aria-current="true"` : ''}>${p.label}</a>`;
+  });
+  return html`<div class="rangebar"><nav class="segs" aria-label="Date range">${links}</nav><form class="custom" method="get" action="${base}"><label>From <input type="date" name="from" value="${c.from}" max="${c.today}" required></label><label>To <input type="date" name="to" value="${c.to}" max="${c.today}" required></label><button class="btn small" type="submit">Apply</button></form></div>`;
+}
+
+function header(v: ConnectionView, ctx: PageContext, base: string): Html {
+  const c = v.conn;
+  const next =
+    v.schedule === undefined
+      ? 'next run unknown (Temporal not reachable)'
+      : v.schedule === null || v.schedule.paused || !v.schedule.nextRunAt
+        ? 'no run scheduled'
+        : `next run ${relative(v.schedule.nextRunAt)}`;
+  const actions = html`<div class="actions"><form method="post" action="${base}/sync">${csrfField(ctx)}<button class="btn primary" type="submit"${c.status === 'needs_reauth' ? html` disabled aria-disabled="true"` : ''}>Sync now</button></form>${c.status === 'paused' ? html`<form method="post" action="${base}/resume">${csrfField(ctx)}<button class="btn" type="submit">Resume schedule</button></form>` : ''}</div>`;
+  const reauth =
+    c.status === 'needs_reauth'
+      ? html`<div class="banner error" role="alert"><strong>This connection needs to be reconnected.</strong> ${c.status_reason ?? ''}<div class="repair">Run: <code>${repairCommand(c.ad_account_id)}</code></div></div>`
+      : c.status === 'paused'
+        ? html`<div class="banner warn">The hourly schedule is paused${c.status_reason ? html` (${c.status_reason})` : ''}. Numbers below stop moving until you resume it.</div>`
+        : '';
+  const zone = v.zone === 'UTC' ? 'days in UTC' : `days in ${v.zone}`;
+  return html`<div class="page-head"><div><h1>${c.name}</h1><p class="sub">${statusBadge(c.status)} <span class="mono">${c.ad_account_id}</span>${c.account_name ? ` · ${c.account_name}` : ''} · ${v.currency} · ${zone} · last success ${c.last_success_at ? html`<time datetime="${new Date(c.last_success_at).toISOString()}" title="${when(c.last_success_at)}">${relative(c.last_success_at)}</time>` : 'never'} · ${next}</p></div>${actions}</div>${reauth}`;
+}
+
+export function connectionPage(ctx: PageContext, v: ConnectionView): Html {
+  const base = `/connections/${v.conn.id}`;
+  const c = v.choice;
+  const hasData = v.overview.rows.length > 0;
+  const noData = emptyState(
+    `No data from ${c.from} to ${c.to}`,
+    v.conn.last_success_at
+      ? 'Nothing was spent in this range, or it has not been loaded yet. Load it with a backfill:'
+      : 'This connection has not finished a sync yet. Press "Sync now" above, or load a range with a backfill:',
+    backfillForm(ctx, base, c.from, c.to > c.today ? c.today : c.to),
+  );
+  const body = html`${header(v, ctx, base)}${rangeBar(v, base)}
+${hasData ? html`${kpiTiles(v)}<div class="grid2">${dailyChart(v)}${hourlyChart(v, base)}</div>${channelsTable(v.levels, v.tree, `${base}/channels.csv`, c)}` : noData}
+<div class="grid2">${runsPanel(v.runs)}${backfillPanel(v.backfills, base, backfillForm(ctx, base, addDays(c.today, -89), c.today))}</div>
+${auditPanel(v.audit, v.conn.id)}`;
+  return layout(ctx, {
+    title: v.conn.name,
+    body,
+    crumbs: [{ href: '/', label: 'Connections' }, { label: v.conn.name }],
+  });
+}
+
+export function backfillForm(ctx: PageContext, base: string, from: string, to: string): Html {
+  return html`<form class="backfill" method="post" action="${base}/backfill">${csrfField(ctx)}<label>From <input type="date" name="from" value="${from}" required></label><label>To <input type="date" name="to" value="${to}" required></label><button class="btn" type="submit">Start backfill</button></form>`;
+}
