@@ -20,8 +20,9 @@ import { ConnectionSettings } from '../schemas/config.ts';
 import { startDevServer } from '../temporal/dev-server.ts';
 import { scheduleOffsetMinutes } from '../temporal/schedules.ts';
 import { createTestDatabase } from '../test/helpers/db.ts';
-import { insertConnection, insertCredential } from '../warehouse/control.ts';
+import { insertConnection } from '../warehouse/control.ts';
 import { SecretBox } from '../warehouse/crypto.ts';
+import { createCredential } from '../warehouse/grants.ts';
 import { migrate } from '../warehouse/migrate.ts';
 import { openWarehouse } from '../warehouse/pool.ts';
 import { type CycleResult, type Fire, runCycle } from './scale-cycle.ts';
@@ -64,7 +65,7 @@ async function main() {
     await migrate(wh.pool);
     const box = new SecretBox(key);
     const t = Date.now();
-    const credentialId = await insertCredential(wh.pool, box.encrypt(sandbox.info.refresh_token));
+    const credentialId = await createCredential(wh.pool, box, { refreshToken: sandbox.info.refresh_token });
     const ids: string[] = [];
     for (const a of sandbox.info.ad_accounts.slice(3, 3 + N)) {
       const c = await insertConnection(wh.pool, {

@@ -2,10 +2,12 @@
 // user would type (same validation, same workflow ids and conflict policies, same one-line errors). Arguments are
 // ids and dates, never secrets, and go to execFile without a shell.
 import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { projectRoot } from '../temporal/paths.ts';
 import { isIsoDate } from '../workflows/windows.ts';
 
-const BIN = fileURLToPath(new URL('../bin/pinads.js', import.meta.url));
+// From the project root, not this file: under the prebuilt dist/ this module sits one folder deeper.
+const BIN = join(projectRoot(), 'bin', 'pinads.js');
 
 export type ActionName = 'sync' | 'backfill' | 'resume';
 

@@ -9,7 +9,7 @@ import { accountAnalytics, metricsReadyState } from './analytics.ts';
 import type { SandboxContext } from './context.ts';
 import { todayDay } from './context.ts';
 import * as control from './control.ts';
-import { sandboxAccounts } from './data.ts';
+import { clampEntityTimes, sandboxAccounts } from './data.ts';
 import { accountJson, findAccount, listEntities, page } from './entities.ts';
 import { type FaultKind, Faults, type Injected } from './faults.ts';
 import { mix } from './hash.ts';

@@ -4,7 +4,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Pacer } from '../../pinterest/pacing.ts';
 import { ConnectionSettings } from '../../schemas/config.ts';
-import { insertConnection, insertCredential } from '../../warehouse/control.ts';
+import { insertConnection } from '../../warehouse/control.ts';
+import { createCredential } from '../../warehouse/grants.ts';
 import { createBucketPacer } from '../../warehouse/rate-buckets.ts';
 import { type Harness, startHarness } from '../helpers/harness.ts';
 
@@ -34,7 +35,9 @@ async function burst(paced: boolean): Promise<{ stats: Stats; rows: number[] }> 
   });
   const hh = h;
   buckets = createBucketPacer(hh.wh.pool, { windowMs: WINDOW_MS, limits: LIMITS });
-  const credentialId = await insertCredential(hh.wh.pool, hh.box.encrypt(hh.sandbox.mintRefreshToken()));
+  const credentialId = await createCredential(hh.wh.pool, hh.box, {
+    refreshToken: hh.sandbox.mintRefreshToken(),
+  });
   const ids: string[] = [];
   for (const a of hh.sandbox.info.ad_accounts.slice(3)) {
     const c = await insertConnection(hh.wh.pool, {
