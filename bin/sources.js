@@ -13,6 +13,8 @@ const SKIP = new Set([
   '.git',
   '.tools',
   '.pinads',
+  'docs',
+  'test-artifacts',
 ]);
 
 /** Relative paths of the runtime sources under `root`: .ts files and the assets (SQL, JSON, …) next to them. */
