@@ -138,7 +138,8 @@ afterAll(async () => {
   await h?.close();
 });
 
-describe('one login, many ad accounts', () => {
+// Each step runs several pinads children; on a loaded 2-core machine one can take half a minute.
+describe('one login, many ad accounts', { timeout: 300_000 }, () => {
   let ids: string[] = [];
   let grant = '';
   let firstToken = '';
@@ -300,7 +301,8 @@ describe('one login, many ad accounts', () => {
   });
 });
 
-describe('management without the orchestrator, and edits that change meaning', () => {
+// Each step runs several pinads children; on a loaded 2-core machine one can take half a minute.
+describe('management without the orchestrator, and edits that change meaning', { timeout: 300_000 }, () => {
   it('lists connections when Temporal is down, with the next run unknown and a note', async () => {
     const r = await pinads(['connections', 'list', '--format', 'json'], { TEMPORAL_ADDRESS: '127.0.0.1:1' });
     expect(r.code, r.stderr).toBe(0);
@@ -333,7 +335,8 @@ describe('management without the orchestrator, and edits that change meaning', (
   });
 });
 
-describe('secrets at rest', () => {
+// Each step runs several pinads children; on a loaded 2-core machine one can take half a minute.
+describe('secrets at rest', { timeout: 300_000 }, () => {
   it('refuses a ciphertext copied into another row or column', async () => {
     // A second grant, stored offline.
     const r = await pinads(
