@@ -33,7 +33,7 @@ const count = (dflt: number) => z.coerce.number().int().min(1).max(10_000).defau
  * not the slot count, bounds concurrent loads.
  */
 export const WorkerSettings = z.object({
-  PINADS_ACTIVITY_SLOTS: count(100),
+  PINADS_ACTIVITY_SLOTS: count(32),
   PINADS_WORKFLOW_SLOTS: count(40),
   PINADS_PG_POOL_MAX: count(10),
   /** Temporal's server-side cap on activity starts per second across the task queue; unset = none. */

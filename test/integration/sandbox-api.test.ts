@@ -266,6 +266,9 @@ describe('sandbox faults and stats', () => {
     expect(stats).toEqual({
       total: 3,
       requests: { 'GET /v5/ad_accounts': 2, 'GET /v5/ad_accounts/{ad_account_id}/campaigns': 1 },
+      responses_by_status: { '200': 3 },
+      by_category: { ads_read: { requests: 3, rate_limited: 0 } },
+      rate_limits_enforced: false,
     });
   });
 
