@@ -38,7 +38,7 @@ const SUCCESS: Record<ActionName, string> = {
 };
 
 /** Runs the command; its stderr's last `pinads:` line is the message when it fails. */
-export function runAction(name: ActionName, args: string[], timeoutMs = 60_000): Promise<ActionResult> {
+export function runAction(name: ActionName, args: string[], timeoutMs = 120_000): Promise<ActionResult> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,

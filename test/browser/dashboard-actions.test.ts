@@ -36,6 +36,8 @@ function env(extra: Record<string, string | undefined> = {}) {
 
 async function open(path: string, c: BrowserContext = ctx, base = ui.url): Promise<Page> {
   const page = await c.newPage();
+  // An action waits for the CLI command it runs, which on a loaded 2-core machine can take well over 30 s.
+  page.setDefaultTimeout(120_000);
   page.on('console', (m) => {
     if (m.type() === 'error') consoleErrors.push(`${path}: ${m.text()}`);
   });
@@ -85,14 +87,19 @@ describe.skipIf(!CHROMIUM)('dashboard actions', () => {
     const page = await open(`/connections/${id}`);
     const csrf = await page.locator('input[name="csrf"]').first().inputValue();
     const url = `${ui.url}connections/${id}/sync`;
-    expect((await page.request.post(url, { form: {}, maxRedirects: 0 })).status()).toBe(403);
+    expect((await page.request.post(url, { form: {}, maxRedirects: 0, timeout: 120_000 })).status()).toBe(
+      403,
+    );
     const foreign = await page.request.post(url, {
       form: { csrf },
       headers: { origin: 'http://evil.example' },
       maxRedirects: 0,
+      timeout: 120_000,
     });
     expect(foreign.status()).toBe(403);
-    expect((await page.request.post(url, { form: { csrf }, maxRedirects: 0 })).status()).toBe(303);
+    expect(
+      (await page.request.post(url, { form: { csrf }, maxRedirects: 0, timeout: 120_000 })).status(),
+    ).toBe(303);
     await page.close();
   });
 
