@@ -27,5 +27,5 @@ describe('recorded workflow histories', () => {
     ))
       if (r.error) failures.push(`${r.workflowId}: ${r.error.message}`);
     expect(failures).toEqual([]);
-  }, 120_000);
+  }, 300_000);
 });
