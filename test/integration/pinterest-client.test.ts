@@ -117,11 +117,12 @@ describe('OAuth', () => {
       expect(`${err.message} ${err.apiMessage}`).not.toContain(secret);
   });
 
-  it('rejects a wrong client secret without echoing it', async () => {
+  it('makes a wrong client secret a configuration failure (not a revoked grant), without echoing it', async () => {
     const wrong = 'not-the-secret-at-all';
     const err = await rejection(refreshAccessToken({ ...auth(sb.mintRefreshToken()), clientSecret: wrong }));
     expect(err.status).toBe(401);
-    expect(err.action).toEqual({ kind: 'reauth' });
+    expect(err.code).toBe(2);
+    expect(err.action).toEqual({ kind: 'config' });
     expect(err.message).not.toContain(wrong);
   });
 
