@@ -35,6 +35,8 @@ export async function reportingZone(
   opts: { fallbackUtc?: boolean } = {},
 ): Promise<string> {
   if (c.settings.reporting_time_zone !== 'account') return 'UTC';
+  // Resolved when the connection chose account time; connections made before that read the synced account.
+  if (c.settings.account_time_zone) return c.settings.account_time_zone;
   const { rows } = await deps.wh.pool.query('SELECT time_zone FROM pinterest_ads.ad_accounts WHERE id = $1', [
     c.ad_account_id,
   ]);

@@ -2,11 +2,24 @@
 import type { Command } from 'commander';
 import { ConnectionSettings } from '../schemas/config.ts';
 import { deleteSchedule, pauseSchedule, upsertSchedule } from '../temporal/schedules.ts';
-import { deleteConnection, setConnectionStatus, updateConnection } from '../warehouse/control.ts';
+import {
+  type Connection,
+  deleteConnection,
+  setConnectionStatus,
+  updateConnection,
+} from '../warehouse/control.ts';
+import { withAccountZone } from './account-zone.ts';
 import { mustGet, registerConnectionViews } from './connections-view.ts';
 import { withContext } from './context.ts';
 import { action, UsageError } from './errors.ts';
-import { createConnections, readRefreshToken, regrantWithToken } from './grant-ops.ts';
+import {
+  type Ctx,
+  checkAccounts,
+  createConnections,
+  heldGrantToken,
+  readRefreshToken,
+  regrantWithToken,
+} from './grant-ops.ts';
 import { adAccountIdOption, addSettingsOptions } from './options.ts';
 
 interface SettingsOpts {
@@ -55,6 +68,32 @@ function changedSettings(current: ConnectionSettings, o: SettingsOpts): Connecti
   };
   const picked = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined));
   return ConnectionSettings.parse({ ...current, ...picked });
+}
+
+/**
+ * Account time needs the account's zone: kept when already resolved, else from the synced account, else asked of
+ * Pinterest with the connection's grant (refused, changing nothing, when none is known).
+ */
+async function resolvedZone(
+  ctx: Ctx,
+  c: Connection,
+  settings: ConnectionSettings,
+): Promise<ConnectionSettings> {
+  if (settings.reporting_time_zone !== 'account' || settings.account_time_zone)
+    return withAccountZone(settings, c.ad_account_id, settings.account_time_zone);
+  const { rows } = await ctx.wh.pool.query('SELECT time_zone FROM pinterest_ads.ad_accounts WHERE id = $1', [
+    c.ad_account_id,
+  ]);
+  let zone: string | null | undefined = rows[0]?.time_zone;
+  if (!zone) {
+    if (!ctx.box)
+      throw new UsageError(
+        `ad account ${c.ad_account_id} has no synced time zone yet; pass --reporting-time-zone account (with PINADS_SECRET_KEY set) so pinads can ask Pinterest for it`,
+      );
+    const token = await heldGrantToken(ctx, c.credential_id);
+    zone = (await checkAccounts(ctx.env, token, [c.ad_account_id], '')).get(c.ad_account_id);
+  }
+  return withAccountZone(settings, c.ad_account_id, zone);
 }
 
 /** Settings whose change alters what stored facts mean (attribution and the reporting day). */
@@ -147,9 +186,9 @@ export function registerConnections(program: Command): void {
     .option('--name <name>', 'display name')
     .action(
       action(async (id: string, o: SettingsOpts & { name?: string }) => {
-        await withContext({}, async (ctx) => {
+        await withContext({ secrets: o.reportingTimeZone === 'account' }, async (ctx) => {
           const c = await mustGet(ctx, id);
-          const settings = changedSettings(c.settings, o);
+          const settings = await resolvedZone(ctx, c, changedSettings(c.settings, o));
           const changed = MEANING_KEYS.filter((k) => settings[k] !== c.settings[k]);
           await updateConnection(ctx.wh.pool, id, { name: o.name, settings });
           process.stdout.write(`${id} updated\n`);

@@ -22,6 +22,7 @@ import {
   mergeGrant,
   storeGrant,
 } from '../warehouse/grants.ts';
+import { refuseUnverifiedAccountTime, withAccountZone } from './account-zone.ts';
 import type { withContext } from './context.ts';
 import { UsageError } from './errors.ts';
 
@@ -75,7 +76,7 @@ function requireApp(env: Env, subject: string): { clientId: string; clientSecret
 }
 
 /** A usable access token of a grant the project holds (refreshing it under its lock when due). */
-async function heldGrantToken(ctx: Ctx, credentialId: string): Promise<string> {
+export async function heldGrantToken(ctx: Ctx, credentialId: string): Promise<string> {
   requireApp(ctx.env, 'the grant');
   try {
     const deps = { pool: ctx.wh.pool, box: ctx.box!, pinterest: pinterestOf(ctx.env) };
@@ -106,20 +107,24 @@ async function exchangePasted(env: Env, token: string) {
   }
 }
 
-/** Each account must be readable with the grant; says which one is not, and what was kept. */
-async function checkAccounts(
+/**
+ * Each account must be readable with the grant; says which one is not, and what was kept. Returns each account's
+ * time zone as Pinterest reports it (null when the API version has none).
+ */
+export async function checkAccounts(
   env: Env,
   accessToken: string,
   accounts: readonly string[],
   kept: string,
-): Promise<void> {
+): Promise<Map<string, string | null>> {
   const api = createPinterestClient({
     apiUrl: env.PINTEREST_API_URL,
     getAccessToken: async () => accessToken,
   });
+  const zones = new Map<string, string | null>();
   for (const id of accounts) {
     try {
-      await api.getAdAccount(id);
+      zones.set(id, (await api.getAdAccount(id)).time_zone ?? null);
     } catch (err) {
       if (err instanceof PinterestError && err.action.kind === 'fatal')
         throw new UsageError(
@@ -128,6 +133,7 @@ async function checkAccounts(
       throw err;
     }
   }
+  return zones;
 }
 
 async function inTransaction<T>(pool: pg.Pool, fn: (tx: pg.PoolClient) => Promise<T>): Promise<T> {
@@ -188,16 +194,18 @@ export async function createConnections(ctx: Ctx, input: CreateInput): Promise<C
   } else {
     credentialId = await grantOfToken(pool, box, input.refreshToken!);
   }
+  if (!input.verify) refuseUnverifiedAccountTime(input.settings);
   let fresh: Awaited<ReturnType<typeof exchangePasted>> | undefined;
+  let zones = new Map<string, string | null>();
   if (input.verify) {
     if (credentialId) {
-      await checkAccounts(ctx.env, await heldGrantToken(ctx, credentialId), input.adAccountIds, '');
+      zones = await checkAccounts(ctx.env, await heldGrantToken(ctx, credentialId), input.adAccountIds, '');
     } else {
       fresh = await exchangePasted(ctx.env, input.refreshToken!);
       // The check rotated the pasted token: keep the grant even if an account is wrong, so a rerun with the same
       // (now stale) token is recognised and joins it instead of failing with an invalid grant.
       credentialId = await createCredential(pool, box, fresh, [input.refreshToken!]);
-      await checkAccounts(
+      zones = await checkAccounts(
         ctx.env,
         fresh.accessToken!,
         input.adAccountIds,
@@ -205,6 +213,9 @@ export async function createConnections(ctx: Ctx, input: CreateInput): Promise<C
       );
     }
   }
+  const settingsOf = new Map(
+    input.adAccountIds.map((a) => [a, withAccountZone(input.settings, a, zones.get(a))] as const),
+  );
   const made = await inTransaction(pool, async (tx) => {
     const cred = credentialId ?? (await createCredential(tx, box, { refreshToken: input.refreshToken! }));
     const out: Connection[] = [];
@@ -213,7 +224,7 @@ export async function createConnections(ctx: Ctx, input: CreateInput): Promise<C
         await insertConnection(tx, {
           adAccountId,
           credentialId: cred,
-          settings: input.settings,
+          settings: settingsOf.get(adAccountId)!,
           name: input.name,
           origin: input.origin,
         }),

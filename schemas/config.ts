@@ -22,6 +22,11 @@ export const ConnectionSettings = z
     /** Days re-read by the daily lookback run; defaults by conversion_report_time (see defaultLookbackDays). */
     lookback_days: z.number().int().min(1).max(913).optional(),
     reporting_time_zone: z.enum(['utc', 'account']).default('utc'),
+    /**
+     * The ad account's IANA zone, resolved from Pinterest when account-time reporting is chosen (create or update),
+     * so the reporting day is known before the first entity sync and never silently falls back to UTC.
+     */
+    account_time_zone: z.string().min(1).optional(),
   })
   .strict();
 export type ConnectionSettings = z.output<typeof ConnectionSettings>;
