@@ -1,6 +1,14 @@
 // Which windows a sync pulls, decided where the clock and the warehouse are: hourly, or the daily lookback.
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { WorkflowNotFoundError } from '@temporalio/client';
+import {
+  addDays,
+  backfillRangeProblem,
+  chunkRange,
+  type DateWindow,
+  MAX_DAYS_BACK,
+  MAX_REPORT_DAYS,
+} from '../common/dates.ts';
 import { activityLog, metricsOf } from '../observability/observe.ts';
 import { lookbackDays } from '../schemas/config.ts';
 import type { Connection } from '../warehouse/control.ts';
@@ -14,14 +22,6 @@ import {
   startRun,
   succeededWindows,
 } from '../warehouse/runs.ts';
-import {
-  addDays,
-  backfillRangeProblem,
-  chunkRange,
-  type DateWindow,
-  MAX_DAYS_BACK,
-  MAX_REPORT_DAYS,
-} from '../workflows/windows.ts';
 import { type ActivityDeps, nowOf } from './deps.ts';
 import { loadConnection } from './tokens.ts';
 

@@ -2,6 +2,7 @@
 // validate, normalize, and load the window in one transaction.
 import { PassThrough, Readable } from 'node:stream';
 import { ApplicationFailure, heartbeat, sleep } from '@temporalio/activity';
+import type { DateWindow } from '../common/dates.ts';
 import { metricsOf } from '../observability/observe.ts';
 import type { PinterestClient } from '../pinterest/client.ts';
 import { PinterestError } from '../pinterest/errors.ts';
@@ -16,7 +17,6 @@ import {
 } from '../schemas/report.ts';
 import type { Connection } from '../warehouse/control.ts';
 import { loadReportWindow } from '../warehouse/load.ts';
-import type { DateWindow } from '../workflows/windows.ts';
 import { type ActivityDeps, nowOf } from './deps.ts';
 import { REPORT_GENERATION_FAILED } from './failures.ts';
 import { reportingZone } from './plan.ts';

@@ -3,10 +3,10 @@
 // validate → normalize → replace-window load with the hourly split) for each window, timed, with RSS sampled.
 // Input: argv[2] = JSON LoadPathInput, the secret key in PINADS_BENCH_KEY. Output: one JSON line (LoadPathResult).
 import { createActivities } from '../activities/index.ts';
+import type { DateWindow } from '../common/dates.ts';
 import type { SandboxInfo } from '../sandbox/server.ts';
 import { loadReportWindowOldLayout } from '../test/helpers/old-layout.ts';
 import { openWarehouse } from '../warehouse/pool.ts';
-import type { DateWindow } from '../workflows/windows.ts';
 import { activityDeps, runActivity } from './stack.ts';
 
 export interface LoadPathInput {

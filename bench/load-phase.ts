@@ -1,7 +1,7 @@
 // Phases (a)–(d) on one warehouse: the real load path in a child process (rows/s and peak RSS), then the COPY
 // baseline of the very rows it committed, and their ratio.
 import { createActivities } from '../activities/index.ts';
-import { addDays, chunkRange, MAX_REPORT_DAYS } from '../workflows/windows.ts';
+import { addDays, chunkRange, MAX_REPORT_DAYS } from '../common/dates.ts';
 import { measureBaseline } from './copy-baseline.ts';
 import type { LoadPathInput, LoadPathResult } from './load-path.ts';
 import {

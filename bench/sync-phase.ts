@@ -10,11 +10,11 @@ import type { Client } from '@temporalio/client';
 import type { NativeConnection } from '@temporalio/worker';
 import { type ActivityDeps, createActivities } from '../activities/index.ts';
 import { loadConnection, withApi } from '../activities/tokens.ts';
+import { addDays, type DateWindow } from '../common/dates.ts';
 import { deleteSchedule, scheduleId, upsertSchedule } from '../temporal/schedules.ts';
 import { finishRun, startRun } from '../warehouse/control.ts';
 import { createWorker } from '../worker.ts';
 import type { SyncResult } from '../workflows/sync.ts';
-import { addDays, type DateWindow } from '../workflows/windows.ts';
 import { type BenchSandbox, type BenchWarehouse, runActivity } from './stack.ts';
 
 export interface Temporal {

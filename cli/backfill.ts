@@ -2,10 +2,10 @@
 import { type WorkflowHandle, WorkflowIdConflictPolicy } from '@temporalio/client';
 import type { Command } from 'commander';
 import { localNow } from '../activities/plan.ts';
+import { backfillRangeProblem } from '../common/dates.ts';
 import { backfillWorkflowId } from '../temporal/schedules.ts';
 import { getConnection } from '../warehouse/control.ts';
 import type { BackfillProgress } from '../workflows/backfill.ts';
-import { backfillRangeProblem } from '../workflows/windows.ts';
 import { withContext } from './context.ts';
 import { action, UsageError } from './errors.ts';
 

@@ -2,8 +2,8 @@
 // every commander error to exit code 2.
 
 import { type Command, InvalidArgumentError as UsageError } from 'commander';
+import { isIsoDate } from '../common/dates.ts';
 import { WINDOW_DAYS } from '../schemas/config.ts';
-import { isIsoDate } from '../workflows/windows.ts';
 
 export function windowDaysOption(flag: string) {
   return (v: string): number => {

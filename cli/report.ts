@@ -2,6 +2,7 @@
 // The numbers are computed in Postgres numeric (warehouse/reports.ts); this file only validates, rounds decimal
 // text (never via float) and renders an aligned table, CSV or JSON.
 import type { Command } from 'commander';
+import { isIsoDate } from '../common/dates.ts';
 import { loadEnv } from '../schemas/config.ts';
 import { getConnection } from '../warehouse/control.ts';
 import { openWarehouse } from '../warehouse/pool.ts';
@@ -12,7 +13,6 @@ import {
   overviewReport,
   type ReportRange,
 } from '../warehouse/reports.ts';
-import { isIsoDate } from '../workflows/windows.ts';
 import { action, UsageError } from './errors.ts';
 
 const REPORTS = ['overview', 'channels'] as const;

@@ -3,8 +3,8 @@
 // ids and dates, never secrets, and go to execFile without a shell.
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
+import { isIsoDate } from '../common/dates.ts';
 import { projectRoot } from '../temporal/paths.ts';
-import { isIsoDate } from '../workflows/windows.ts';
 
 // From the project root, not this file: under the prebuilt dist/ this module sits one folder deeper.
 const BIN = join(projectRoot(), 'bin', 'pinads.js');

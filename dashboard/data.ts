@@ -3,6 +3,7 @@
 import type pg from 'pg';
 import { localNow } from '../activities/plan.ts';
 import { parseDate } from '../cli/report.ts';
+import { addDays, daysBetween } from '../common/dates.ts';
 import { auditUrl } from '../tracking/audit.ts';
 import {
   type ConnectionSummary,
@@ -12,7 +13,6 @@ import {
   recentRuns,
 } from '../warehouse/dashboard-queries.ts';
 import { adsForAudit, CHANNEL_LEVELS, channelsReport, overviewReport } from '../warehouse/reports.ts';
-import { addDays, daysBetween } from '../workflows/windows.ts';
 import type { ChannelsByLevel } from './pages/channels.ts';
 import type { ConnectionView, RangeChoice } from './pages/connection.ts';
 import type { TemporalLink } from './temporal.ts';

@@ -1,6 +1,6 @@
 // Which log fields each activity's arguments carry. Explicit per activity, so an argument that must not be logged
 // (loadReport's report token) is never picked up by accident.
-import type { DateWindow } from '../workflows/windows.ts';
+import type { DateWindow } from '../common/dates.ts';
 
 export interface ActivityFields {
   connectionId?: string;

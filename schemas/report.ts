@@ -1,7 +1,7 @@
 // What we pull, declared once: the report columns, their normalized names, and the row schemas on both sides.
 import { z } from 'zod';
 // A real calendar day: "2026-02-30" or "2026-11-00" would pass the window check by string order, then fail in SQL.
-import { isIsoDate } from '../workflows/windows.ts';
+import { isIsoDate } from '../common/dates.ts';
 
 /** Normalized metric column → Pinterest async-report column (DESIGN §4). A column absent from a row means 0. */
 export const METRIC_COLUMNS = {

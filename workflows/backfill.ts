@@ -8,8 +8,8 @@ import {
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
+import { chunkRange, type DateWindow } from '../common/dates.ts';
 import { entities, failureMessage, quick, recordedWindow, withDurableRateLimit } from './steps.ts';
-import { chunkRange, type DateWindow } from './windows.ts';
 
 export interface BackfillProgress {
   chunksDone: number;

@@ -10,8 +10,8 @@ import {
   sleep,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.ts';
+import type { DateWindow } from '../common/dates.ts';
 import type { RunKind } from '../warehouse/runs.ts';
-import type { DateWindow } from './windows.ts';
 
 const retry = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '60s', maximumAttempts: 12 };
 

@@ -1,10 +1,11 @@
 // The connection page: KPI tiles of the Overview over the range, daily and hourly charts, the Channels tree, sync
 // runs with live backfill progress, and the tracking audit.
+
+import { addDays } from '../../common/dates.ts';
 import type { ScheduleState } from '../../temporal/schedules.ts';
 import type { UrlAudit } from '../../tracking/audit.ts';
 import type { ConnectionSummary, HourPoint, RunRow, TreeLink } from '../../warehouse/dashboard-queries.ts';
 import type { AuditAd, OverviewRow, ReportResult } from '../../warehouse/reports.ts';
-import { addDays } from '../../workflows/windows.ts';
 import { PRESETS, presetRange } from '../data.ts';
 import { dataValue, display, relative, when } from '../format.ts';
 import { type Html, html, query } from '../html.ts';

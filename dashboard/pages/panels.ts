@@ -1,7 +1,8 @@
 // The connection page's panels: the two charts, recent sync runs, backfill progress and the tracking audit.
+
+import { addDays } from '../../common/dates.ts';
 import { TEMPLATE_PARAMS } from '../../tracking/template.ts';
 import type { RunRow } from '../../warehouse/dashboard-queries.ts';
-import { addDays } from '../../workflows/windows.ts';
 import { barChart, lineChart } from '../charts.ts';
 import { durationMs, integer, money, relative, when } from '../format.ts';
 import { type Html, html, query } from '../html.ts';

@@ -2,8 +2,8 @@
 // and "Resume" run the CLI's own commands behind CSRF-checked POSTs; beyond 127.0.0.1 nothing shows without the token.
 import { type Browser, type BrowserContext, chromium, type Page, request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { addDays } from '../../common/dates.ts';
 import { describeSchedule } from '../../temporal/schedules.ts';
-import { addDays } from '../../workflows/windows.ts';
 import { runPinads } from '../helpers/cli.ts';
 import { type Harness, startHarness, utcToday } from '../helpers/harness.ts';
 import { chromiumPath, startUiChild, TOKEN_SHAPED, type UiChild } from './support.ts';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { addDays } from '../../common/dates.ts';
 import { deleteSchedule, describeSchedule } from '../../temporal/schedules.ts';
-import { addDays } from '../../workflows/windows.ts';
 import { runPinads } from '../helpers/cli.ts';
 import { type Harness, startHarness, utcToday } from '../helpers/harness.ts';
 

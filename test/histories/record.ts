@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
+import { addDays } from '../../common/dates.ts';
 import { startSandbox } from '../../sandbox/server.ts';
 import { ConnectionSettings } from '../../schemas/config.ts';
 import { resolveTemporalCli } from '../../temporal/cli-binary.ts';
@@ -20,7 +21,6 @@ import { createCredential } from '../../warehouse/grants.ts';
 import { migrate } from '../../warehouse/migrate.ts';
 import { openWarehouse } from '../../warehouse/pool.ts';
 import { createWorker } from '../../worker.ts';
-import { addDays } from '../../workflows/windows.ts';
 import { createTestDatabase } from '../helpers/db.ts';
 
 const DIR = fileURLToPath(new URL('./', import.meta.url));

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addDays } from '../../common/dates.ts';
 import type { BackfillProgress } from '../../workflows/backfill.ts';
-import { addDays } from '../../workflows/windows.ts';
 import { type Harness, startHarness, utcToday } from '../helpers/harness.ts';
 
 let h: Harness;

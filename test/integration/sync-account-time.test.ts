@@ -2,7 +2,7 @@
 // Tokyo's date is already tomorrow. Pinterest refuses an end_date after the UTC today, so every window must end on
 // it. The clock is injected into the sandbox and the worker alike.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addDays } from '../../workflows/windows.ts';
+import { addDays } from '../../common/dates.ts';
 import { type Harness, startHarness } from '../helpers/harness.ts';
 
 const utcDay = new Date().toISOString().slice(0, 10);

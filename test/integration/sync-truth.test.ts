@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addDays } from '../../workflows/windows.ts';
+import { addDays } from '../../common/dates.ts';
 import { type Harness, startHarness, utcToday } from '../helpers/harness.ts';
 
 let h: Harness;

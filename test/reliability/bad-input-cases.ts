@@ -1,6 +1,6 @@
 // The bad-input tables: CLI arguments, environments and report files, each with the one-line error that must name
 // the problem. Kept as data so bad-input.test.ts reads as the three checks applied to every row.
-import { addDays } from '../../workflows/windows.ts';
+import { addDays } from '../../common/dates.ts';
 
 export interface CliCase {
   name: string;

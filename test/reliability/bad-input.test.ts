@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { ActivityFailure, ApplicationFailure, WorkflowFailedError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { addDays } from '../../common/dates.ts';
 import type { BackfillProgress } from '../../workflows/backfill.ts';
-import { addDays } from '../../workflows/windows.ts';
 import { runPinads as pinads } from '../helpers/cli.ts';
 import { type Harness, startHarness, utcToday } from '../helpers/harness.ts';
 import { type CliCase, cliCases, reportCases } from './bad-input-cases.ts';

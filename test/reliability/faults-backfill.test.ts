@@ -2,8 +2,8 @@
 // code-8 rate limit that becomes a durable workflow timer which outlives a worker restart.
 import type { WorkflowHandle } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addDays } from '../../common/dates.ts';
 import type { BackfillProgress } from '../../workflows/backfill.ts';
-import { addDays } from '../../workflows/windows.ts';
 import { type Harness, startHarness, utcToday } from '../helpers/harness.ts';
 import { ALL_FAULT_KINDS, LONG, sleep, startBackfill } from './support.ts';
 

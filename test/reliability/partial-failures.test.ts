@@ -3,8 +3,8 @@
 // only chunk a re-run redoes. Report files are tampered with by a proxy in front of the sandbox, so the real client,
 // parser and loader see them as they would from Pinterest's file host. Backfills run through the real CLI.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { addDays } from '../../common/dates.ts';
 import { backfillWorkflowId } from '../../temporal/schedules.ts';
-import { addDays } from '../../workflows/windows.ts';
 import { runPinads } from '../helpers/cli.ts';
 import { type Harness, startHarness, utcToday } from '../helpers/harness.ts';
 import { type ReportProxy, startReportProxy } from './report-proxy.ts';

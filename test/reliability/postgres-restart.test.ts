@@ -3,8 +3,8 @@
 // a partial window. The worker's load fails with the server, Temporal retries it, and it completes equal to truth.
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addDays } from '../../common/dates.ts';
 import type { BackfillProgress } from '../../workflows/backfill.ts';
-import { addDays } from '../../workflows/windows.ts';
 import { utcToday } from '../helpers/harness.ts';
 import { type ChildStack, startChildStack } from './child-stack.ts';
 import { LONG, sleep, startBackfill, type WorkerProcess } from './support.ts';

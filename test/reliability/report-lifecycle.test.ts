@@ -2,8 +2,8 @@
 // starts (a 1-second link and a slow file server), and reports that turn FAILED or EXPIRED while being polled.
 // Each must be recovered (poll again for a fresh link; request the report again) and the data must equal the truth.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addDays } from '../../common/dates.ts';
 import type { BackfillProgress } from '../../workflows/backfill.ts';
-import { addDays } from '../../workflows/windows.ts';
 import { type Harness, startHarness, utcToday } from '../helpers/harness.ts';
 import { startBackfill } from './support.ts';
 

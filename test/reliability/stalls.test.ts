@@ -3,10 +3,10 @@
 // never fail a sync or a backfill, and never spend the retry budget (every activity runs as attempt 1).
 import type { WorkflowHandle } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addDays } from '../../common/dates.ts';
 import { Faults, REPORT_CREATE_ROUTE } from '../../sandbox/faults.ts';
 import type { BackfillProgress } from '../../workflows/backfill.ts';
 import type { SyncResult } from '../../workflows/sync.ts';
-import { addDays } from '../../workflows/windows.ts';
 import { type Harness, startHarness, utcToday } from '../helpers/harness.ts';
 import { sleep, startBackfill } from './support.ts';
 

@@ -3,7 +3,7 @@
 // activity waits out its heartbeat timeout). Each time a fresh worker takes over; the backfill must finish with the
 // warehouse equal to the sandbox's truth in every metric column: nothing lost, nothing doubled.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addDays } from '../../workflows/windows.ts';
+import { addDays } from '../../common/dates.ts';
 import { utcToday } from '../helpers/harness.ts';
 import { type ChildStack, startChildStack } from './child-stack.ts';
 import { isClosed, LONG, progressOf, sleep, startBackfill, type WorkerProcess } from './support.ts';

@@ -1,4 +1,5 @@
-// Pure date arithmetic on YYYY-MM-DD strings: deterministic, so workflows and activities can share it.
+// Pure date arithmetic on YYYY-MM-DD strings, shared by workflows, activities, the CLI and the dashboard: deterministic,
+// so workflow code may use it; it lives outside workflows/ because most of its callers are not workflows.
 
 export interface DateWindow {
   start: string;
