@@ -12,7 +12,7 @@ import { type ActivityDeps, createActivities } from '../activities/index.ts';
 import { loadConnection, withApi } from '../activities/tokens.ts';
 import { addDays, type DateWindow } from '../common/dates.ts';
 import { deleteSchedule, scheduleId, upsertSchedule } from '../temporal/schedules.ts';
-import { finishRun, startRun } from '../warehouse/control.ts';
+import { finishRun, startRun } from '../warehouse/runs.ts';
 import { createWorker } from '../worker.ts';
 import type { SyncResult } from '../workflows/sync.ts';
 import { type BenchSandbox, type BenchWarehouse, runActivity } from './stack.ts';

@@ -6,7 +6,6 @@ import { ConnectionSettings } from '../schemas/config.ts';
 export type ConnectionStatus = 'active' | 'paused' | 'needs_reauth';
 /** `dev_demo`: made by `pinads dev`, the only connection it may re-grant. */
 export type ConnectionOrigin = 'user' | 'dev_demo';
-export type { RunKind } from './runs.ts';
 
 export interface Connection {
   id: string;
@@ -185,6 +184,3 @@ export async function withLockedCredential<T>(
     client.release();
   }
 }
-
-// The sync_runs log lives in warehouse/runs.ts; re-exported for existing importers.
-export { finishRun, lookbackDoneOn, type RunOutcome, type RunSummary, runSummary, startRun } from './runs.ts';
