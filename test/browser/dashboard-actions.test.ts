@@ -29,6 +29,8 @@ function env(extra: Record<string, string | undefined> = {}) {
     PINADS_TASK_QUEUE: h.taskQueue,
     PINADS_SECRET_KEY: h.secretKey,
     PINTEREST_API_URL: h.sandbox.info.api_url,
+    PINTEREST_CLIENT_ID: h.sandbox.info.client_id,
+    PINTEREST_CLIENT_SECRET: h.sandbox.info.client_secret,
     PINADS_UI_TOKEN: undefined,
     ...extra,
   };

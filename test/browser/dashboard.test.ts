@@ -36,6 +36,8 @@ function env(extra: Record<string, string | undefined> = {}) {
     PINADS_TASK_QUEUE: h.taskQueue,
     PINADS_SECRET_KEY: h.secretKey,
     PINTEREST_API_URL: h.sandbox.info.api_url,
+    PINTEREST_CLIENT_ID: h.sandbox.info.client_id,
+    PINTEREST_CLIENT_SECRET: h.sandbox.info.client_secret,
     PINADS_UI_TOKEN: undefined,
     ...extra,
   };
@@ -74,13 +76,24 @@ beforeAll(async () => {
   h = await startHarness();
   const [us, , jp] = h.sandbox.info.ad_accounts;
   const eu = h.sandbox.info.ad_accounts[1]!;
-  const create = async (account: string, token: string, name: string) =>
+  const create = async (account: string, token: string, name: string, ...more: string[]) =>
     (
-      await ok(['connections', 'create', '--ad-account', account, '--refresh-token', token, '--name', name])
+      await ok([
+        'connections',
+        'create',
+        '--ad-account',
+        account,
+        '--refresh-token',
+        token,
+        '--name',
+        name,
+        ...more,
+      ])
     ).trim();
   ids.usd = await create(us!.id, h.sandbox.mintRefreshToken(), 'Outdoor US');
   ids.jpy = await create(jp!.id, h.sandbox.mintRefreshToken(), 'Kitchen JP');
-  ids.revoked = await create(eu.id, 'pinr_revoked0000000000000000', 'Wohnen DE');
+  // A grant Pinterest no longer honours: stored unverified, so its first sync finds it revoked.
+  ids.revoked = await create(eu.id, 'pinr_revoked0000000000000000', 'Wohnen DE', '--no-verify');
   const t0 = Date.now();
   await Promise.all([
     ok(['backfill', ids.usd, '--from', from90, '--to', today, '--wait']),
