@@ -1,7 +1,7 @@
 // The dashboard's writes and its token gate in a real browser: "Sync now", "Start backfill" (with live progress)
 // and "Resume" run the CLI's own commands behind CSRF-checked POSTs; beyond 127.0.0.1 nothing shows without the token.
 import { type Browser, type BrowserContext, chromium, type Page, request } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays } from '../../common/dates.ts';
 import { describeSchedule } from '../../temporal/schedules.ts';
 import { runPinads } from '../helpers/cli.ts';
@@ -23,17 +23,7 @@ const today = utcToday();
 const consoleErrors: string[] = [];
 
 function env(extra: Record<string, string | undefined> = {}) {
-  return {
-    DATABASE_URL: h.db.url,
-    TEMPORAL_ADDRESS: inject('temporalAddress'),
-    PINADS_TASK_QUEUE: h.taskQueue,
-    PINADS_SECRET_KEY: h.secretKey,
-    PINTEREST_API_URL: h.sandbox.info.api_url,
-    PINTEREST_CLIENT_ID: h.sandbox.info.client_id,
-    PINTEREST_CLIENT_SECRET: h.sandbox.info.client_secret,
-    PINADS_UI_TOKEN: undefined,
-    ...extra,
-  };
+  return h.cliEnv({ PINADS_UI_TOKEN: undefined, ...extra });
 }
 
 async function open(path: string, c: BrowserContext = ctx, base = ui.url): Promise<Page> {

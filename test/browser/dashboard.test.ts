@@ -3,7 +3,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays } from '../../common/dates.ts';
 import { CHANNEL_LEVELS, channelsReport, overviewReport } from '../../warehouse/reports.ts';
 import { runPinads } from '../helpers/cli.ts';
@@ -30,17 +30,7 @@ const consoleErrors: string[] = [];
 const metrics: Record<string, unknown> = {};
 
 function env(extra: Record<string, string | undefined> = {}) {
-  return {
-    DATABASE_URL: h.db.url,
-    TEMPORAL_ADDRESS: inject('temporalAddress'),
-    PINADS_TASK_QUEUE: h.taskQueue,
-    PINADS_SECRET_KEY: h.secretKey,
-    PINTEREST_API_URL: h.sandbox.info.api_url,
-    PINTEREST_CLIENT_ID: h.sandbox.info.client_id,
-    PINTEREST_CLIENT_SECRET: h.sandbox.info.client_secret,
-    PINADS_UI_TOKEN: undefined,
-    ...extra,
-  };
+  return h.cliEnv({ PINADS_UI_TOKEN: undefined, ...extra });
 }
 const pinads = (args: string[], extra?: Record<string, string | undefined>) => runPinads(args, env(extra));
 

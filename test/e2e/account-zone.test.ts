@@ -1,27 +1,13 @@
 // Account-time reporting through the real CLI: the account's zone is resolved from Pinterest when a connection
 // chooses it (create or update), stored with the connection, used by its syncs, and refused when it cannot be known.
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runPinads } from '../helpers/cli.ts';
 import { type Harness, startHarness } from '../helpers/harness.ts';
 
 let h: Harness;
 
 const pinads = (args: string[], input?: string) =>
-  runPinads(
-    args,
-    {
-      DATABASE_URL: h.db.url,
-      TEMPORAL_ADDRESS: inject('temporalAddress'),
-      PINADS_TASK_QUEUE: h.taskQueue,
-      PINADS_SECRET_KEY: h.secretKey,
-      PINTEREST_API_URL: h.sandbox.info.api_url,
-      PINTEREST_CLIENT_ID: h.sandbox.info.client_id,
-      PINTEREST_CLIENT_SECRET: h.sandbox.info.client_secret,
-      PINTEREST_REFRESH_TOKEN: undefined,
-      PINADS_LOG_LEVEL: 'error',
-    },
-    input,
-  );
+  runPinads(args, h.cliEnv({ PINTEREST_REFRESH_TOKEN: undefined, PINADS_LOG_LEVEL: 'error' }), input);
 const settings = async (id: string) =>
   (await h.wh.pool.query('SELECT settings FROM pinads.connections WHERE id = $1', [id])).rows[0]?.settings;
 const account = (currency: string) => h.sandbox.info.ad_accounts.find((a) => a.currency === currency)!;

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays } from '../../common/dates.ts';
 import { deleteSchedule, describeSchedule } from '../../temporal/schedules.ts';
 import { runPinads } from '../helpers/cli.ts';
@@ -8,16 +8,7 @@ let h: Harness;
 
 /** pinads against this file's stack: its database, Temporal, task queue, secret key and sandbox. */
 function pinads(args: string[], env: Record<string, string | undefined> = {}) {
-  return runPinads(args, {
-    DATABASE_URL: h.db.url,
-    TEMPORAL_ADDRESS: inject('temporalAddress'),
-    PINADS_TASK_QUEUE: h.taskQueue,
-    PINADS_SECRET_KEY: h.secretKey,
-    PINTEREST_API_URL: h.sandbox.info.api_url,
-    PINTEREST_CLIENT_ID: h.sandbox.info.client_id,
-    PINTEREST_CLIENT_SECRET: h.sandbox.info.client_secret,
-    ...env,
-  });
+  return runPinads(args, h.cliEnv({ ...env }));
 }
 
 beforeAll(async () => {

@@ -5,7 +5,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { refreshAccessToken, tokenUrlFor } from '../../pinterest/oauth.ts';
 import { describeSchedule } from '../../temporal/schedules.ts';
 import { SecretBox } from '../../warehouse/crypto.ts';
@@ -17,20 +17,12 @@ const children = new Set<ChildProcess>();
 
 /** pinads against this file's stack; `env` overrides (undefined unsets). */
 function cliEnv(env: Record<string, string | undefined> = {}) {
-  return {
-    DATABASE_URL: h.db.url,
-    TEMPORAL_ADDRESS: inject('temporalAddress'),
-    PINADS_TASK_QUEUE: h.taskQueue,
-    PINADS_SECRET_KEY: h.secretKey,
+  return h.cliEnv({
     PINADS_PREVIOUS_SECRET_KEYS: undefined,
-    PINTEREST_API_URL: h.sandbox.info.api_url,
-    PINTEREST_OAUTH_URL: h.sandbox.info.oauth_url,
-    PINTEREST_CLIENT_ID: h.sandbox.info.client_id,
-    PINTEREST_CLIENT_SECRET: h.sandbox.info.client_secret,
     PINTEREST_REFRESH_TOKEN: undefined,
     PINADS_LOG_LEVEL: 'error',
     ...env,
-  };
+  });
 }
 const pinads = (args: string[], env: Record<string, string | undefined> = {}, input?: string) =>
   runPinads(args, cliEnv(env), input);

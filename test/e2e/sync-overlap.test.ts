@@ -2,7 +2,7 @@
 // waits for it and then really runs the lookback; it never reports success without one. Driven through the CLI
 // against the connection's real Temporal Schedule.
 import { ScheduleOverlapPolicy } from '@temporalio/client';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { manualSyncWorkflowId, scheduleId, upsertSchedule } from '../../temporal/schedules.ts';
 import { runPinads } from '../helpers/cli.ts';
 import { type Harness, startHarness } from '../helpers/harness.ts';
@@ -10,13 +10,7 @@ import { type Harness, startHarness } from '../helpers/harness.ts';
 let h: Harness;
 
 function pinads(args: string[]) {
-  return runPinads(args, {
-    DATABASE_URL: h.db.url,
-    TEMPORAL_ADDRESS: inject('temporalAddress'),
-    PINADS_TASK_QUEUE: h.taskQueue,
-    PINADS_SECRET_KEY: h.secretKey,
-    PINTEREST_API_URL: h.sandbox.info.api_url,
-  });
+  return runPinads(args, h.cliEnv());
 }
 
 beforeAll(async () => {

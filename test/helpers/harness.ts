@@ -40,6 +40,8 @@ export interface Harness {
   ): Promise<TruthRow[]>;
   facts(adAccountId: string, start: string, end: string): Promise<TruthRow[]>;
   control(path: string, body: unknown): Promise<unknown>;
+  /** The environment of a `pinads` child against this stack (database, Temporal, task queue, key, sandbox app). */
+  cliEnv(extra?: Record<string, string | undefined>): Record<string, string | undefined>;
   restartWorker(): Promise<void>;
   close(): Promise<void>;
 }
@@ -111,6 +113,17 @@ export async function startHarness(
       sandboxTruth(sandbox.info.url, adAccountId, start, end, settings, accountZone),
     facts: (adAccountId, start, end) => warehouseFacts(wh.pool, adAccountId, start, end),
     control: (path, body) => sandboxControl(sandbox.info.url, path, body),
+    cliEnv: (extra = {}) => ({
+      DATABASE_URL: db.url,
+      TEMPORAL_ADDRESS: address,
+      PINADS_TASK_QUEUE: taskQueue,
+      PINADS_SECRET_KEY: secretKey,
+      PINTEREST_API_URL: sandbox.info.api_url,
+      PINTEREST_OAUTH_URL: sandbox.info.oauth_url,
+      PINTEREST_CLIENT_ID: sandbox.info.client_id,
+      PINTEREST_CLIENT_SECRET: sandbox.info.client_secret,
+      ...extra,
+    }),
     async restartWorker() {
       worker.shutdown();
       await running;

@@ -4,7 +4,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays } from '../../common/dates.ts';
 import type { ConnectionSettings } from '../../schemas/config.ts';
 import type { DailyFactRow } from '../../schemas/report.ts';
@@ -91,12 +91,10 @@ describe('Fivetran dbt compatibility, with real dbt', () => {
       );
       expect(nulls.rows[0].n).toBeGreaterThan(0);
       const from = addDays(today, -20);
-      const r = await runPinads(['backfill', jpy.connectionId, '--from', from, '--to', today, '--wait'], {
-        DATABASE_URL: h.db.url,
-        TEMPORAL_ADDRESS: inject('temporalAddress'),
-        PINADS_TASK_QUEUE: h.taskQueue,
-        PINADS_SECRET_KEY: h.secretKey,
-      });
+      const r = await runPinads(
+        ['backfill', jpy.connectionId, '--from', from, '--to', today, '--wait'],
+        h.cliEnv(),
+      );
       expect({ code: r.code, stderr: r.stderr }).toEqual({
         code: 0,
         stderr: expect.stringMatching(/^backfill /),

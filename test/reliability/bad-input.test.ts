@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { ActivityFailure, ApplicationFailure, WorkflowFailedError } from '@temporalio/client';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays } from '../../common/dates.ts';
 import type { BackfillProgress } from '../../workflows/backfill.ts';
 import { runPinads as pinads } from '../helpers/cli.ts';
@@ -61,15 +61,7 @@ function errorLines(stderr: string): string[] {
 
 describe('bad CLI arguments and environments', () => {
   it('each exits 2 with one line naming the problem, and changes nothing', async () => {
-    const env = {
-      DATABASE_URL: h.db.url,
-      TEMPORAL_ADDRESS: inject('temporalAddress'),
-      PINADS_TASK_QUEUE: h.taskQueue,
-      PINADS_SECRET_KEY: randomBytes(32).toString('base64'),
-      PINTEREST_API_URL: h.sandbox.info.api_url,
-      PINTEREST_CLIENT_ID: h.sandbox.info.client_id,
-      PINTEREST_CLIENT_SECRET: h.sandbox.info.client_secret,
-    };
+    const env = h.cliEnv({ PINADS_SECRET_KEY: randomBytes(32).toString('base64') });
     const before = await snapshot();
     expect(before.rows).toBeGreaterThan(100);
     const cases = cliCases(utcToday(), connId, acct);

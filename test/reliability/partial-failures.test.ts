@@ -2,7 +2,7 @@
 // replaces its window with zero rows, and a backfill chunk that fails for good lets the others finish and is the
 // only chunk a re-run redoes. Report files are tampered with by a proxy in front of the sandbox, so the real client,
 // parser and loader see them as they would from Pinterest's file host. Backfills run through the real CLI.
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays } from '../../common/dates.ts';
 import { backfillWorkflowId } from '../../temporal/schedules.ts';
 import { runPinads } from '../helpers/cli.ts';
@@ -13,13 +13,7 @@ let proxy: ReportProxy;
 let h: Harness;
 
 function pinads(args: string[]) {
-  return runPinads(args, {
-    DATABASE_URL: h.db.url,
-    TEMPORAL_ADDRESS: inject('temporalAddress'),
-    PINADS_TASK_QUEUE: h.taskQueue,
-    PINADS_SECRET_KEY: h.secretKey,
-    PINTEREST_API_URL: h.sandbox.info.api_url,
-  });
+  return runPinads(args, h.cliEnv());
 }
 
 /** Breaks every report file that holds a row dated `date` (report rows carry their DATE). */
