@@ -6,9 +6,9 @@ import { connectClient } from '../temporal/client.ts';
 import { describeSchedule } from '../temporal/schedules.ts';
 import { type Connection, getConnection, listConnections } from '../warehouse/control.ts';
 import { runSummary } from '../warehouse/runs.ts';
+import type { Ctx } from './context.ts';
 import { withContext } from './context.ts';
 import { action, UsageError } from './errors.ts';
-import type { Ctx } from './grant-ops.ts';
 import { choiceOption } from './options.ts';
 import { printTable } from './table.ts';
 

@@ -10,16 +10,10 @@ import {
 } from '../warehouse/control.ts';
 import { withAccountZone } from './account-zone.ts';
 import { mustGet, registerConnectionViews } from './connections-view.ts';
-import { withContext } from './context.ts';
+import { type Ctx, withContext } from './context.ts';
 import { action, UsageError } from './errors.ts';
-import {
-  type Ctx,
-  checkAccounts,
-  createConnections,
-  heldGrantToken,
-  readRefreshToken,
-  regrantWithToken,
-} from './grant-ops.ts';
+import { createConnections, regrantWithToken } from './grant-ops.ts';
+import { checkAccounts, heldGrantToken, readRefreshToken } from './grant-verify.ts';
 import { adAccountIdOption, addSettingsOptions } from './options.ts';
 
 interface SettingsOpts {

@@ -13,6 +13,9 @@ export function requireDatabaseUrl(env: Env): string {
   return env.DATABASE_URL;
 }
 
+/** What a command's body gets from withContext. */
+export type Ctx = Parameters<Parameters<typeof withContext>[1]>[0];
+
 /** Opens what a command needs and closes it afterwards, whatever happens. */
 export async function withContext<T>(
   need: { temporal?: boolean; secrets?: boolean },

@@ -1,11 +1,7 @@
-// What `connections create|regrant` and `connect` do with a grant: read a token without argv, recognise a grant the
-// project already holds, verify it against Pinterest, put connections on it, and repair it in place.
+// What `connections create|regrant` and `connect` do with a grant: recognise a grant the project already holds, put
+// connections on it, and repair it in place (checking it against Pinterest first: grant-verify.ts).
 import type pg from 'pg';
-import { grantAccessToken, grantTokensOf, MissingAppCredentialsError } from '../activities/tokens.ts';
-import { createPinterestClient } from '../pinterest/client.ts';
-import { PinterestError } from '../pinterest/errors.ts';
-import { refreshAccessToken, tokenUrlFor } from '../pinterest/oauth.ts';
-import type { ConnectionSettings, Env } from '../schemas/config.ts';
+import type { ConnectionSettings } from '../schemas/config.ts';
 import { upsertSchedule } from '../temporal/schedules.ts';
 import {
   type Connection,
@@ -23,118 +19,9 @@ import {
   storeGrant,
 } from '../warehouse/grants.ts';
 import { refuseUnverifiedAccountTime, withAccountZone } from './account-zone.ts';
-import type { withContext } from './context.ts';
+import type { Ctx } from './context.ts';
 import { UsageError } from './errors.ts';
-
-export type Ctx = Parameters<Parameters<typeof withContext>[1]>[0];
-
-/** `-` reads standard input, a value is used as given, and no flag falls back to PINTEREST_REFRESH_TOKEN. */
-export async function readRefreshToken(
-  flag: string | undefined,
-  env: Env,
-  stdin: NodeJS.ReadableStream = process.stdin,
-): Promise<string | undefined> {
-  if (flag === '-') {
-    let text = '';
-    for await (const chunk of stdin) text += chunk;
-    const token = text.trim();
-    if (!token) throw new UsageError('--refresh-token -: standard input held no refresh token');
-    return token;
-  }
-  if (flag !== undefined) {
-    if (!flag.trim()) throw new UsageError('--refresh-token must not be empty');
-    return flag.trim();
-  }
-  return env.PINTEREST_REFRESH_TOKEN?.trim() || undefined;
-}
-
-const appCredentialsHint =
-  'check PINTEREST_CLIENT_ID and PINTEREST_CLIENT_SECRET (the app id and secret from https://developers.pinterest.com/apps/)';
-
-/** A token-endpoint failure as the one line a person can act on. */
-function tokenProblem(err: unknown, subject: string): never {
-  if (err instanceof MissingAppCredentialsError)
-    throw new UsageError(
-      `${err.message} to verify ${subject}; set them, or pass --no-verify to store it unchecked`,
-    );
-  if (err instanceof PinterestError && err.action.kind === 'reauth')
-    throw new UsageError(
-      `Pinterest rejects ${subject} (401 code 283: invalid, revoked, or already used; every refresh rotates it): authorize again with \`pinads connect\``,
-    );
-  if (err instanceof PinterestError && err.action.kind === 'config')
-    throw new UsageError(`Pinterest rejected the app credentials (${err.message}): ${appCredentialsHint}`);
-  throw err;
-}
-
-function requireApp(env: Env, subject: string): { clientId: string; clientSecret: string } {
-  if (!env.PINTEREST_CLIENT_ID || !env.PINTEREST_CLIENT_SECRET)
-    tokenProblem(
-      new MissingAppCredentialsError('PINTEREST_CLIENT_ID and PINTEREST_CLIENT_SECRET must be set'),
-      subject,
-    );
-  return { clientId: env.PINTEREST_CLIENT_ID, clientSecret: env.PINTEREST_CLIENT_SECRET };
-}
-
-/** A usable access token of a grant the project holds (refreshing it under its lock when due). */
-export async function heldGrantToken(ctx: Ctx, credentialId: string): Promise<string> {
-  requireApp(ctx.env, 'the grant');
-  try {
-    const deps = { pool: ctx.wh.pool, box: ctx.box!, pinterest: pinterestOf(ctx.env) };
-    return (await grantAccessToken(deps, credentialId, { n: 0 })).token;
-  } catch (err) {
-    return tokenProblem(err, `the stored grant ${credentialId}`);
-  }
-}
-
-const pinterestOf = (env: Env) => ({
-  apiUrl: env.PINTEREST_API_URL,
-  clientId: env.PINTEREST_CLIENT_ID,
-  clientSecret: env.PINTEREST_CLIENT_SECRET,
-});
-
-/** Trades a pasted token for its first rotation: proof it works, and the tokens to store. */
-async function exchangePasted(env: Env, token: string) {
-  const app = requireApp(env, 'the refresh token');
-  try {
-    const t = await refreshAccessToken({
-      tokenUrl: tokenUrlFor(env.PINTEREST_API_URL),
-      ...app,
-      refreshToken: token,
-    });
-    return grantTokensOf(t, new Date());
-  } catch (err) {
-    return tokenProblem(err, 'this refresh token');
-  }
-}
-
-/**
- * Each account must be readable with the grant; says which one is not, and what was kept. Returns each account's
- * time zone as Pinterest reports it (null when the API version has none).
- */
-export async function checkAccounts(
-  env: Env,
-  accessToken: string,
-  accounts: readonly string[],
-  kept: string,
-): Promise<Map<string, string | null>> {
-  const api = createPinterestClient({
-    apiUrl: env.PINTEREST_API_URL,
-    getAccessToken: async () => accessToken,
-  });
-  const zones = new Map<string, string | null>();
-  for (const id of accounts) {
-    try {
-      zones.set(id, (await api.getAdAccount(id)).time_zone ?? null);
-    } catch (err) {
-      if (err instanceof PinterestError && err.action.kind === 'fatal')
-        throw new UsageError(
-          `ad account ${id} is not readable with this grant (Pinterest ${err.status ?? ''} code ${err.code ?? '?'}); no connection was created${kept}`,
-        );
-      throw err;
-    }
-  }
-  return zones;
-}
+import { checkAccounts, exchangePasted, heldGrantToken } from './grant-verify.ts';
 
 async function inTransaction<T>(pool: pg.Pool, fn: (tx: pg.PoolClient) => Promise<T>): Promise<T> {
   const tx = await pool.connect();
