@@ -3,6 +3,7 @@
 // against the connection's real Temporal Schedule.
 import { ScheduleOverlapPolicy } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPORT_CREATE_ROUTE } from '../../sandbox/faults.ts';
 import { manualSyncWorkflowId, scheduleId, upsertSchedule } from '../../temporal/schedules.ts';
 import { runPinads } from '../helpers/cli.ts';
 import { type Harness, startHarness } from '../helpers/harness.ts';
@@ -66,13 +67,19 @@ describe('manual and scheduled syncs of one connection', () => {
   it('sync --lookback without --wait while a manual hourly run is going exits 1 saying what is running', async () => {
     const eur = h.sandbox.info.ad_accounts[1]!;
     const conn = await h.connect(eur.id);
-    const first = await pinads(['sync', conn.id]);
-    expect(first.code, first.stderr).toBe(0);
-    const r = await pinads(['sync', conn.id, '--lookback']);
-    expect(r.code).toBe(1);
-    expect(r.stderr).toContain(
-      `a manual hourly sync of ${conn.id} is running (${manualSyncWorkflowId(conn.id)})`,
-    );
-    await h.client.workflow.getHandle(manualSyncWorkflowId(conn.id)).result();
+    // The manual hourly run's report never finishes, so it is certainly still running when the second command asks.
+    await h.control('/__sandbox/faults', { rate: 1, kinds: ['report_stuck'], paths: [REPORT_CREATE_ROUTE] });
+    try {
+      const first = await pinads(['sync', conn.id]);
+      expect(first.code, first.stderr).toBe(0);
+      const r = await pinads(['sync', conn.id, '--lookback']);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(
+        `a manual hourly sync of ${conn.id} is running (${manualSyncWorkflowId(conn.id)})`,
+      );
+    } finally {
+      await h.control('/__sandbox/faults', { rate: 0 });
+      await h.client.workflow.getHandle(manualSyncWorkflowId(conn.id)).terminate('test over');
+    }
   });
 });
