@@ -1,7 +1,6 @@
 // What most commands need: the validated environment, the warehouse, the secret box and a Temporal client.
 import type { Client } from '@temporalio/client';
 import { type Env, loadEnv } from '../schemas/config.ts';
-import { connectClient } from '../temporal/client.ts';
 import { SecretBox } from '../warehouse/crypto.ts';
 import { migrate } from '../warehouse/migrate.ts';
 import { openWarehouse, type Warehouse } from '../warehouse/pool.ts';
@@ -29,7 +28,8 @@ export async function withContext<T>(
   let temporal: Client | undefined;
   try {
     await migrate(wh.pool);
-    if (need.temporal) temporal = await connectClient(env);
+    // Imported here, not at the top: the client's protobufs cost ~0.35 s, which commands without Temporal skip.
+    if (need.temporal) temporal = await (await import('../temporal/client.ts')).connectClient(env);
     return await fn({ env, wh, box, temporal });
   } finally {
     await temporal?.connection.close();

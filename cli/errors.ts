@@ -1,5 +1,5 @@
 // Exit codes of the contract: 0 ok, 1 failure, 2 usage or validation error. Errors are one line on stderr.
-import { ConfigError } from '../schemas/config.ts';
+import { ConfigError } from '../common/config-error.ts';
 
 export class UsageError extends Error {
   override name = 'UsageError';

@@ -1,72 +1,8 @@
 // `pinads tracking url|audit`: builds destination URLs with the seed's tracking template and audits the ads'.
+// The audit's warehouse code is imported only when it runs (see tracking-audit.ts).
 import type { Command } from 'commander';
-import { auditUrl } from '../tracking/audit.ts';
-import { appendTracking, InvalidUrlError, TEMPLATE_PARAMS, TRACKING_TEMPLATE } from '../tracking/template.ts';
-import { getConnection } from '../warehouse/control.ts';
-import { adsForAudit } from '../warehouse/reports.ts';
+import { appendTracking, InvalidUrlError, TRACKING_TEMPLATE } from '../tracking/template.ts';
 import { action, UsageError } from './errors.ts';
-import { type Column, openReportWarehouse, renderTable } from './report.ts';
-
-export interface AuditFinding {
-  ad_id: string;
-  status: string | null;
-  name: string | null;
-  destination_url: string | null;
-  problems: string[];
-  fixed_url: string | null;
-}
-
-const FINDING_COLUMNS: Column[] = [
-  { key: 'ad_id', kind: 'text' },
-  { key: 'status', kind: 'text' },
-  { key: 'name', kind: 'text' },
-  { key: 'problems', kind: 'text' },
-  { key: 'fixed_url', kind: 'text' },
-];
-
-/** The ads of the connection's account whose URL has problems, and how many ads were audited. */
-export async function auditConnection(
-  connectionId: string,
-): Promise<{ adAccountId: string; audited: number; findings: AuditFinding[] }> {
-  const wh = await openReportWarehouse();
-  try {
-    const conn = await getConnection(wh.pool, connectionId);
-    if (!conn) throw new UsageError(`unknown connection "${connectionId}" (see pinads connections list)`);
-    const ads = await adsForAudit(wh.pool, conn.ad_account_id);
-    const findings: AuditFinding[] = [];
-    for (const ad of ads) {
-      const { problems, fixedUrl } = auditUrl(ad.destination_url, {
-        adId: ad.id,
-        campaignId: ad.campaign_id,
-      });
-      if (problems.length === 0) continue;
-      findings.push({
-        ad_id: ad.id,
-        status: ad.status,
-        name: ad.name,
-        destination_url: ad.destination_url,
-        problems,
-        fixed_url: fixedUrl,
-      });
-    }
-    return { adAccountId: conn.ad_account_id, audited: ads.length, findings };
-  } finally {
-    await wh.close();
-  }
-}
-
-/** The problems as one cell; an untagged URL reads as one problem rather than eight `missing …` ones. */
-function problemsCell(problems: string[]): string {
-  const allMissing = TEMPLATE_PARAMS.every((p) => problems.includes(`missing ${p.key}`));
-  return allMissing && problems.length === TEMPLATE_PARAMS.length
-    ? `no tracking parameters (all ${TEMPLATE_PARAMS.length} of the template missing)`
-    : problems.join('; ');
-}
-
-function renderFindings(findings: AuditFinding[]): string {
-  const cells = findings.map((f) => [f.ad_id, f.status, f.name, problemsCell(f.problems), f.fixed_url]);
-  return renderTable(FINDING_COLUMNS, cells);
-}
 
 export function registerTracking(program: Command): void {
   const tracking = program
@@ -108,6 +44,7 @@ export function registerTracking(program: Command): void {
         if (format !== 'table' && format !== 'json') {
           throw new UsageError(`unknown --format "${format}" (expected table or json)`);
         }
+        const { auditConnection, renderFindings } = await import('./tracking-audit.ts');
         const { adAccountId, audited, findings } = await auditConnection(connectionId);
         if (format === 'json') {
           process.stdout.write(`${JSON.stringify(findings, null, 2)}\n`);

@@ -1,5 +1,6 @@
 // Zod schemas for configuration: the process environment and a connection's settings.
 import { z } from 'zod';
+import { ConfigError } from '../common/config-error.ts';
 
 export const WINDOW_DAYS = [0, 1, 7, 14, 30, 60] as const;
 export const ConversionReportTime = z.enum(['TIME_OF_CONVERSION', 'TIME_OF_AD_ACTION']);
@@ -83,9 +84,7 @@ export const Env = z.object({
 });
 export type Env = z.output<typeof Env>;
 
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
+export { ConfigError };
 
 /** Parses the environment once; a bad value is a ConfigError naming the variable, never echoing a secret. */
 export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {

@@ -2,7 +2,7 @@
 // key or mTLS.
 import { readFileSync } from 'node:fs';
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
+import type { NativeConnection } from '@temporalio/worker';
 import type { Env } from '../schemas/config.ts';
 
 type TemporalEnv = Pick<
@@ -30,6 +30,8 @@ export async function connectClient(env: TemporalEnv): Promise<Client> {
   return new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
 }
 
+/** Imports the worker package (its native module) only here: CLI commands that merely talk to Temporal stay fast. */
 export async function connectWorkerConnection(env: TemporalEnv): Promise<NativeConnection> {
+  const { NativeConnection } = await import('@temporalio/worker');
   return NativeConnection.connect(connectionOptions(env));
 }
