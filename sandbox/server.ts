@@ -258,6 +258,6 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
       new Promise<void>((resolve, reject) => {
         server.close((err) => (err ? reject(err) : resolve()));
         server.closeAllConnections();
-      }),
+      }).finally(() => ctx.reports.close()),
   };
 }
