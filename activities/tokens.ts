@@ -68,7 +68,21 @@ export async function grantAccessToken(
   const seen = await getCredential(d.pool, credentialId);
   if (!seen) throw new Error(`credential ${credentialId} not found`);
   const cached = fresh(seen);
-  if (cached) return { token: cached, refreshed: false };
+  const result = cached
+    ? { token: cached, refreshed: false }
+    : await refreshed(d, credentialId, calls, fresh, now);
+  if (seen.pinterest_user_id === null) await rememberLogin(d, credentialId, result.token, calls);
+  return result;
+}
+
+/** The refresh itself, under the credential's row lock. */
+async function refreshed(
+  d: GrantDeps,
+  credentialId: string,
+  calls: { n: number },
+  fresh: (row: CredentialRow) => string | undefined,
+  now: () => Date,
+): Promise<{ token: string; refreshed: boolean }> {
   let rotated: GrantTokens | undefined;
   try {
     return await withLockedCredential(d.pool, credentialId, async (row, tx) => {
@@ -102,6 +116,46 @@ export async function grantAccessToken(
     // Pinterest already rotated the grant: the old token is dead, so losing the new one would lose the grant.
     if (rotated) return { token: await persistRotated(d, credentialId, rotated, err), refreshed: true };
     throw err;
+  }
+}
+
+/** Credential id → when this process last asked whose login it is (one ask per process, not one per sync). */
+const loginAsked = new Map<string, number>();
+const LOGIN_RETRY_MS = 3_600_000;
+
+/**
+ * Reads, once per grant, whose Pinterest login it is (GET /user_account, category org_read, not paced), so the
+ * pacing buckets share one user's budget across all of that user's grants. Once per process: a thousand syncs of a
+ * new grant starting together make one call, not a thousand. Best effort: a failure leaves the grant paced on its
+ * own, and the process asks again an hour later.
+ */
+async function rememberLogin(d: GrantDeps, credentialId: string, token: string, calls: { n: number }) {
+  const asked = loginAsked.get(credentialId);
+  if (asked !== undefined && Date.now() - asked < LOGIN_RETRY_MS) return;
+  loginAsked.set(credentialId, Date.now());
+  try {
+    const api = createPinterestClient({
+      apiUrl: d.pinterest.apiUrl,
+      getAccessToken: async () => token,
+      onRequest: (event) => {
+        calls.n++;
+        recordApiRequest(event);
+      },
+    });
+    const user = await api.getUserAccount();
+    await d.pool.query(
+      'UPDATE pinads.credentials SET pinterest_user_id = $2 WHERE id = $1 AND pinterest_user_id IS NULL',
+      [credentialId, user.id],
+    );
+  } catch (err) {
+    const warn = d.warn ?? ((m, f) => activityLog().warn(f, m));
+    warn(
+      "could not read the grant's Pinterest user; its requests are paced per grant until the next refresh",
+      {
+        credentialId,
+        error: String((err as Error)?.message ?? err),
+      },
+    );
   }
 }
 

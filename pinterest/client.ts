@@ -16,6 +16,7 @@ import {
   GetReportResponse,
   MetricsReadyState,
   Paginated,
+  UserAccount,
 } from '../schemas/pinterest.ts';
 import { PinterestError } from './errors.ts';
 import { type HttpOptions, openDownload, type Query, type RequestHook, requestJson } from './http.ts';
@@ -142,6 +143,11 @@ export function createPinterestClient(opts: PinterestClientOptions) {
     /** operationId `ads/list`. */
     listAds(adAccountId: string, o?: ListOptions): AsyncGenerator<Ad> {
       return paginate(`/ad_accounts/${id(adAccountId)}/ads`, Ad, entityQuery(o));
+    },
+
+    /** operationId `user_account/get` (category org_read): the login the token belongs to. */
+    getUserAccount(): Promise<UserAccount> {
+      return call('GET', '/user_account', UserAccount);
     },
 
     /** operationId `analytics/create_report`: starts an async report and returns its token. */

@@ -120,6 +120,13 @@ export const GetReportResponse = z.looseObject({
 });
 export type GetReportResponse = z.infer<typeof GetReportResponse>;
 
+/** `Account` of GET /user_account: whose login a grant is (its budget is per user, FACTS §8.1). */
+export const UserAccount = z.looseObject({
+  id: z.string().regex(/^\d{1,20}$/),
+  username: z.string().nullable().optional(),
+});
+export type UserAccount = z.infer<typeof UserAccount>;
+
 /** `BookClosedResponse` of GET /resources/metrics_ready_state. */
 export const MetricsReadyState = z.looseObject({
   conversion_metrics_ready: z.boolean(),

@@ -152,6 +152,8 @@ export interface CredentialRow {
   access_token_enc: string | null;
   access_token_expires_at: Date | null;
   access_token_issued_at: Date | null;
+  /** Whose login the grant is (GET /user_account), once known: the key of its pacing buckets. */
+  pinterest_user_id: string | null;
 }
 
 export async function getCredential(db: Queryable, id: string): Promise<CredentialRow | undefined> {

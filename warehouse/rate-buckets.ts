@@ -19,12 +19,14 @@ export interface BucketOptions {
   burst?: number;
 }
 
-// The bucket key is the connection's grant: all connections of one login share its budget.
+// The bucket key is the connection's Pinterest login (migration 012): every connection of every grant of one user
+// shares the user's budget. A grant whose user is not known yet is a login of its own.
 const RESERVE = `
-  INSERT INTO pinads.rate_buckets AS b (credential_id, category, tat)
-  SELECT c.credential_id, $2, clock_timestamp() + $3 * interval '1 millisecond'
-  FROM pinads.connections c WHERE c.id = $1
-  ON CONFLICT (credential_id, category) DO UPDATE
+  INSERT INTO pinads.rate_buckets AS b (login, category, tat)
+  SELECT coalesce('user:' || cr.pinterest_user_id, 'grant:' || c.credential_id), $2,
+         clock_timestamp() + $3 * interval '1 millisecond'
+  FROM pinads.connections c JOIN pinads.credentials cr ON cr.id = c.credential_id WHERE c.id = $1
+  ON CONFLICT (login, category) DO UPDATE
     SET tat = greatest(b.tat, clock_timestamp()) + $3 * interval '1 millisecond'
   RETURNING (extract(epoch FROM b.tat - clock_timestamp()) * 1000)::float8 AS ahead_ms`;
 

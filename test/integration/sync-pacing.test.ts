@@ -24,8 +24,14 @@ interface Stats {
   by_category: Record<string, { requests: number; rate_limited: number }>;
 }
 
-/** Connects every agency account on one grant and fires all their syncs at once, as 24 schedules in one minute. */
-async function burst(paced: boolean): Promise<{ stats: Stats; rows: number[] }> {
+/**
+ * Connects every agency account, on one grant or spread over several grants of the same login, and fires all their
+ * syncs at once, as 24 schedules in one minute. `users` pins each grant's Pinterest user id (as if learned).
+ */
+async function burst(
+  paced: boolean,
+  o: { grants?: number; users?: string[] } = {},
+): Promise<{ stats: Stats; rows: number[] }> {
   // The harness opens the warehouse itself, so the pacer forwards to buckets on its pool once that exists.
   let buckets: Pacer | undefined;
   const pacer: Pacer = { take: (scope, category) => buckets!.take(scope, category) };
@@ -35,14 +41,21 @@ async function burst(paced: boolean): Promise<{ stats: Stats; rows: number[] }> 
   });
   const hh = h;
   buckets = createBucketPacer(hh.wh.pool, { windowMs: WINDOW_MS, limits: LIMITS });
-  const credentialId = await createCredential(hh.wh.pool, hh.box, {
-    refreshToken: hh.sandbox.mintRefreshToken(),
-  });
+  const grants: string[] = [];
+  for (let g = 0; g < (o.grants ?? 1); g++) {
+    const id = await createCredential(hh.wh.pool, hh.box, { refreshToken: hh.sandbox.mintRefreshToken() });
+    if (o.users)
+      await hh.wh.pool.query('UPDATE pinads.credentials SET pinterest_user_id = $2 WHERE id = $1', [
+        id,
+        o.users[g],
+      ]);
+    grants.push(id);
+  }
   const ids: string[] = [];
-  for (const a of hh.sandbox.info.ad_accounts.slice(3)) {
+  for (const [i, a] of hh.sandbox.info.ad_accounts.slice(3).entries()) {
     const c = await insertConnection(hh.wh.pool, {
       adAccountId: a.id,
-      credentialId,
+      credentialId: grants[i % grants.length]!,
       settings: ConnectionSettings.parse({}),
     });
     ids.push(c.id);
@@ -64,6 +77,28 @@ describe('per-login pacing', () => {
       'SELECT status, count(*) AS n FROM pinads.sync_runs GROUP BY status',
     );
     expect(runs.rows).toEqual([{ status: 'succeeded', n: String(ACCOUNTS) }]);
+  });
+
+  it("two grants of the same login (two `pinads connect` runs) share that user's budget", async () => {
+    const { stats, rows } = await burst(true, { grants: 2 });
+    expect(rows).toHaveLength(ACCOUNTS);
+    expect(stats.responses_by_status['429'] ?? 0).toBeLessThanOrEqual(3);
+    // Each grant learned whose login it is, and the buckets are the user's, not the grants'.
+    const users = await h!.wh.pool.query<{ u: string }>(
+      'SELECT DISTINCT pinterest_user_id AS u FROM pinads.credentials',
+    );
+    expect(users.rows).toHaveLength(1);
+    expect(users.rows[0]!.u).toMatch(/^\d+$/);
+    const logins = await h!.wh.pool.query<{ login: string }>(
+      'SELECT DISTINCT login FROM pinads.rate_buckets',
+    );
+    expect(logins.rows).toEqual([{ login: `user:${users.rows[0]!.u}` }]);
+  });
+
+  it('paced per grant instead, the same two grants overrun the login (so the test above can fail)', async () => {
+    const { stats, rows } = await burst(true, { grants: 2, users: ['1', '2'] });
+    expect(rows).toHaveLength(ACCOUNTS);
+    expect(stats.responses_by_status['429'] ?? 0).toBeGreaterThan(3);
   });
 
   it('without the pacer the same burst collects many 429s (so the test above can fail)', async () => {
