@@ -92,7 +92,10 @@ describe('refreshing a grant', () => {
     const id = await createCredential(wh.pool, box, { refreshToken: sandbox.mintRefreshToken() });
     const calls = { n: 0 };
     const tokens = await Promise.all(Array.from({ length: 5 }, () => grantAccessToken(deps([]), id, calls)));
-    expect(calls.n).toBe(1);
+    // One refresh, and one GET /user_account that learns whose login the grant is (for the pacing buckets).
+    expect(calls.n).toBe(2);
     expect(new Set(tokens.map((t) => t.token)).size).toBe(1);
+    const { rows } = await wh.pool.query('SELECT pinterest_user_id FROM pinads.credentials WHERE id = $1', [id]);
+    expect(rows[0].pinterest_user_id).toMatch(/^\d+$/);
   });
 });

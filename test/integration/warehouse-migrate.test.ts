@@ -81,6 +81,7 @@ const CONTRACT: Record<string, Record<string, string>> = {
     refreshed_at: 'timestamp with time zone',
     created_at: 'timestamp with time zone',
     updated_at: 'timestamp with time zone',
+    pinterest_user_id: 'text',
   },
   'pinads.connections': {
     id: 'text',
