@@ -150,7 +150,7 @@ async function rememberLogin(d: GrantDeps, credentialId: string, token: string, 
   } catch (err) {
     const warn = d.warn ?? ((m, f) => activityLog().warn(f, m));
     warn(
-      "could not read the grant's Pinterest user; its requests are paced per grant until the next refresh",
+      "could not read the grant's Pinterest user; its requests are paced per grant until it is read again, within the hour",
       {
         credentialId,
         error: String((err as Error)?.message ?? err),
