@@ -95,7 +95,9 @@ describe('refreshing a grant', () => {
     // One refresh, and one GET /user_account that learns whose login the grant is (for the pacing buckets).
     expect(calls.n).toBe(2);
     expect(new Set(tokens.map((t) => t.token)).size).toBe(1);
-    const { rows } = await wh.pool.query('SELECT pinterest_user_id FROM pinads.credentials WHERE id = $1', [id]);
+    const { rows } = await wh.pool.query('SELECT pinterest_user_id FROM pinads.credentials WHERE id = $1', [
+      id,
+    ]);
     expect(rows[0].pinterest_user_id).toMatch(/^\d+$/);
   });
 });
