@@ -6,6 +6,7 @@ import { runPinads } from '../helpers/cli.ts';
 import { type Harness, startHarness } from '../helpers/harness.ts';
 
 const AGENCY = 150;
+type Stats = { responses_by_status?: Record<string, number> };
 let h: Harness;
 
 beforeAll(async () => {
@@ -20,7 +21,7 @@ afterAll(async () => {
 describe('connections create for an agency', { timeout: 300_000 }, () => {
   it('creates 150 connections on one grant with a handful of requests and no 429', async () => {
     const ids = h.sandbox.info.ad_accounts.map((a) => a.id).slice(-AGENCY);
-    const before = await (await fetch(`${h.sandbox.info.url}/__sandbox/stats`)).json();
+    const before = (await (await fetch(`${h.sandbox.info.url}/__sandbox/stats`)).json()) as Stats;
     const r = await runPinads(
       ['connections', 'create', ...ids.flatMap((id) => ['--ad-account', id]), '--refresh-token', '-'],
       h.cliEnv({ PINTEREST_REFRESH_TOKEN: undefined, PINADS_LOG_LEVEL: 'error' }),
@@ -31,7 +32,7 @@ describe('connections create for an agency', { timeout: 300_000 }, () => {
     const rows = await h.wh.pool.query('SELECT ad_account_id, credential_id FROM pinads.connections');
     expect(new Set(rows.rows.map((c) => c.ad_account_id))).toEqual(new Set(ids));
     expect(new Set(rows.rows.map((c) => c.credential_id)).size).toBe(1);
-    const after = await (await fetch(`${h.sandbox.info.url}/__sandbox/stats`)).json();
-    expect(after.responses_by_status['429'] ?? 0).toBe(before.responses_by_status?.['429'] ?? 0);
+    const after = (await (await fetch(`${h.sandbox.info.url}/__sandbox/stats`)).json()) as Stats;
+    expect(after.responses_by_status?.['429'] ?? 0).toBe(before.responses_by_status?.['429'] ?? 0);
   });
 });
