@@ -6,7 +6,7 @@ import type { DateWindow } from '../common/dates.ts';
 import { metricsOf } from '../observability/observe.ts';
 import type { PinterestClient } from '../pinterest/client.ts';
 import { PinterestError } from '../pinterest/errors.ts';
-import { parseReportStream } from '../pinterest/report-parser.ts';
+import { parseReportBatches } from '../pinterest/report-parser.ts';
 import { CreateReportRequest } from '../schemas/pinterest.ts';
 import {
   type DailyFactRow,
@@ -133,11 +133,29 @@ function counted(stream: Readable, bytes: { n: number }): Readable {
   return stream.pipe(pass);
 }
 
-async function* normalizedRows(stream: Readable, window: DateWindow): AsyncGenerator<DailyFactRow> {
-  let n = 0;
-  for await (const { entityKey, index, row } of parseReportStream(stream)) {
-    yield normalizeReportRow(row, { entityKey, index, window });
-    if (++n % 10_000 === 0) heartbeat();
+/** The report's rows, normalized a downloaded chunk at a time; `ads` collects the distinct ad ids on the way. */
+async function* normalizedRows(
+  stream: Readable,
+  window: DateWindow,
+  ads: Set<string>,
+): AsyncGenerator<DailyFactRow[]> {
+  let sinceBeat = 0;
+  let last = '';
+  for await (const records of parseReportBatches(stream)) {
+    const out: DailyFactRow[] = new Array(records.length);
+    for (let i = 0; i < records.length; i++) {
+      const { entityKey, index, row } = records[i]!;
+      out[i] = normalizeReportRow(row, { entityKey, index, window });
+      // A key is a slice of the downloaded chunk's text and would keep all of it alive: the set keeps a copy.
+      if (entityKey !== last && !ads.has(entityKey)) ads.add(Buffer.from(entityKey).toString());
+      last = entityKey;
+    }
+    yield out;
+    sinceBeat += out.length;
+    if (sinceBeat >= 10_000) {
+      heartbeat();
+      sinceBeat = 0;
+    }
   }
 }
 
@@ -174,6 +192,7 @@ export function reportActivities(deps: ActivityDeps) {
         throw new Error(`ad account ${c.ad_account_id} has not been synced yet (no currency known)`);
       const timeZone = await reportingZone(deps, c);
       const bytes = { n: 0 };
+      let ads = new Set<string>();
       const { result, apiCalls } = await withApi(deps, c, async (api) => {
         for (let refresh = 0; ; refresh++) {
           const { url } = await awaitReport(deps, api, c.ad_account_id, token, refresh === 0);
@@ -190,7 +209,7 @@ export function reportActivities(deps: ActivityDeps) {
                 view_window_days: c.settings.view_window_days,
                 conversion_report_time: c.settings.conversion_report_time,
               },
-              rows: body === null ? noRows() : normalizedRows(body, window),
+              rows: body === null ? noRows() : normalizedRows(body, window, ads),
               now: nowOf(deps),
             });
           } catch (err) {
@@ -201,16 +220,18 @@ export function reportActivities(deps: ActivityDeps) {
             )
               throw err;
             bytes.n = 0;
+            ads = new Set();
           }
         }
       });
       metricsOf(deps).rowsLoaded.inc({ kind: 'daily' }, result.dailyRows);
       metricsOf(deps).rowsLoaded.inc({ kind: 'hourly' }, result.hourlyRows);
+      // The loaded ads came through normalizedRows: looking them up costs one probe per ad, where reading them
+      // back from the window cost a scan of every row just written (a second per million rows).
       const unknown = await deps.wh.pool.query(
-        `SELECT count(DISTINCT m.ad_id)::int AS n FROM pinterest_ads.ad_daily_metrics m
-         WHERE m.ad_account_id = $1 AND m.date BETWEEN $2 AND $3
-           AND NOT EXISTS (SELECT 1 FROM pinterest_ads.ads a WHERE a.id = m.ad_id)`,
-        [c.ad_account_id, window.start, window.end],
+        `SELECT count(*)::int AS n FROM unnest($1::text[]) AS u(id)
+         WHERE NOT EXISTS (SELECT 1 FROM pinterest_ads.ads a WHERE a.id = u.id)`,
+        [[...ads]],
       );
       return {
         rowsLoaded: result.dailyRows,

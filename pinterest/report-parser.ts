@@ -141,15 +141,15 @@ class ReportTokenizer extends JsonScanner {
 }
 
 /**
- * Yields every row of a report JSON file as it streams in. Throws ReportFormatError for a truncated file, a
+ * Yields every row of a report JSON file as it streams in, a batch per downloaded chunk (one promise per chunk, not
+ * per row: per-row async iteration was a fifth of a load's CPU). Throws ReportFormatError for a truncated file, a
  * non-JSON body (e.g. an HTML page) or a wrong shape.
  */
-export async function* parseReportStream(stream: Readable): AsyncGenerator<ReportRecord> {
+export async function* parseReportBatches(stream: Readable): AsyncGenerator<ReportRecord[]> {
   // StringDecoder (not TextDecoder): same handling of characters split across chunks, ~5x cheaper here.
   const decoder = new StringDecoder('utf8');
   const t = new ReportTokenizer();
   let bytes = 0;
-  const batch: ReportRecord[] = [];
   for await (const chunk of stream as AsyncIterable<Buffer | string>) {
     let text: string;
     if (typeof chunk === 'string') {
@@ -160,11 +160,16 @@ export async function* parseReportStream(stream: Readable): AsyncGenerator<Repor
       text = decoder.write(chunk);
     }
     if (t.state === S.Start && t.buf.length === 0 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    const batch: ReportRecord[] = [];
     t.feed(text, batch);
-    for (let i = 0; i < batch.length; i++) yield batch[i]!;
-    batch.length = 0;
+    if (batch.length > 0) yield batch;
   }
   // Bytes still pending in the decoder mean the file stopped inside a multi-byte character.
   if (decoder.end() !== '' || t.state !== S.Done)
     throw new ReportFormatError(`report file ended early at byte ${bytes}`);
+}
+
+/** parseReportBatches one row at a time. */
+export async function* parseReportStream(stream: Readable): AsyncGenerator<ReportRecord> {
+  for await (const batch of parseReportBatches(stream)) yield* batch;
 }

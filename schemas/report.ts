@@ -163,7 +163,8 @@ export class ReportRowError extends Error {
 
 function toBigInt(text: string | undefined): bigint {
   if (text === undefined) return 0n;
-  return BigInt(text.replace(/\.0+$/, ''));
+  // "12.0" is an integer too (INT_RE); only such a text carries a point.
+  return BigInt(text.includes('.') ? text.replace(/\.0+$/, '') : text);
 }
 
 function toDecimal(text: string | undefined): string {

@@ -2,7 +2,7 @@
 // daily facts together with their hourly spend split (stored on the daily row), in one transaction.
 import type { DailyFactRow } from '../schemas/report.ts';
 import type { Warehouse } from './pool.ts';
-import { createStage, STAGE_COLUMNS, STAGE_TABLE, stageRows } from './stage.ts';
+import { copyCell, type Rows, type RowTarget, STAGE_COLUMNS, writeRows } from './stage.ts';
 
 export interface LoadWindowInput {
   adAccountId: string;
@@ -17,8 +17,8 @@ export interface LoadWindowInput {
     view_window_days: number;
     conversion_report_time: string;
   };
-  /** Normalized report rows; the iterator may throw mid-way, which aborts the load. */
-  rows: AsyncIterable<DailyFactRow>;
+  /** Normalized report rows, singly or in batches; the iterator may throw mid-way, which aborts the load. */
+  rows: Rows<DailyFactRow>;
   /** Decides the open (current) day and how many of its hours have elapsed. */
   now: Date;
   /** How long to wait for the account's load lock before failing (retryably); default LOAD_LOCK_TIMEOUT_MS. */
@@ -44,47 +44,104 @@ export const LOAD_LOCK_TIMEOUT_MS = 120_000;
 
 const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
 
-/** The report's columns, as staged: the daily insert copies them through unchanged. */
-const FACT_COLUMNS = STAGE_COLUMNS.map(([name]) => name);
-
 /**
- * The daily insert, which also stores each day's hourly spend split (DESIGN §3) on its row: the first hour and the
+ * Each day of the window with its hourly spend split (DESIGN §3), which the day's rows store: the first hour and the
  * number of hours. pinterest_ads.ad_hourly_spend is a view that expands them, hour i of n getting floor(S/n) plus one
  * for i < S mod n, so the hours sum to the day's spend by construction. A day runs from local midnight to the next
  * local midnight in the reporting zone, so it has 23, 24 or 25 hours; on the open day only the hours elapsed so far
  * (counting the current one) share the spend. A day still in the future, which only a clock skew produces, gets it
- * all in its first hour. Zero-spend days have no split (no hourly rows), as before.
- * The window's days come from the window itself (at most 186), not from a scan of the stage.
- * Params: $1 ad account, $2 currency, $3 zone, $4-$6 windows, $7 conversion_report_time, $8 now, $9-$10 window.
+ * all in its first hour. Postgres computes them (its zone rules are the ones the view and every query apply), once
+ * per day of the window (at most 186), and day_start::text goes back into the same session's COPY unchanged.
+ * Params: $1 zone, $2 now, $3-$4 window.
  */
-const INSERT_DAILY = `
+const WINDOW_DAYS = `
 WITH bounds AS (
   SELECT d.date,
-         d.date::timestamp AT TIME ZONE $3::text AS day_start,
-         (d.date + 1)::timestamp AT TIME ZONE $3::text AS day_end
-  FROM (SELECT generate_series($9::date, $10::date, interval '1 day')::date AS date) d
-),
-days AS (
-  SELECT date, day_start,
-         least(
-           ceil(extract(epoch FROM day_end - day_start) / 3600),
-           greatest(1, floor(extract(epoch FROM $8::timestamptz - day_start) / 3600) + 1)
-         )::smallint AS n
-  FROM bounds
-),
-inserted AS (
-  INSERT INTO pinterest_ads.ad_daily_metrics (
-    ad_account_id, ${FACT_COLUMNS.join(', ')},
-    currency, time_zone, click_window_days, engagement_window_days, view_window_days, conversion_report_time,
-    synced_at, split_first_hour, split_hours)
-  SELECT $1, ${FACT_COLUMNS.map((c) => `s.${c}`).join(', ')},
-         $2, $3, $4, $5, $6, $7,
-         now(), d.day_start, d.n
-  FROM ${STAGE_TABLE} s
-  LEFT JOIN days d ON d.date = s.date AND s.spend_micro > 0
-  RETURNING split_hours
+         d.date::timestamp AT TIME ZONE $1::text AS day_start,
+         (d.date + 1)::timestamp AT TIME ZONE $1::text AS day_end
+  FROM (SELECT generate_series($3::date, $4::date, interval '1 day')::date AS date) d
 )
-SELECT count(*)::int AS daily, coalesce(sum(split_hours), 0)::int AS hourly FROM inserted`;
+SELECT date::text AS date, day_start::text AS day_start,
+       least(
+         ceil(extract(epoch FROM day_end - day_start) / 3600),
+         greatest(1, floor(extract(epoch FROM $2::timestamptz - day_start) / 3600) + 1)
+       )::int AS n
+FROM bounds`;
+
+/** The daily table's columns as the loader writes them; synced_at takes its default, now(), the transaction's start. */
+const DAILY_COLUMNS = [
+  ['ad_account_id', 'text'],
+  ...STAGE_COLUMNS,
+  ['currency', 'text'],
+  ['time_zone', 'text'],
+  ['click_window_days', 'int'],
+  ['engagement_window_days', 'int'],
+  ['view_window_days', 'int'],
+  ['conversion_report_time', 'text'],
+  ['split_first_hour', 'timestamptz'],
+  ['split_hours', 'smallint'],
+] as const;
+
+const FACT_NAMES = STAGE_COLUMNS.map(([name]) => name);
+
+interface Split {
+  start: string;
+  n: number;
+}
+
+/**
+ * The daily rows as they are written, stamped with the load's constants and their day's split; counts what it wrote.
+ * A row dated outside the window has no day here and is refused before it reaches the table.
+ */
+function dailyTarget(input: LoadWindowInput, days: Map<string, Split>) {
+  const a = input.attribution;
+  const stamp = [
+    input.currency,
+    input.timeZone,
+    String(a.click_window_days),
+    String(a.engagement_window_days),
+    String(a.view_window_days),
+    a.conversion_report_time,
+  ];
+  const counts = { hourly: 0 };
+  const dayOf = (r: DailyFactRow) => {
+    const day = days.get(r.date);
+    if (day === undefined) {
+      const { start, end } = input.window;
+      throw new LoadRejectedError(
+        `report row for ad ${r.ad_id} on ${r.date} is outside the window ${start}..${end}`,
+      );
+    }
+    // Zero-spend days have no split (no hourly rows).
+    if (r.spend_micro <= 0n) return null;
+    counts.hourly += day.n;
+    return day;
+  };
+  const account = copyCell(input.adAccountId);
+  const stampText = stamp.map(copyCell).join('\t');
+  const target: RowTarget<DailyFactRow> = {
+    table: 'pinterest_ads.ad_daily_metrics',
+    columns: DAILY_COLUMNS,
+    cells(r) {
+      const split = dayOf(r);
+      return [
+        input.adAccountId,
+        ...FACT_NAMES.map((name) => r[name] ?? null),
+        ...stamp,
+        split ? split.start : null,
+        split ? String(split.n) : null,
+      ];
+    },
+    // The same cells, without an array per row: this line is built once per report row.
+    copyLine(r) {
+      const split = dayOf(r);
+      let line = account;
+      for (let i = 0; i < FACT_NAMES.length; i++) line += `\t${copyCell(r[FACT_NAMES[i]!] ?? null)}`;
+      return `${line}\t${stampText}\t${split ? `${copyCell(split.start)}\t${split.n}` : '\\N\t\\N'}`;
+    },
+  };
+  return { target, counts };
+}
 
 /** Whole hours from a to b, rounded up: the index of the first hour starting at or after b, for a split from a. */
 const hoursUntil = (a: string, b: string) => `ceil(extract(epoch FROM ${b} - ${a}) / 3600)::int`;
@@ -132,13 +189,15 @@ function validate(input: LoadWindowInput): void {
 
 /**
  * Replaces one ad account's window with the given rows: the window's daily facts and hourly spend are deleted and
- * re-inserted from the rows, so an ad-day absent from the rows (dropped to zero) disappears. Stages first, then
- * takes a per-account advisory lock, so an hourly sync and a backfill of the same account never interleave while
- * different accounts load in parallel. Any failure rolls everything back: the warehouse is exactly as before.
+ * re-inserted from the rows, so an ad-day absent from the rows (dropped to zero) disappears. A per-account advisory
+ * lock comes first, so an hourly sync and a backfill of the same account never interleave while different accounts
+ * load in parallel. The rows then stream straight into the daily table as the report downloads, its split computed on
+ * the way, so the server writes while the connector parses (a stage table cost a second full write of every row).
+ * Any failure rolls everything back: the warehouse is exactly as before.
  */
 export async function loadReportWindow(wh: Warehouse, input: LoadWindowInput): Promise<LoadWindowResult> {
   validate(input);
-  const { adAccountId, window: w, attribution: a } = input;
+  const { adAccountId, window: w } = input;
   const client = await wh.pool.connect();
   let healthy = true;
   try {
@@ -149,9 +208,6 @@ export async function loadReportWindow(wh: Warehouse, input: LoadWindowInput): P
       await client.query(
         `SET LOCAL lock_timeout = ${Math.trunc(input.lockTimeoutMs ?? LOAD_LOCK_TIMEOUT_MS)}`,
       );
-      await createStage(client);
-      await stageRows(client, wh.canCopy, input.rows);
-      await checkWindow(client, w);
       await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [
         LOAD_LOCK_NAMESPACE,
         adAccountId,
@@ -161,22 +217,16 @@ export async function loadReportWindow(wh: Warehouse, input: LoadWindowInput): P
         `DELETE FROM pinterest_ads.ad_daily_metrics WHERE ad_account_id = $1 AND date BETWEEN $2::date AND $3::date`,
         range,
       );
-      const inserted = await insertDaily(client, [
-        adAccountId,
-        input.currency,
-        input.timeZone,
-        a.click_window_days,
-        a.engagement_window_days,
-        a.view_window_days,
-        a.conversion_report_time,
-        input.now,
-        w.start,
-        w.end,
-      ]);
+      const { rows: dayRows } = await client.query<{ date: string; day_start: string; n: number }>(
+        WINDOW_DAYS,
+        [input.timeZone, input.now, w.start, w.end],
+      );
+      const days = new Map(dayRows.map((d) => [d.date, { start: d.day_start, n: d.n }]));
+      const { target, counts } = dailyTarget(input, days);
+      const daily = await writeDaily(client, wh.canCopy, target, input.rows);
       await client.query(TRIM_NEIGHBOURS, [...range, input.timeZone]);
-      const { daily, hourly } = inserted;
       await client.query('COMMIT');
-      return { dailyRows: daily, hourlyRows: hourly };
+      return { dailyRows: daily, hourlyRows: counts.hourly };
     } catch (err) {
       // A connection that cannot even roll back is discarded; closing it aborts the transaction server-side.
       await client.query('ROLLBACK').catch(() => {
@@ -189,43 +239,24 @@ export async function loadReportWindow(wh: Warehouse, input: LoadWindowInput): P
   }
 }
 
-type StageClient = Parameters<typeof createStage>[0];
-
 /**
- * The daily insert. The window was just emptied and every staged row is inside it, so a primary-key violation can
- * only mean duplicate ad-days in the report: that case alone pays for finding and naming them (a savepoint keeps
- * the transaction usable for the query), so a good load never scans the stage for duplicates.
+ * The window was just emptied and every written row is inside it, so a primary-key violation can only mean duplicate
+ * ad-days in the report; the violation names the first one, and a good load pays nothing to look for them.
  */
-async function insertDaily(
-  client: StageClient,
-  params: unknown[],
-): Promise<{ daily: number; hourly: number }> {
-  await client.query('SAVEPOINT pinads_insert_daily');
+async function writeDaily(
+  client: Parameters<typeof writeRows>[0],
+  canCopy: boolean,
+  target: RowTarget<DailyFactRow>,
+  rows: Rows<DailyFactRow>,
+): Promise<number> {
   try {
-    const { rows } = await client.query<{ daily: number; hourly: number }>(INSERT_DAILY, params);
-    return rows[0]!;
+    return await writeRows(client, canCopy, target, rows);
   } catch (err) {
-    if ((err as { code?: string }).code !== '23505') throw err;
-    await client.query('ROLLBACK TO SAVEPOINT pinads_insert_daily');
-    const dup = await client.query<{ ad_id: string; date: string; n: string }>(
-      `SELECT ad_id, date::text AS date, count(*) AS n FROM ${STAGE_TABLE} GROUP BY ad_id, date HAVING count(*) > 1
-       ORDER BY ad_id, date LIMIT 1`,
-    );
-    const d = dup.rows[0];
-    if (!d) throw err;
-    throw new LoadRejectedError(`duplicate report rows: ad ${d.ad_id} on ${d.date} appears ${d.n} times`);
+    const e = err as { code?: string; constraint?: string; detail?: string };
+    if (e.code !== '23505' || e.constraint !== 'ad_daily_metrics_pkey') throw err;
+    // Detail: Key (ad_account_id, ad_id, date)=(<account>, <ad>, <date>) already exists.
+    const key = /=\((.*)\) already exists/.exec(e.detail ?? '')?.[1]?.split(', ');
+    if (key?.length !== 3) throw new LoadRejectedError('duplicate report rows (the same ad on the same day)');
+    throw new LoadRejectedError(`duplicate report rows: ad ${key[1]} on ${key[2]} appears more than once`);
   }
-}
-
-/** Rejects a staged row outside the window, which the replace could not represent faithfully. */
-async function checkWindow(client: StageClient, w: { start: string; end: string }): Promise<void> {
-  const out = await client.query<{ ad_id: string; date: string }>(
-    `SELECT ad_id, date::text AS date FROM ${STAGE_TABLE} WHERE date < $1::date OR date > $2::date LIMIT 1`,
-    [w.start, w.end],
-  );
-  const o = out.rows[0];
-  if (o)
-    throw new LoadRejectedError(
-      `report row for ad ${o.ad_id} on ${o.date} is outside the window ${w.start}..${w.end}`,
-    );
 }

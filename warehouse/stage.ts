@@ -1,5 +1,6 @@
-// Staging of a report's daily facts into a transaction-scoped temp table, by COPY where the server supports it
-// and by multi-row unnest inserts where it does not (PGlite). Everything after staging is set-based SQL.
+// Bulk writes of report rows: by COPY where the server supports it and by multi-row unnest inserts where it does
+// not (PGlite). The loader writes the daily facts straight into their table this way (warehouse/load.ts); the
+// transaction-scoped stage below serves the old per-hour layout kept as a benchmark baseline.
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
@@ -10,8 +11,8 @@ import type { DailyFactRow } from '../schemas/report.ts';
 export const STAGE_TABLE = 'pinads_stage_daily';
 
 /**
- * Column name → SQL type, in DailyFactRow's field names and COPY order. The one declared list of report columns:
- * the stage, the COPY, the unnest insert and the daily insert (warehouse/load.ts) are all built from it.
+ * Column name → SQL type, in DailyFactRow's field names and order. The one declared list of report columns: the
+ * loader's writes (warehouse/load.ts) and the stage are built from it.
  */
 export const STAGE_COLUMNS = [
   ['ad_id', 'text'],
@@ -31,10 +32,109 @@ export const STAGE_COLUMNS = [
   ['total_conversions_value_micro', 'bigint'],
 ] as const satisfies readonly (readonly [keyof DailyFactRow, string])[];
 
+/** Rows one at a time or, cheaper, a batch at a time (the report parser yields a batch per downloaded chunk). */
+export type Rows<T> = AsyncIterable<T | readonly T[]>;
+
+/** Where rows go: a table, its columns (name, SQL type) in order, and each row's cells in that order. */
+export interface RowTarget<T> {
+  table: string;
+  columns: readonly (readonly [string, string])[];
+  cells(row: T): (string | bigint | null)[];
+  /** The row as one COPY text line without its newline, when the target can build it cheaper than from cells. */
+  copyLine?(row: T): string;
+}
+
 /** Rows per unnest INSERT: large enough to amortize round trips, small enough to keep parameters modest. */
 const INSERT_BATCH = 5000;
-/** Rows per COPY data chunk handed to the socket. */
-const COPY_CHUNK = 1000;
+/** Bytes of COPY data per chunk handed to the socket, about 500 rows. */
+const COPY_CHUNK = 128 * 1024;
+
+const COPY_SPECIAL = /[\\\t\n\r]/;
+
+/** COPY text format: backslash, tab, newline and carriage return are escaped; \N is NULL. */
+export function copyCell(v: string | bigint | null): string {
+  if (v === null) return '\\N';
+  if (typeof v === 'bigint') return v.toString();
+  if (!COPY_SPECIAL.test(v)) return v;
+  return v.replace(/[\\\t\n\r]/g, (c) =>
+    c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r',
+  );
+}
+
+function cellsLine(cells: (string | bigint | null)[]): string {
+  let line = copyCell(cells[0]!);
+  for (let i = 1; i < cells.length; i++) line += `\t${copyCell(cells[i]!)}`;
+  return line;
+}
+
+async function* each<T>(rows: Rows<T>): AsyncGenerator<readonly T[]> {
+  for await (const item of rows) yield Array.isArray(item) ? (item as readonly T[]) : [item as T];
+}
+
+/** Writes every row into the target inside the caller's transaction; returns how many. Iterator errors propagate. */
+export async function writeRows<T>(
+  client: pg.PoolClient,
+  canCopy: boolean,
+  target: RowTarget<T>,
+  rows: Rows<T>,
+): Promise<number> {
+  return canCopy ? copyRows(client, target, rows) : insertRows(client, target, rows);
+}
+
+async function copyRows<T>(client: pg.PoolClient, target: RowTarget<T>, rows: Rows<T>): Promise<number> {
+  let count = 0;
+  async function* chunks(): AsyncGenerator<string> {
+    let chunk = '';
+    for await (const batch of each(rows)) {
+      for (const row of batch) {
+        chunk += `${target.copyLine ? target.copyLine(row) : cellsLine(target.cells(row))}\n`;
+        count++;
+      }
+      if (chunk.length >= COPY_CHUNK) {
+        yield chunk;
+        chunk = '';
+      }
+    }
+    if (chunk) yield chunk;
+  }
+  const names = target.columns.map(([name]) => name).join(', ');
+  // If the iterator throws, pipeline destroys the COPY stream, which sends CopyFail: the server aborts the COPY
+  // and the transaction is left for the caller to roll back.
+  await pipeline(
+    Readable.from(chunks()),
+    client.query(copyFrom(`COPY ${target.table} (${names}) FROM STDIN`)),
+  );
+  return count;
+}
+
+async function insertRows<T>(client: pg.PoolClient, target: RowTarget<T>, rows: Rows<T>): Promise<number> {
+  const names = target.columns.map(([name]) => name).join(', ');
+  const unnest = target.columns.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ');
+  const sql = `INSERT INTO ${target.table} (${names}) SELECT * FROM unnest(${unnest})`;
+  const fresh = () => target.columns.map((): (string | null)[] => []);
+  let count = 0;
+  let batch = fresh();
+  let inBatch = 0;
+  const flush = async () => {
+    if (inBatch === 0) return;
+    await client.query(sql, batch);
+    batch = fresh();
+    inBatch = 0;
+  };
+  for await (const rowsOfChunk of each(rows)) {
+    for (const row of rowsOfChunk) {
+      const cells = target.cells(row);
+      for (let i = 0; i < cells.length; i++) {
+        const v = cells[i]!;
+        batch[i]!.push(typeof v === 'bigint' ? v.toString() : v);
+      }
+      count++;
+      if (++inBatch === INSERT_BATCH) await flush();
+    }
+  }
+  await flush();
+  return count;
+}
 
 /** Creates the staging table inside the caller's open transaction. NOT NULL turns a missing field into an error. */
 export async function createStage(client: pg.PoolClient): Promise<void> {
@@ -42,72 +142,17 @@ export async function createStage(client: pg.PoolClient): Promise<void> {
   await client.query(`CREATE TEMP TABLE ${STAGE_TABLE} (${cols}) ON COMMIT DROP`);
 }
 
+const STAGE_TARGET: RowTarget<DailyFactRow> = {
+  table: STAGE_TABLE,
+  columns: STAGE_COLUMNS,
+  cells: (row) => STAGE_COLUMNS.map(([name]) => row[name] ?? null),
+};
+
 /** Streams every row into the stage; returns how many were staged. Errors from the iterator propagate. */
-export async function stageRows(
+export function stageRows(
   client: pg.PoolClient,
   canCopy: boolean,
-  rows: AsyncIterable<DailyFactRow>,
+  rows: Rows<DailyFactRow>,
 ): Promise<number> {
-  return canCopy ? copyRows(client, rows) : insertRows(client, rows);
-}
-
-function cell(v: unknown): string | null {
-  if (v === null || v === undefined) return null;
-  return typeof v === 'string' ? v : String(v);
-}
-
-/** COPY text format: backslash, tab, newline and carriage return are escaped; \N is NULL. */
-function copyCell(v: unknown): string {
-  const s = cell(v);
-  if (s === null) return '\\N';
-  return s.replace(/[\\\t\n\r]/g, (c) =>
-    c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r',
-  );
-}
-
-async function copyRows(client: pg.PoolClient, rows: AsyncIterable<DailyFactRow>): Promise<number> {
-  let count = 0;
-  async function* lines(): AsyncGenerator<string> {
-    let chunk = '';
-    let inChunk = 0;
-    for await (const row of rows) {
-      chunk += STAGE_COLUMNS.map(([name]) => copyCell(row[name])).join('\t') + '\n';
-      count++;
-      if (++inChunk === COPY_CHUNK) {
-        yield chunk;
-        chunk = '';
-        inChunk = 0;
-      }
-    }
-    if (chunk) yield chunk;
-  }
-  const names = STAGE_COLUMNS.map(([name]) => name).join(', ');
-  // If the iterator throws, pipeline destroys the COPY stream, which sends CopyFail: the server aborts the COPY
-  // and the transaction is left for the caller to roll back.
-  await pipeline(Readable.from(lines()), client.query(copyFrom(`COPY ${STAGE_TABLE} (${names}) FROM STDIN`)));
-  return count;
-}
-
-async function insertRows(client: pg.PoolClient, rows: AsyncIterable<DailyFactRow>): Promise<number> {
-  const names = STAGE_COLUMNS.map(([name]) => name).join(', ');
-  const unnest = STAGE_COLUMNS.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ');
-  const sql = `INSERT INTO ${STAGE_TABLE} (${names}) SELECT * FROM unnest(${unnest})`;
-  let count = 0;
-  let batch: (string | null)[][] = STAGE_COLUMNS.map(() => []);
-  let inBatch = 0;
-  const flush = async () => {
-    if (inBatch === 0) return;
-    await client.query(sql, batch);
-    batch = STAGE_COLUMNS.map(() => []);
-    inBatch = 0;
-  };
-  for await (const row of rows) {
-    STAGE_COLUMNS.forEach(([name], i) => {
-      batch[i]!.push(cell(row[name]));
-    });
-    count++;
-    if (++inBatch === INSERT_BATCH) await flush();
-  }
-  await flush();
-  return count;
+  return writeRows(client, canCopy, STAGE_TARGET, rows);
 }

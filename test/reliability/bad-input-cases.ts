@@ -264,7 +264,7 @@ export function reportCases(inWindowBadDate: string): ReportCase[] {
     {
       name: 'a duplicated row',
       corrupt: first(/\{"DATE":[^}]*\}/, (row) => `${row},${row}`),
-      message: /duplicate report rows: ad \d+ on \S+ appears 2 times/,
+      message: /duplicate report rows: ad \d+ on \S+ appears more than once/,
     },
     {
       name: 'truncated JSON',
