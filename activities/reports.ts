@@ -159,6 +159,21 @@ async function* normalizedRows(
   }
 }
 
+/**
+ * The report's rows, downloading only when the loader first asks for them: after it holds the account's lock, so a
+ * body never idles (and hits its stall timeout) while its load waits behind another load of the same account.
+ */
+async function* downloadedRows(
+  api: PinterestClient,
+  url: string,
+  window: DateWindow,
+  bytes: { n: number },
+  ads: Set<string>,
+): AsyncGenerator<DailyFactRow[]> {
+  const body = await nonEmpty(counted(await api.downloadReport(url), bytes));
+  if (body !== null) yield* normalizedRows(body, window, ads);
+}
+
 export interface LoadReportResult {
   rowsLoaded: number;
   /** ads in the loaded window that the entity tables don't have yet (new since the last entity sync) */
@@ -197,7 +212,6 @@ export function reportActivities(deps: ActivityDeps) {
         for (let refresh = 0; ; refresh++) {
           const { url } = await awaitReport(deps, api, c.ad_account_id, token, refresh === 0);
           try {
-            const body = url === null ? null : await nonEmpty(counted(await api.downloadReport(url), bytes));
             return await (deps.loadWindow ?? loadReportWindow)(deps.wh, {
               adAccountId: c.ad_account_id,
               window,
@@ -209,7 +223,7 @@ export function reportActivities(deps: ActivityDeps) {
                 view_window_days: c.settings.view_window_days,
                 conversion_report_time: c.settings.conversion_report_time,
               },
-              rows: body === null ? noRows() : normalizedRows(body, window, ads),
+              rows: url === null ? noRows() : downloadedRows(api, url, window, bytes, ads),
               now: nowOf(deps),
             });
           } catch (err) {

@@ -53,6 +53,25 @@ describe('database timeouts', () => {
     holder.release(true);
   });
 
+  it('asks for no row before it holds the account lock, so a download is not opened only to wait', async () => {
+    const holder = await wh.pool.connect();
+    await holder.query('BEGIN');
+    await holder.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [LOAD_LOCK_NAMESPACE, 'acct-wait']);
+    let pulledAt: number | null = null;
+    const rows = (async function* () {
+      pulledAt = Date.now();
+      yield factRow({ ad_id: '1', date: '2026-06-01', spend_micro: 24_000_000n });
+    })();
+    const load = loadReportWindow(wh, { ...loadInput('acct-wait', W, []), rows });
+    await new Promise((r) => setTimeout(r, 500));
+    expect(pulledAt).toBeNull();
+    const releasedAt = Date.now();
+    await holder.query('COMMIT');
+    holder.release();
+    expect((await load).dailyRows).toBe(1);
+    expect(pulledAt).toBeGreaterThanOrEqual(releasedAt);
+  });
+
   it('startRun is idempotent per workflow run and activity id, and finishRun keeps the first outcome', async () => {
     await wh.pool.query(
       `INSERT INTO pinads.credentials (id, refresh_token_enc) VALUES ('cred_t', 'x');
