@@ -117,6 +117,13 @@ function dailyTarget(input: LoadWindowInput, days: Map<string, Split>) {
     counts.hourly += day.n;
     return day;
   };
+  // Every report column is required (the old stage was NOT NULL throughout; the Fivetran columns of the table are not).
+  const fact = (r: DailyFactRow, name: (typeof FACT_NAMES)[number]) => {
+    const v = r[name];
+    if (v === undefined || v === null)
+      throw new LoadRejectedError(`report row for ad ${r.ad_id} on ${r.date} has no ${name}`);
+    return v;
+  };
   const account = copyCell(input.adAccountId);
   const stampText = stamp.map(copyCell).join('\t');
   const target: RowTarget<DailyFactRow> = {
@@ -126,7 +133,7 @@ function dailyTarget(input: LoadWindowInput, days: Map<string, Split>) {
       const split = dayOf(r);
       return [
         input.adAccountId,
-        ...FACT_NAMES.map((name) => r[name] ?? null),
+        ...FACT_NAMES.map((name) => fact(r, name)),
         ...stamp,
         split ? split.start : null,
         split ? String(split.n) : null,
@@ -136,7 +143,7 @@ function dailyTarget(input: LoadWindowInput, days: Map<string, Split>) {
     copyLine(r) {
       const split = dayOf(r);
       let line = account;
-      for (let i = 0; i < FACT_NAMES.length; i++) line += `\t${copyCell(r[FACT_NAMES[i]!] ?? null)}`;
+      for (let i = 0; i < FACT_NAMES.length; i++) line += `\t${copyCell(fact(r, FACT_NAMES[i]!))}`;
       return `${line}\t${stampText}\t${split ? `${copyCell(split.start)}\t${split.n}` : '\\N\t\\N'}`;
     },
   };

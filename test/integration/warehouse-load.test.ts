@@ -205,6 +205,20 @@ describe('loadReportWindow on Postgres', () => {
       await expectUnchanged(() => loadReportWindow(m.wh, loadInput('acct-fail', W, bad)), /campaign_id/);
     });
 
+    it('on a row missing a column the table would take as NULL (impressions_earned)', async () => {
+      const bad = [
+        ...next.slice(0, 10),
+        {
+          ...factRow({ ad_id: '1', date: '2026-06-01' }),
+          impressions_earned: undefined as unknown as bigint,
+        },
+      ];
+      await expectUnchanged(
+        () => loadReportWindow(m.wh, loadInput('acct-fail', W, bad)),
+        /ad 1 on 2026-06-01 has no impressions_earned/,
+      );
+    });
+
     it('on an unknown time zone', async () => {
       await expectUnchanged(
         () =>
