@@ -70,7 +70,7 @@ function watchCounts(url: string, adAccountId: string, w: { start: string; end: 
   };
 }
 
-/** Resolves once a session on the cluster is inside a load transaction (staging or replacing the window). */
+/** Resolves once a session on the cluster is inside a load transaction, streaming rows into the emptied window. */
 async function loadInFlight(url: string, timeoutMs: number): Promise<boolean> {
   const c = new pg.Client({ connectionString: url });
   await c.connect();
@@ -78,7 +78,7 @@ async function loadInFlight(url: string, timeoutMs: number): Promise<boolean> {
     for (const end = Date.now() + timeoutMs; Date.now() < end; ) {
       const { rows } = await c.query(
         `SELECT 1 FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND state = 'active'
-           AND (query ILIKE 'COPY pinads_stage_daily%' OR query ILIKE '%FROM pinads_stage_daily%')`,
+           AND query ILIKE 'COPY pinterest_ads.ad_daily_metrics%'`,
       );
       if (rows.length > 0) return true;
       await sleep(20);
