@@ -1,8 +1,8 @@
 // The replace-window loader: one report window of one ad account replaces exactly that window in the warehouse,
 // daily facts together with their hourly spend split (stored on the daily row), in one transaction.
 import type { DailyFactRow } from '../schemas/report.ts';
+import { copyCell, FACT_COLUMNS, type Rows, type RowTarget, writeRows } from './bulk-write.ts';
 import type { Warehouse } from './pool.ts';
-import { copyCell, type Rows, type RowTarget, STAGE_COLUMNS, writeRows } from './stage.ts';
 
 export interface LoadWindowInput {
   adAccountId: string;
@@ -71,7 +71,7 @@ FROM bounds`;
 /** The daily table's columns as the loader writes them; synced_at takes its default, now(), the transaction's start. */
 const DAILY_COLUMNS = [
   ['ad_account_id', 'text'],
-  ...STAGE_COLUMNS,
+  ...FACT_COLUMNS,
   ['currency', 'text'],
   ['time_zone', 'text'],
   ['click_window_days', 'int'],
@@ -82,7 +82,7 @@ const DAILY_COLUMNS = [
   ['split_hours', 'smallint'],
 ] as const;
 
-const FACT_NAMES = STAGE_COLUMNS.map(([name]) => name);
+const FACT_NAMES = FACT_COLUMNS.map(([name]) => name);
 
 interface Split {
   start: string;

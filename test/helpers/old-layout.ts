@@ -2,20 +2,43 @@
 // the split as a row of the physical table pinterest_ads.ad_hourly_spend. The migration test loads with it before
 // migrating; the bench measures it as the "old layout" baseline. Only valid on a database migrated with
 // migrate(pool, { before: OLD_LAYOUT_BEFORE }).
+
+import type pg from 'pg';
+import type { DailyFactRow } from '../../schemas/report.ts';
+import { FACT_COLUMNS, type Rows, type RowTarget, writeRows } from '../../warehouse/bulk-write.ts';
 import type { LoadWindowInput, LoadWindowResult } from '../../warehouse/load.ts';
 import type { Warehouse } from '../../warehouse/pool.ts';
-import { createStage, STAGE_COLUMNS, STAGE_TABLE, stageRows } from '../../warehouse/stage.ts';
 
 /** The first migration of the new layout. */
 export const OLD_LAYOUT_BEFORE = '010';
 
-const FACT_COLUMNS = STAGE_COLUMNS.map(([name]) => name).join(', ');
+const FACT_LIST = FACT_COLUMNS.map(([name]) => name).join(', ');
+
+/** The old loader staged the report first. Dropped at commit or rollback. */
+const STAGE_TABLE = 'pinads_stage_daily';
+
+/** Creates the staging table inside the caller's open transaction. NOT NULL turns a missing field into an error. */
+async function createStage(client: pg.PoolClient): Promise<void> {
+  const cols = FACT_COLUMNS.map(([name, type]) => `${name} ${type} NOT NULL`).join(', ');
+  await client.query(`CREATE TEMP TABLE ${STAGE_TABLE} (${cols}) ON COMMIT DROP`);
+}
+
+const STAGE_TARGET: RowTarget<DailyFactRow> = {
+  table: STAGE_TABLE,
+  columns: FACT_COLUMNS,
+  cells: (row) => FACT_COLUMNS.map(([name]) => row[name] ?? null),
+};
+
+/** Streams every row into the stage; returns how many were staged. Errors from the iterator propagate. */
+function stageRows(client: pg.PoolClient, canCopy: boolean, rows: Rows<DailyFactRow>): Promise<number> {
+  return writeRows(client, canCopy, STAGE_TARGET, rows);
+}
 
 const INSERT_DAILY = `
 INSERT INTO pinterest_ads.ad_daily_metrics (
-  ad_account_id, ${FACT_COLUMNS}, currency, time_zone,
+  ad_account_id, ${FACT_LIST}, currency, time_zone,
   click_window_days, engagement_window_days, view_window_days, conversion_report_time, synced_at)
-SELECT $1, ${FACT_COLUMNS}, $2, $3, $4, $5, $6, $7, now()
+SELECT $1, ${FACT_LIST}, $2, $3, $4, $5, $6, $7, now()
 FROM ${STAGE_TABLE}`;
 
 const INSERT_HOURLY = `

@@ -1,20 +1,16 @@
 // Bulk writes of report rows: by COPY where the server supports it and by multi-row unnest inserts where it does
-// not (PGlite). The loader writes the daily facts straight into their table this way (warehouse/load.ts); the
-// transaction-scoped stage below serves the old per-hour layout kept as a benchmark baseline.
+// not (PGlite). The loader writes the daily facts straight into their table this way (warehouse/load.ts).
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { DailyFactRow } from '../schemas/report.ts';
 
-/** Dropped at commit or rollback, so a failed load leaves nothing behind and the next load starts clean. */
-export const STAGE_TABLE = 'pinads_stage_daily';
-
 /**
  * Column name → SQL type, in DailyFactRow's field names and order. The one declared list of report columns: the
- * loader's writes (warehouse/load.ts) and the stage are built from it.
+ * loader's writes (warehouse/load.ts) are built from it.
  */
-export const STAGE_COLUMNS = [
+export const FACT_COLUMNS = [
   ['ad_id', 'text'],
   ['date', 'date'],
   ['campaign_id', 'text'],
@@ -134,25 +130,4 @@ async function insertRows<T>(client: pg.PoolClient, target: RowTarget<T>, rows: 
   }
   await flush();
   return count;
-}
-
-/** Creates the staging table inside the caller's open transaction. NOT NULL turns a missing field into an error. */
-export async function createStage(client: pg.PoolClient): Promise<void> {
-  const cols = STAGE_COLUMNS.map(([name, type]) => `${name} ${type} NOT NULL`).join(', ');
-  await client.query(`CREATE TEMP TABLE ${STAGE_TABLE} (${cols}) ON COMMIT DROP`);
-}
-
-const STAGE_TARGET: RowTarget<DailyFactRow> = {
-  table: STAGE_TABLE,
-  columns: STAGE_COLUMNS,
-  cells: (row) => STAGE_COLUMNS.map(([name]) => row[name] ?? null),
-};
-
-/** Streams every row into the stage; returns how many were staged. Errors from the iterator propagate. */
-export function stageRows(
-  client: pg.PoolClient,
-  canCopy: boolean,
-  rows: Rows<DailyFactRow>,
-): Promise<number> {
-  return writeRows(client, canCopy, STAGE_TARGET, rows);
 }
