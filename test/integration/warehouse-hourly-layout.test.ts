@@ -6,6 +6,7 @@ import type { DailyFactRow } from '../../schemas/report.ts';
 import { type LoadWindowInput, loadReportWindow } from '../../warehouse/load.ts';
 import { migrate } from '../../warehouse/migrate.ts';
 import { openWarehouse, type Warehouse } from '../../warehouse/pool.ts';
+import { runPinads } from '../helpers/cli.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 import { loadReportWindowOldLayout, OLD_LAYOUT_BEFORE } from '../helpers/old-layout.ts';
 import { factRow, loadInput, type MigratedWarehouse, migratedWarehouse } from './warehouse-fixtures.ts';
@@ -127,7 +128,10 @@ describe('migration 010: the old per-hour table converted in place', () => {
     const dailyBefore = await allDaily(old.wh);
     expect(hourlyBefore.length).toBeGreaterThan(1000);
 
-    expect(await migrate(old.wh.pool)).toEqual(expect.arrayContaining(['010_hourly_on_daily']));
+    // The upgrade as a user runs it: `pinads migrate` against the database holding the old layout.
+    const upgrade = await runPinads(['migrate'], { DATABASE_URL: old.db.url });
+    expect(upgrade.code, upgrade.stderr).toBe(0);
+    expect(upgrade.stdout).toMatch(/^applied 010_hourly_on_daily$/m);
     const { rows: after } = await old.wh.pool.query(
       `SELECT relkind FROM pg_class WHERE oid = 'pinterest_ads.ad_hourly_spend'::regclass`,
     );
