@@ -63,7 +63,10 @@ function watchCounts(url: string, adAccountId: string, w: { start: string; end: 
   return {
     seen,
     reads: () => reads,
+    /** Stops after two more reads, so the state the run committed is certainly among those seen. */
     async stop() {
+      const target = reads + 2;
+      while (reads < target) await sleep(20);
       stop = true;
       await done;
     },
