@@ -11,6 +11,7 @@ import { classified } from './failures.ts';
 import { planActivities } from './plan.ts';
 import { patientWithRateLimits } from './rate-limits.ts';
 import { reportActivities } from './reports.ts';
+import { runLedgerActivities } from './runs.ts';
 import { accessToken, loadConnection } from './tokens.ts';
 import { turnActivities } from './turns.ts';
 
@@ -47,6 +48,7 @@ export function createActivities(deps: ActivityDeps) {
     ...tokenActivities(deps),
     ...entityActivities(deps),
     ...planActivities(deps),
+    ...runLedgerActivities(deps),
     ...reportActivities(deps),
     ...turnActivities(deps),
   };

@@ -1,6 +1,5 @@
 // Which windows a sync pulls, decided where the clock and the warehouse are: hourly, or the daily lookback.
-import { ApplicationFailure, Context } from '@temporalio/activity';
-import { WorkflowNotFoundError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/activity';
 import {
   addDays,
   backfillRangeProblem,
@@ -9,19 +8,9 @@ import {
   MAX_DAYS_BACK,
   MAX_REPORT_DAYS,
 } from '../common/dates.ts';
-import { activityLog, metricsOf } from '../observability/observe.ts';
 import { lookbackDays } from '../schemas/config.ts';
 import type { Connection } from '../warehouse/control.ts';
-import {
-  finishRun,
-  lookbackDoneOn,
-  markAbandoned,
-  type RunKind,
-  type RunOutcome,
-  runningExecutions,
-  startRun,
-  succeededWindows,
-} from '../warehouse/runs.ts';
+import { lookbackDoneOn } from '../warehouse/runs.ts';
 import { type ActivityDeps, nowOf } from './deps.ts';
 import { loadConnection } from './tokens.ts';
 
@@ -134,39 +123,6 @@ export function planActivities(deps: ActivityDeps) {
       return { hourly, lookback: chunkRange(window.start, window.end, MAX_REPORT_DAYS), timeZone };
     },
 
-    /**
-     * Closes the rows of this connection whose workflow run is no longer running (a worker lost mid-window, a
-     * terminated workflow): they become `failed` with the reason `abandoned`. Returns how many it closed.
-     */
-    async sweepAbandonedRuns(connectionId: string): Promise<number> {
-      if (!deps.temporal) return 0;
-      const self = Context.current().info.workflowExecution?.runId;
-      const gone: string[] = [];
-      for (const e of await runningExecutions(deps.wh.pool, connectionId, self)) {
-        try {
-          const d = await deps.temporal.workflow.getHandle(e.workflowId, e.runId).describe();
-          if (d.status.name !== 'RUNNING') gone.push(e.runId);
-        } catch (err) {
-          if (err instanceof WorkflowNotFoundError) gone.push(e.runId);
-          else throw err;
-        }
-      }
-      return markAbandoned(deps.wh.pool, gone);
-    },
-
-    /**
-     * Indexes of the chunks to skip when a backfill (same workflow id) runs again: those whose latest run succeeded,
-     * when some are not. When every chunk is done, a re-run redoes them all: it is a refresh of a finished range.
-     */
-    async backfillChunksDone(connectionId: string, chunks: DateWindow[]): Promise<number[]> {
-      const workflowId = Context.current().info.workflowExecution?.workflowId ?? '';
-      const done = new Set(
-        (await succeededWindows(deps.wh.pool, connectionId, workflowId)).map((w) => `${w.start}/${w.end}`),
-      );
-      const skip = chunks.flatMap((c, i) => (done.has(`${c.start}/${c.end}`) ? [i] : []));
-      return skip.length === chunks.length ? [] : skip;
-    },
-
     async validateBackfill(connectionId: string, from: string, to: string): Promise<void> {
       const c = await loadConnection(deps, connectionId);
       // Checked before the entities are synced: an unknown zone checks against UTC (the loads use the real zone).
@@ -178,47 +134,6 @@ export function planActivities(deps: ActivityDeps) {
           type: 'InvalidBackfillRange',
           nonRetryable: true,
         });
-    },
-
-    async startRun(connectionId: string, kind: RunKind, window: DateWindow): Promise<string> {
-      const { workflowExecution: execution, activityId } = Context.current().info;
-      return startRun(deps.wh.pool, {
-        activityId,
-        connectionId,
-        kind,
-        windowStart: window.start,
-        windowEnd: window.end,
-        workflowId: execution?.workflowId,
-        runId: execution?.runId,
-      });
-    },
-
-    async finishRun(runId: string, r: RunOutcome): Promise<void> {
-      await finishRun(deps.wh.pool, runId, r);
-      // The run's own row knows its kind, window and duration (timed by the database from startRun).
-      const { rows } = await deps.wh.pool.query(
-        `SELECT connection_id, kind, window_start::text AS w_start, window_end::text AS w_end, duration_ms
-           FROM pinads.sync_runs WHERE id = $1`,
-        [runId],
-      );
-      const run = rows[0];
-      if (!run) return;
-      metricsOf(deps).windowRunDuration.observe(
-        { kind: run.kind, status: r.status },
-        Number(run.duration_ms) / 1000,
-      );
-      activityLog().info(
-        {
-          connectionId: run.connection_id,
-          window: { start: run.w_start, end: run.w_end },
-          runKind: run.kind,
-          status: r.status,
-          rowsLoaded: r.rowsLoaded ?? 0,
-          apiCalls: r.apiCalls ?? 0,
-          durationMs: Number(run.duration_ms),
-        },
-        'window run finished',
-      );
     },
   };
 }
