@@ -156,6 +156,27 @@ const ENTITY_COLUMNS: Record<string, Record<string, string>> = {
     synced_at: 'timestamp with time zone',
     raw: 'jsonb',
   },
+  // Migration 013 (DESIGN §10): the entities of the daily extra reports.
+  'pinterest_ads.keywords': {
+    id: 'text',
+    ad_account_id: 'text',
+    campaign_id: 'text',
+    ad_group_id: 'text',
+    parent_type: 'text',
+    value: 'text',
+    match_type: 'text',
+    archived: 'boolean',
+    synced_at: 'timestamp with time zone',
+    raw: 'jsonb',
+  },
+  'pinterest_ads.conversion_events': {
+    ad_account_id: 'text',
+    name: 'text',
+    synced_at: 'timestamp with time zone',
+    raw: 'jsonb',
+  },
+  'pinterest_ads.geo_countries': { country_id: 'text', country_name: 'text' },
+  'pinterest_ads.geo_regions': { region_id: 'text', country_id: 'text', region_name: 'text' },
 };
 
 const PRIMARY_KEYS: Record<string, string[]> = {
@@ -164,6 +185,10 @@ const PRIMARY_KEYS: Record<string, string[]> = {
   'pinterest_ads.campaigns': ['id'],
   'pinterest_ads.ad_groups': ['id'],
   'pinterest_ads.ads': ['id'],
+  'pinterest_ads.keywords': ['id'],
+  'pinterest_ads.conversion_events': ['ad_account_id', 'name'],
+  'pinterest_ads.geo_countries': ['country_id'],
+  'pinterest_ads.geo_regions': ['region_id'],
   'pinads.connections': ['id'],
   'pinads.credentials': ['id'],
   'pinads.schema_migrations': ['version'],
