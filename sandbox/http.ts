@@ -18,13 +18,18 @@ export function invalid(detail: string): ApiError {
   return new ApiError(400, 1, `Invalid parameters. ${detail}`);
 }
 
+/** A JSON body already rendered as text, sent byte for byte (for shapes JSON.stringify cannot print). */
+export class RawJson {
+  constructor(readonly text: string) {}
+}
+
 export function sendJson(
   res: ServerResponse,
   status: number,
   body: unknown,
   headers: Record<string, string> = {},
 ): void {
-  const text = JSON.stringify(body);
+  const text = body instanceof RawJson ? body.text : JSON.stringify(body);
   res.writeHead(status, {
     'content-type': 'application/json',
     'content-length': Buffer.byteLength(text),

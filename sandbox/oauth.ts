@@ -1,7 +1,8 @@
 // OAuth as Pinterest does it: an auto-approving authorize page, code and refresh grants with HTTP Basic client auth,
 // refresh tokens that ROTATE on every use (the old one then answers 401 code 283), and expiring access tokens.
 import { randomBytes } from 'node:crypto';
-import { ApiError, invalid } from './http.ts';
+import { ApiError, invalid, type RawJson } from './http.ts';
+import { type OAuthQuirk, quirkyTokenResponse } from './oauth-quirks.ts';
 
 export const DEFAULT_SCOPE = 'ads:read,user_accounts:read';
 const REFRESH_TTL_S = 60 * 86_400; // continuous refresh tokens: 60 days, renewed by each refresh
@@ -22,6 +23,8 @@ export class OAuthState {
   private readonly refreshTokens = new Map<string, Grant>();
   private readonly accessTokens = new Map<string, number>();
   private readonly codes = new Map<string, { redirectUri: string; scope: string; expiresMs: number }>();
+  /** POST /__sandbox/oauth_quirks: how successful token responses are bent (see oauth-quirks.ts). */
+  quirks: ReadonlySet<OAuthQuirk> = new Set();
 
   constructor(
     readonly clientId: string,
@@ -65,7 +68,7 @@ export class OAuthState {
   }
 
   /** POST /v5/oauth/token. Validates everything before mutating, so a rejected request never rotates a token. */
-  token(authorization: string | undefined, form: URLSearchParams): Record<string, unknown> {
+  token(authorization: string | undefined, form: URLSearchParams): RawJson {
     this.checkClient(authorization);
     const grantType = form.get('grant_type');
     const now = this.nowMs();
@@ -95,6 +98,18 @@ export class OAuthState {
     throw invalid('grant_type must be authorization_code or refresh_token.');
   }
 
+  /**
+   * POST /__sandbox/revoke {"all": true}: the user removed the app. Every refresh token, access token and pending
+   * authorization code of the login stops working; grants minted afterwards (a new consent) work again.
+   */
+  revokeAll(): { refresh_tokens: number; access_tokens: number } {
+    const counts = { refresh_tokens: this.refreshTokens.size, access_tokens: this.accessTokens.size };
+    this.refreshTokens.clear();
+    this.accessTokens.clear();
+    this.codes.clear();
+    return counts;
+  }
+
   /** Throws the API's 401 unless `authorization` is a live bearer token. */
   checkBearer(authorization: string | undefined): void {
     const m = /^Bearer\s+(\S+)$/i.exec(authorization ?? '');
@@ -108,12 +123,12 @@ export class OAuthState {
     if (decoded !== `${this.clientId}:${this.clientSecret}`) throw authFailed();
   }
 
-  private issue(refreshToken: string, scope: string, responseType: string): Record<string, unknown> {
+  private issue(refreshToken: string, scope: string, responseType: string): RawJson {
     const access = `pina_${randomBytes(32).toString('base64url')}`;
     const now = this.nowMs();
     this.accessTokens.set(access, now + this.accessTtlS * 1000);
     const grant = this.refreshTokens.get(refreshToken)!;
-    return {
+    const body = {
       access_token: access,
       refresh_token: refreshToken,
       response_type: responseType,
@@ -123,5 +138,6 @@ export class OAuthState {
       refresh_token_expires_in: Math.round((grant.expiresMs - now) / 1000),
       refresh_token_expires_at: Math.floor(grant.expiresMs / 1000),
     };
+    return quirkyTokenResponse(body, this.quirks);
   }
 }

@@ -9,6 +9,7 @@ import { accountAnalytics, metricsReadyState } from './analytics.ts';
 import type { SandboxContext } from './context.ts';
 import { todayDay } from './context.ts';
 import * as control from './control.ts';
+import { CONTROL_ROUTES } from './control-routes.ts';
 import { clampEntityTimes, sandboxAccounts } from './data.ts';
 import { accountJson, findAccount, listEntities, page } from './entities.ts';
 import { type FaultKind, Faults, type Injected } from './faults.ts';
@@ -127,21 +128,7 @@ const ROUTES: Route[] = [
     await c.ctx.reports.download(c.res, c.params[0]!, c.q, c.ctx.nowMs());
     return NO_BODY;
   }),
-  route('GET', '/__sandbox/truth', 'control', (c) => control.truth(c.ctx, c.q)),
-  route('POST', '/__sandbox/faults', 'control', async (c) => control.faults(c.ctx, await readJson(c.req))),
-  route('GET', '/__sandbox/faults', 'control', (c) => c.ctx.faults.config),
-  route('POST', '/__sandbox/restate', 'control', async (c) => control.restate(c.ctx, await readJson(c.req))),
-  route('GET', '/__sandbox/stats', 'control', (c) => control.stats(c.ctx)),
-  route('POST', '/__sandbox/stats/reset', 'control', (c) => {
-    control.clearStats(c.ctx);
-    return control.stats(c.ctx);
-  }),
-  route('POST', '/__sandbox/rate_limits', 'control', async (c) =>
-    control.rateLimits(c.ctx, await readJson(c.req)),
-  ),
-  route('POST', '/__sandbox/refresh_tokens', 'control', (c) => ({
-    refresh_token: c.ctx.oauth.mintRefreshToken(),
-  })),
+  ...CONTROL_ROUTES.map((m) => route(m.method, m.template, 'control', (c) => m.handle(c))),
 ];
 
 async function dispatch(ctx: SandboxContext, req: IncomingMessage, res: ServerResponse): Promise<void> {

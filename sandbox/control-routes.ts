@@ -1,0 +1,72 @@
+// The /__sandbox/* routes (DESIGN §6 and §10): how tests and benches steer the sandbox from outside. Their handlers
+// live beside the state they change (control.ts, oauth.ts, clock.ts); this is only the table.
+import type { IncomingMessage } from 'node:http';
+import type { SandboxContext } from './context.ts';
+import * as control from './control.ts';
+import { invalid, readJson } from './http.ts';
+import { OAUTH_QUIRKS, parseQuirks } from './oauth-quirks.ts';
+
+export interface ControlRoute {
+  method: 'GET' | 'POST';
+  template: string;
+  handle: (c: { ctx: SandboxContext; req: IncomingMessage; q: URLSearchParams }) => unknown;
+}
+
+const body = (req: IncomingMessage) => readJson(req);
+
+export const CONTROL_ROUTES: ControlRoute[] = [
+  { method: 'GET', template: '/__sandbox/truth', handle: ({ ctx, q }) => control.truth(ctx, q) },
+  {
+    method: 'POST',
+    template: '/__sandbox/faults',
+    handle: async ({ ctx, req }) => control.faults(ctx, await body(req)),
+  },
+  { method: 'GET', template: '/__sandbox/faults', handle: ({ ctx }) => ctx.faults.config },
+  {
+    method: 'POST',
+    template: '/__sandbox/restate',
+    handle: async ({ ctx, req }) => control.restate(ctx, await body(req)),
+  },
+  { method: 'GET', template: '/__sandbox/stats', handle: ({ ctx }) => control.stats(ctx) },
+  {
+    method: 'POST',
+    template: '/__sandbox/stats/reset',
+    handle: ({ ctx }) => {
+      control.clearStats(ctx);
+      return control.stats(ctx);
+    },
+  },
+  {
+    method: 'POST',
+    template: '/__sandbox/rate_limits',
+    handle: async ({ ctx, req }) => control.rateLimits(ctx, await body(req)),
+  },
+  {
+    method: 'POST',
+    template: '/__sandbox/refresh_tokens',
+    handle: ({ ctx }) => ({ refresh_token: ctx.oauth.mintRefreshToken() }),
+  },
+  {
+    method: 'POST',
+    template: '/__sandbox/oauth_quirks',
+    handle: async ({ ctx, req }) => {
+      ctx.oauth.quirks = new Set(parseQuirks(await body(req)));
+      return { quirks: [...ctx.oauth.quirks], known: OAUTH_QUIRKS };
+    },
+  },
+  {
+    method: 'GET',
+    template: '/__sandbox/oauth_quirks',
+    handle: ({ ctx }) => ({ quirks: [...ctx.oauth.quirks], known: OAUTH_QUIRKS }),
+  },
+  {
+    method: 'POST',
+    template: '/__sandbox/revoke',
+    handle: async ({ ctx, req }) => {
+      const b = await body(req);
+      if (b.all !== true)
+        throw invalid('revoke takes {"all": true}: every token of the login stops working.');
+      return { revoked: ctx.oauth.revokeAll() };
+    },
+  },
+];
