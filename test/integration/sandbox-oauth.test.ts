@@ -12,7 +12,8 @@ async function control(path: string, body: unknown) {
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(body),
   });
-  return { status: res.status, body: await res.json() };
+  // biome-ignore lint/suspicious/noExplicitAny: control answers of several shapes, checked by the assertions
+  return { status: res.status, body: (await res.json()) as any };
 }
 
 /** A refresh grant, returning the raw response text too (a float lifetime is only visible there). */
@@ -80,7 +81,9 @@ describe('POST /__sandbox/oauth_quirks', () => {
     await control('/__sandbox/oauth_quirks', { quirks: ['no_scope'] });
     const bad = await control('/__sandbox/oauth_quirks', { quirks: ['no_scope', 'bogus'] });
     expect(bad).toMatchObject({ status: 400, body: { code: 1 } });
-    const now = await fetch(`${sb.info.url}/__sandbox/oauth_quirks`).then((r) => r.json());
+    const now = (await fetch(`${sb.info.url}/__sandbox/oauth_quirks`).then((r) => r.json())) as {
+      quirks: string[];
+    };
     expect(now.quirks).toEqual(['no_scope']);
     await control('/__sandbox/oauth_quirks', { quirks: [] });
   });
