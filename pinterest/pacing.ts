@@ -9,6 +9,35 @@ export type Category = 'ads_read' | 'ads_analytics';
 /** Standard access, requests per minute per user per app. */
 export const PINTEREST_LIMITS: Record<Category, number> = { ads_analytics: 300, ads_read: 1000 };
 
+/**
+ * The GCRA (generic cell rate algorithm) behind every Pacer: a limit of `limit` requests per `windowMs`, paced at
+ * `headroom` of it with a burst of `burst` × limit. Any window then holds at most (headroom + burst) × limit + 1
+ * requests: 0.95 + 0.02 stays under Pinterest's sliding minute with ~2% left for requests that leave late.
+ */
+export interface GcraOptions {
+  windowMs?: number;
+  headroom?: number;
+  burst?: number;
+}
+
+/** Emission interval and burst tolerance (ms) of a category's limit; one slot per interval, `tolerance` early. */
+export function gcraParams(limit: number, o: GcraOptions = {}): { intervalMs: number; toleranceMs: number } {
+  const intervalMs = (o.windowMs ?? 60_000) / (limit * (o.headroom ?? 0.95));
+  const toleranceMs = Math.max(0, (o.burst ?? 0.02) * limit - 1) * intervalMs;
+  return { intervalMs, toleranceMs };
+}
+
+/** The theoretical arrival time after one more reservation at `nowMs` (reservations never fail: a burst queues). */
+export function gcraReserve(tatMs: number, nowMs: number, intervalMs: number): number {
+  return Math.max(tatMs, nowMs) + intervalMs;
+}
+
+/** How long the reserving request waits, given how far the new TAT lies ahead of now (`aheadMs`). */
+export function gcraWaitMs(aheadMs: number, p: { intervalMs: number; toleranceMs: number }): number {
+  // The slot starts one interval before the new TAT, and the tolerance lets a burst go earlier still.
+  return Math.max(0, aheadMs - p.intervalMs - p.toleranceMs);
+}
+
 export interface Pacer {
   /** Resolves when a request of `category` may be sent for `scope` (a connection id). */
   take(scope: string, category: Category): Promise<void>;

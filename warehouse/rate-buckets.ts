@@ -3,20 +3,22 @@
 // under a millisecond); the caller then sleeps until its slot. Reservations never fail, so a burst becomes a queue.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
-import { type Category, type Pacer, PINTEREST_LIMITS } from '../pinterest/pacing.ts';
+import {
+  type Category,
+  type GcraOptions,
+  gcraParams,
+  gcraWaitMs,
+  type Pacer,
+  PINTEREST_LIMITS,
+} from '../pinterest/pacing.ts';
 
-export interface BucketOptions {
+/**
+ * `windowMs`: the limits' window (Pinterest's minute, or less where a test or bench compresses time); `headroom` and
+ * `burst` as in GcraOptions (0.9 + 0.05 cost 11% of the makespan of an agency's burst in bench:scale).
+ */
+export interface BucketOptions extends GcraOptions {
   /** Requests per window per category (0 = unpaced); default Pinterest's standard limits per minute. */
   limits?: Record<Category, number>;
-  /** The limits' window: Pinterest's minute, or less where a test or bench compresses time. */
-  windowMs?: number;
-  /**
-   * Share of the limit to pace at, and the burst allowed, as a share of the limit. Any window then holds at
-   * most (headroom + burst) × limit + 1 requests: 0.95 + 0.02 stays under Pinterest's sliding minute with ~2% left
-   * for requests that leave late. (0.9 + 0.05 cost 11% of the makespan of an agency's burst in bench:scale.)
-   */
-  headroom?: number;
-  burst?: number;
 }
 
 // The bucket key is the connection's Pinterest login (migration 012): every connection of every grant of one user
@@ -32,17 +34,18 @@ const RESERVE = `
 
 export function createBucketPacer(pool: Pick<pg.Pool, 'query'>, o: BucketOptions = {}): Pacer {
   const limits = o.limits ?? PINTEREST_LIMITS;
-  const headroom = o.headroom ?? 0.95;
-  const burst = o.burst ?? 0.02;
   return {
     async take(connectionId, category) {
       const limit = limits[category];
       if (!limit) return;
-      const intervalMs = (o.windowMs ?? 60_000) / (limit * headroom);
-      const toleranceMs = Math.max(0, burst * limit - 1) * intervalMs;
-      const { rows } = await pool.query<{ ahead_ms: number }>(RESERVE, [connectionId, category, intervalMs]);
-      // ahead_ms: how far the new TAT lies ahead of now; the slot starts one interval earlier.
-      const wait = (rows[0]?.ahead_ms ?? 0) - intervalMs - toleranceMs;
+      const p = gcraParams(limit, o);
+      // The SQL is gcraReserve on the login's row, atomically; ahead_ms is how far the new TAT lies ahead of now.
+      const { rows } = await pool.query<{ ahead_ms: number }>(RESERVE, [
+        connectionId,
+        category,
+        p.intervalMs,
+      ]);
+      const wait = gcraWaitMs(rows[0]?.ahead_ms ?? 0, p);
       if (wait > 0) await sleep(wait);
     },
   };
