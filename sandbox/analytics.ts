@@ -1,14 +1,12 @@
-// Synchronous account analytics (90 days back, 90-day range) and the metrics-ready ("book closed") state.
+// Synchronous account analytics (90 days back, 90-day range).
 
 import type { Granularity } from './buckets.ts';
 import { CONVERSION_METRICS, DIMENSIONS, GRANULARITIES, METRICS, SYNC_COLUMNS } from './columns.ts';
 import type { SandboxAccount } from './data.ts';
 import { invalid, listParam } from './http.ts';
 import type { Ledger } from './ledger.ts';
-import { MAX_VISIBILITY_DELAY_HOURS } from './ledger.ts';
 import { checkRange, parseAttribution, parseZone, type ReportQuery } from './report-request.ts';
 import { reportGroups } from './report-writer.ts';
-import { dayOf, isDate } from './time.ts';
 
 /** GET /v5/ad_accounts/{id}/analytics: an array of flat rows, AD_ACCOUNT_ID as a string, zero metrics left out. */
 export function accountAnalytics(
@@ -63,19 +61,4 @@ export function accountAnalytics(
     }
   }
   return out;
-}
-
-/**
- * GET /v5/resources/metrics_ready_state?date=: non-conversion metrics are final once the UTC day is over; conversion
- * metrics once every conversion of that day has surfaced (the model's longest reporting delay after the day).
- */
-export function metricsReadyState(q: URLSearchParams, nowMs: number) {
-  const date = q.get('date');
-  if (date === null) throw invalid('date is required.');
-  if (!isDate(date)) throw invalid(`date "${date}" must be a date in YYYY-MM-DD format.`);
-  const endOfDayMs = (dayOf(date) + 1) * 86_400_000;
-  return {
-    conversion_metrics_ready: nowMs >= endOfDayMs + (MAX_VISIBILITY_DELAY_HOURS + 6) * 3_600_000,
-    non_conversion_metrics_ready: nowMs >= endOfDayMs,
-  };
 }

@@ -1,4 +1,5 @@
 // The state one sandbox instance shares between its handlers.
+import type { SandboxClock } from './clock.ts';
 import type { SandboxAccount } from './data.ts';
 import type { Faults } from './faults.ts';
 import type { Ledger } from './ledger.ts';
@@ -8,7 +9,9 @@ import type { ReportStore } from './reports.ts';
 
 export interface SandboxContext {
   seed: number;
+  /** The sandbox clock's instant (clock.ts): data, readiness, "today" and Pinterest-side expiries follow it. */
   nowMs: () => number;
+  clock: SandboxClock;
   accounts: SandboxAccount[];
   accountById: Map<string, SandboxAccount>;
   ledger: Ledger;

@@ -5,6 +5,18 @@ import type { SandboxContext } from './context.ts';
 import * as control from './control.ts';
 import { invalid, readJson } from './http.ts';
 import { OAUTH_QUIRKS, parseQuirks } from './oauth-quirks.ts';
+import { CONVERSION_READY_HOURS, NON_CONVERSION_READY_HOURS } from './readiness.ts';
+
+/** GET/POST /__sandbox/clock answer: the clock plus the readiness delays, so a test knows where to move it. */
+function clockState(ctx: SandboxContext) {
+  return {
+    ...ctx.clock.state(),
+    readiness: {
+      non_conversion_ready_hours_after_day: NON_CONVERSION_READY_HOURS,
+      conversion_ready_hours_after_day: CONVERSION_READY_HOURS,
+    },
+  };
+}
 
 export interface ControlRoute {
   method: 'GET' | 'POST';
@@ -58,6 +70,15 @@ export const CONTROL_ROUTES: ControlRoute[] = [
     method: 'GET',
     template: '/__sandbox/oauth_quirks',
     handle: ({ ctx }) => ({ quirks: [...ctx.oauth.quirks], known: OAUTH_QUIRKS }),
+  },
+  { method: 'GET', template: '/__sandbox/clock', handle: ({ ctx }) => clockState(ctx) },
+  {
+    method: 'POST',
+    template: '/__sandbox/clock',
+    handle: async ({ ctx, req }) => {
+      ctx.clock.set(await body(req));
+      return clockState(ctx);
+    },
   },
   {
     method: 'POST',

@@ -5,7 +5,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { agencyAccounts } from './agency.ts';
-import { accountAnalytics, metricsReadyState } from './analytics.ts';
+import { accountAnalytics } from './analytics.ts';
+import { SandboxClock } from './clock.ts';
 import type { SandboxContext } from './context.ts';
 import { todayDay } from './context.ts';
 import * as control from './control.ts';
@@ -19,6 +20,7 @@ import { Ledger } from './ledger.ts';
 import { MORE_ROUTES } from './more-routes.ts';
 import { OAuthState } from './oauth.ts';
 import { RateLimiter, type RateLimitOptions } from './rate-limits.ts';
+import { metricsReadyState } from './readiness.ts';
 import { parseReportRequest } from './report-request.ts';
 import { ReportStore } from './reports.ts';
 
@@ -165,8 +167,12 @@ async function dispatch(ctx: SandboxContext, req: IncomingMessage, res: ServerRe
 /** Starts a sandbox on 127.0.0.1 (random port unless `port` is given) and resolves once it accepts connections. */
 export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> {
   const seed = opts.seed ?? 1;
-  const clock = opts.now ?? (() => new Date());
-  const nowMs = () => clock().getTime();
+  const given = opts.now;
+  const clock = new SandboxClock(
+    given ? () => given().getTime() : () => Date.now(),
+    given ? 'option' : 'real',
+  );
+  const nowMs = () => clock.nowMs();
   const anchorDay = Math.floor(nowMs() / 86_400_000);
   const accounts = sandboxAccounts(seed, { anchorDay, bigAccountAds: opts.bigAccountAds, nowMs: nowMs() });
   const agency = agencyAccounts(
@@ -181,6 +187,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   const ctx: SandboxContext = {
     seed,
     nowMs,
+    clock,
     accounts,
     accountById: new Map(accounts.map((a) => [a.id, a])),
     ledger,
