@@ -8,6 +8,7 @@ const SKIP = new Set([
   'dist',
   'test',
   'bench',
+  'doctools',
   'bin',
   'coverage',
   '.git',
