@@ -1,0 +1,43 @@
+// The generated references (docs/reference/) must be what `npm run docs` writes now: the CLI reference from the
+// program's own help, the table reference from the migrations applied to a scratch database on the real Postgres.
+// A stale page fails with the command that fixes it; the check is also fed a stale and a missing page.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../../doctools/pages.ts';
+import { generateReferences, staleReferences } from '../../doctools/references.ts';
+
+let generated: Map<string, string>;
+const scratch = mkdtempSync(join(tmpdir(), 'pinads-docs-ref-'));
+beforeAll(async () => {
+  generated = await generateReferences();
+});
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+describe('generated references', () => {
+  it('docs/reference/ is what `npm run docs` writes for the code as it is', () => {
+    expect(staleReferences(REPO_ROOT, generated)).toEqual([]);
+  });
+
+  it('the references cover every command and every table', () => {
+    const cli = generated.get('docs/reference/cli.md')!;
+    expect(cli).toContain('## pinads connections create');
+    expect(cli).toMatch(/--refresh-token <token\|->/);
+    const tables = generated.get('docs/reference/tables.md')!;
+    expect(tables).toContain('### pinterest_ads.ad_daily_metrics');
+    expect(tables).toMatch(/\| `spend_micro` \| bigint \| yes \| `0` \|/);
+    expect(tables).toContain('### pinads.sync_runs');
+  });
+
+  it('a stale or missing page is reported with the command that regenerates it', () => {
+    mkdirSync(join(scratch, 'docs/reference'), { recursive: true });
+    const cli = generated.get('docs/reference/cli.md')!;
+    writeFileSync(join(scratch, 'docs/reference/cli.md'), cli.replace('--refresh-token', '--token'));
+    const line = cli.split('\n').findIndex((l) => l.includes('--refresh-token')) + 1;
+    expect(staleReferences(scratch, generated)).toEqual([
+      `docs/reference/cli.md differs from the code at line ${line}: run \`npm run docs\` and commit the result`,
+      'docs/reference/tables.md is missing: run `npm run docs` and commit the result',
+    ]);
+  });
+});
