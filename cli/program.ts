@@ -17,6 +17,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   sync: async () => (await import('./sync.ts')).registerSync,
   backfill: async () => (await import('./backfill.ts')).registerBackfill,
   report: async () => (await import('./report.ts')).registerReport,
+  source: async () => (await import('./source.ts')).registerSource,
   tracking: async () => (await import('./tracking.ts')).registerTracking,
   ui: async () => (await import('./ui.ts')).registerUi,
 };

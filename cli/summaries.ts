@@ -44,6 +44,11 @@ export const SUMMARIES: Record<string, Summary> = {
     term: 'report [options] <report> <connection-id>',
     description: 'Prints the Overview (per day) or Channels (per entity) report of a connection',
   },
+  source: {
+    term: 'source',
+    description:
+      'an Airbyte source on stdout (spec, check, discover, read); also the executable source-pinads',
+  },
   tracking: { term: 'tracking', description: 'Tracking parameters (cvg_*, utm_*) on destination URLs' },
   ui: {
     term: 'ui [options]',

@@ -77,7 +77,7 @@ describe('ad_hourly_spend without Postgres', () => {
           hour: h.hour,
           date: h.date,
           spend_micro: String(h.spend_micro),
-          method: h.method,
+          method: h.method as string,
         })),
       )
       .sort((a, b) => (a.ad_id === b.ad_id ? (a.hour < b.hour ? -1 : 1) : a.ad_id < b.ad_id ? -1 : 1));

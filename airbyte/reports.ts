@@ -1,0 +1,150 @@
+// One account's ad-level daily report for a window, for the Airbyte door: create, poll until FINISHED, download
+// (no bearer), parse and normalize with the engine's own parser and normalizer. Retries go through Session.call.
+import { Readable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { DateWindow } from '../common/dates.ts';
+import { PinterestError } from '../pinterest/errors.ts';
+import { parseReportBatches } from '../pinterest/report-parser.ts';
+import type { ConnectionSettings } from '../schemas/config.ts';
+import { CreateReportRequest } from '../schemas/pinterest.ts';
+import {
+  type DailyFactRow,
+  normalizeReportRow,
+  REPORT_COLUMNS,
+  REPORT_GRANULARITY,
+  REPORT_LEVEL,
+} from '../schemas/report.ts';
+import { type Session, TransientError } from './session.ts';
+
+/** Reports requested again after FAILED/EXPIRED/CANCELLED/DOES_NOT_EXIST or a stall, before the read fails. */
+const MAX_REQUESTS = 5;
+/** Fresh download links fetched (each a poll) when a download breaks, per report. */
+const MAX_DOWNLOADS = 4;
+
+export interface ReportTiming {
+  initialPollMs: number;
+  maxPollMs: number;
+  /** Seconds a report may stay IN_PROGRESS before it is requested again (PINADS_REPORT_DEADLINE_S). */
+  deadlineS: number;
+}
+
+export const DEFAULT_TIMING: ReportTiming = { initialPollMs: 1000, maxPollMs: 10_000, deadlineS: 900 };
+
+/** The create-report body of the ad-level daily report, as the Temporal path sends it (activities/reports.ts). */
+function reportBody(s: ConnectionSettings, window: DateWindow): CreateReportRequest {
+  return CreateReportRequest.parse({
+    start_date: window.start,
+    end_date: window.end,
+    granularity: REPORT_GRANULARITY,
+    level: REPORT_LEVEL,
+    columns: [...REPORT_COLUMNS],
+    click_window_days: s.click_window_days,
+    engagement_window_days: s.engagement_window_days,
+    view_window_days: s.view_window_days,
+    conversion_report_time: s.conversion_report_time,
+    report_format: 'JSON',
+    ...(s.reporting_time_zone === 'account' ? { reporting_timezone: 'AD_ACCOUNT_TIME_ZONE' } : {}),
+  });
+}
+
+class ReportNotReady extends Error {}
+
+/** Polls with backoff until FINISHED: its url, or null for an empty report. Other ends ask for a new report. */
+async function awaitReport(session: Session, accountId: string, token: string, t: ReportTiming) {
+  let delay = t.initialPollMs;
+  const giveUpAt = Date.now() + t.deadlineS * 1000;
+  await sleep(delay);
+  for (;;) {
+    const r = await session.call('poll report', (api) => api.getReport(accountId, token));
+    if (r.report_status === 'FINISHED') return { url: r.url && r.size !== 0 ? r.url : null };
+    if (r.report_status !== 'IN_PROGRESS') throw new ReportNotReady(`report ${r.report_status} at Pinterest`);
+    if (Date.now() >= giveUpAt) throw new ReportNotReady(`report still IN_PROGRESS after ${t.deadlineS} s`);
+    await sleep(Math.min(delay, Math.max(0, giveUpAt - Date.now())));
+    delay = Math.min(delay * 2, t.maxPollMs);
+  }
+}
+
+/** The body, or null when it holds only whitespace (an empty report: all-zero rows are omitted). */
+async function nonEmpty(stream: Readable): Promise<Readable | null> {
+  const it = stream[Symbol.asyncIterator]();
+  const head: Buffer[] = [];
+  for (;;) {
+    const next = await it.next();
+    if (next.done) return null;
+    head.push(Buffer.from(next.value as Buffer));
+    if (
+      head
+        .at(-1)!
+        .toString('utf8')
+        .replace(/^\uFEFF/, '')
+        .trim() !== ''
+    )
+      break;
+  }
+  return Readable.from(
+    (async function* () {
+      yield* head;
+      for (let n = await it.next(); !n.done; n = await it.next()) yield n.value as Buffer;
+    })(),
+    { objectMode: false },
+  );
+}
+
+/**
+ * The window's normalized rows, a downloaded chunk at a time. A download that breaks is fetched again from a fresh
+ * link of the same report and the rows already yielded are skipped (the same report file has the same rows in the
+ * same order), so a consumer sees each row once.
+ */
+export async function* reportRows(
+  session: Session,
+  accountId: string,
+  settings: ConnectionSettings,
+  window: DateWindow,
+  timing: ReportTiming = DEFAULT_TIMING,
+): AsyncGenerator<DailyFactRow[]> {
+  for (let request = 1; ; request++) {
+    const { token } = await session.call('create report', (api) =>
+      api.createReport(accountId, reportBody(settings, window)),
+    );
+    let yielded = 0;
+    try {
+      for (let download = 1; ; download++) {
+        const { url } = await awaitReport(session, accountId, token, timing);
+        if (url === null) return;
+        let seen = 0;
+        try {
+          const body = await nonEmpty(await session.api.downloadReport(url));
+          if (body === null) return;
+          for await (const records of parseReportBatches(body)) {
+            const rows = records.map(({ entityKey, index, row }) =>
+              normalizeReportRow(row, { entityKey, index, window }),
+            );
+            const fresh = rows.slice(Math.max(0, yielded - seen));
+            seen += rows.length;
+            if (fresh.length > 0) {
+              yielded += fresh.length;
+              yield fresh;
+            }
+          }
+          return;
+        } catch (err) {
+          const again =
+            err instanceof PinterestError && (err.action.kind === 'link_expired' || err.retryable);
+          if (!again || download >= MAX_DOWNLOADS) throw err;
+          session.log(
+            'WARN',
+            `report download for ad account ${accountId} broke (${err.message}); fetching a fresh link`,
+          );
+        }
+      }
+    } catch (err) {
+      if (!(err instanceof ReportNotReady)) throw err;
+      // A new report may order its rows differently: only a report that gave nothing yet can be replaced.
+      if (yielded > 0 || request >= MAX_REQUESTS)
+        throw new TransientError(
+          `${err.message} for ad account ${accountId}, ${window.start}..${window.end}`,
+        );
+      session.log('WARN', `${err.message} for ad account ${accountId}; requesting it again`);
+    }
+  }
+}
