@@ -6,6 +6,7 @@ import { Command, Option } from 'commander';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fullProgram } from '../../doctools/cli-reference.ts';
 import { type CommandSpec, commandSpec, commandsIn, unknownCommands } from '../../doctools/commands.ts';
+import { namesInCode, unknownVariables } from '../../doctools/env.ts';
 import { parseMarkdown } from '../../doctools/markdown.ts';
 import { REPO_ROOT, readPages } from '../../doctools/pages.ts';
 
@@ -68,6 +69,23 @@ describe('commands named in README.md and docs/', () => {
     expect(commandsIn('echo pinads sync', true)).toEqual([]);
     expect(commandsIn('pinads report overview\\|channels ID', false)).toEqual([
       ['pinads', 'report', 'overview|channels', 'ID'],
+    ]);
+  });
+});
+
+describe('environment variables named in README.md and docs/', () => {
+  it('are read by the code', () => {
+    expect(unknownVariables(readPages(), namesInCode(REPO_ROOT))).toEqual([]);
+  });
+
+  it('reports a variable no code reads', () => {
+    // Spelled in pieces: this file is code too, and must not read as a place that uses them.
+    const typo = 'PINADS_SECRET' + '_KEYS';
+    const unknown = 'PINADS_LOG' + 'LEVEL';
+    const text = `Set \`PINADS_SECRET_KEY\` and \`${typo}\`, then:\n\`\`\`sh\n${unknown}=debug pinads worker\n\`\`\``;
+    expect(unknownVariables(page(text), namesInCode(REPO_ROOT))).toEqual([
+      `docs/x.md:1: ${typo} → no code reads this variable`,
+      `docs/x.md:3: ${unknown} → no code reads this variable`,
     ]);
   });
 });
