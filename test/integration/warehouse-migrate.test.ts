@@ -4,6 +4,43 @@ import { listMigrations, migrate } from '../../warehouse/migrate.ts';
 import { openWarehouse, type Warehouse } from '../../warehouse/pool.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 
+const EVENT_METRICS = {
+  add_to_carts: 'numeric',
+  add_to_cart_value_micro: 'bigint',
+  signups: 'numeric',
+  signup_value_micro: 'bigint',
+  leads: 'numeric',
+  lead_value_micro: 'bigint',
+  page_visits: 'numeric',
+};
+
+/** The metric columns of ad_daily_metrics, which every catalog fact table repeats (DESIGN §10). */
+const METRIC_TYPES = {
+  spend_micro: 'bigint',
+  impressions: 'bigint',
+  clicks: 'bigint',
+  outbound_clicks: 'bigint',
+  conversions: 'numeric',
+  conversion_value_micro: 'bigint',
+  total_conversions: 'numeric',
+  impressions_earned: 'bigint',
+  clicks_earned: 'bigint',
+  total_conversions_quantity: 'numeric',
+  total_conversions_value_micro: 'bigint',
+  ...EVENT_METRICS,
+};
+
+/** What every fact row carries besides its metrics (DESIGN §10). */
+const STAMPS = {
+  currency: 'text',
+  time_zone: 'text',
+  click_window_days: 'integer',
+  engagement_window_days: 'integer',
+  view_window_days: 'integer',
+  conversion_report_time: 'text',
+  synced_at: 'timestamp with time zone',
+};
+
 /** DESIGN §4 and the control-plane DDL of the brief: relation → column → data_type (information_schema). */
 const CONTRACT: Record<string, Record<string, string>> = {
   'pinterest_ads.ad_daily_metrics': {
@@ -28,11 +65,67 @@ const CONTRACT: Record<string, Record<string, string>> = {
     clicks_earned: 'bigint',
     total_conversions_quantity: 'numeric',
     total_conversions_value_micro: 'bigint',
+    // The standard conversion events (migration 014).
+    ...EVENT_METRICS,
     click_window_days: 'integer',
     engagement_window_days: 'integer',
     view_window_days: 'integer',
     conversion_report_time: 'text',
     synced_at: 'timestamp with time zone',
+  },
+  // DESIGN §10: the catalog's fact tables, finality and the restatement ledger (migration 014).
+  'pinterest_ads.ad_targeting_daily_metrics': {
+    ad_account_id: 'text',
+    ad_id: 'text',
+    date: 'date',
+    targeting_type: 'text',
+    targeting_value: 'text',
+    campaign_id: 'text',
+    ad_group_id: 'text',
+    ...STAMPS,
+    ...METRIC_TYPES,
+  },
+  'pinterest_ads.keyword_daily_metrics': {
+    ad_account_id: 'text',
+    keyword_id: 'text',
+    date: 'date',
+    ad_id: 'text',
+    campaign_id: 'text',
+    ad_group_id: 'text',
+    ...STAMPS,
+    ...METRIC_TYPES,
+  },
+  'pinterest_ads.ad_custom_conversions_daily': {
+    ad_account_id: 'text',
+    ad_id: 'text',
+    date: 'date',
+    event_name: 'text',
+    campaign_id: 'text',
+    ad_group_id: 'text',
+    conversions: 'numeric',
+    conversion_value_micro: 'bigint',
+    ...STAMPS,
+  },
+  'pinterest_ads.account_day_status': {
+    ad_account_id: 'text',
+    date: 'date',
+    non_conversion_ready_at: 'timestamp with time zone',
+    conversion_ready_at: 'timestamp with time zone',
+    last_pulled_at: 'timestamp with time zone',
+    is_final: 'boolean',
+  },
+  'pinterest_ads.restatements': {
+    ad_account_id: 'text',
+    date: 'date',
+    detected_at: 'timestamp with time zone',
+    run_id: 'bigint',
+    currency: 'text',
+    spend_micro_before: 'bigint',
+    spend_micro_after: 'bigint',
+    conversions_before: 'numeric',
+    conversions_after: 'numeric',
+    conversion_value_micro_before: 'bigint',
+    conversion_value_micro_after: 'bigint',
   },
   'pinterest_ads.ad_hourly_spend': {
     ad_account_id: 'text',
@@ -189,6 +282,11 @@ const PRIMARY_KEYS: Record<string, string[]> = {
   'pinterest_ads.conversion_events': ['ad_account_id', 'name'],
   'pinterest_ads.geo_countries': ['country_id'],
   'pinterest_ads.geo_regions': ['region_id'],
+  'pinterest_ads.ad_targeting_daily_metrics': ['ad_account_id', 'ad_id', 'date', 'targeting_type', 'targeting_value'],
+  'pinterest_ads.ad_custom_conversions_daily': ['ad_account_id', 'ad_id', 'date', 'event_name'],
+  'pinterest_ads.restatements': ['ad_account_id', 'date', 'detected_at'],
+  'pinads.day_pulls': ['ad_account_id', 'report', 'date'],
+  'pinads.metrics_ready': ['date'],
   'pinads.connections': ['id'],
   'pinads.credentials': ['id'],
   'pinads.schema_migrations': ['version'],
