@@ -1,18 +1,30 @@
 // Maps the Pinterest error table's actions (pinterest/errors.ts) onto Temporal's retry machinery.
 import { ApplicationFailure } from '@temporalio/activity';
+import {
+  FATAL,
+  INVALID_REPORT,
+  RATE_LIMITED,
+  RATE_LIMITED_UNTIL,
+  REAUTH_REQUIRED,
+  RETRY_AFTER,
+  TRANSIENT,
+  UNKNOWN_ACCOUNT_TIME_ZONE,
+} from '../common/failure-types.ts';
+import { UnknownAccountZoneError } from '../core/reporting-day.ts';
 import { PinterestError } from '../pinterest/errors.ts';
 import { ReportFormatError } from '../pinterest/report-parser.ts';
 import { ReportRowError } from '../schemas/report.ts';
 import { LoadRejectedError } from '../warehouse/load.ts';
 
-export const RATE_LIMITED_UNTIL = 'PinterestRateLimitedUntil';
-export const REPORT_GENERATION_FAILED = 'ReportGenerationFailed';
-export const REAUTH_REQUIRED = 'PinterestReauthRequired';
-export const INVALID_REPORT = 'InvalidReport';
-
 /** Turns any error into the failure Temporal should see; errors we don't know stay retryable. */
 export function toFailure(err: unknown, opts: { durableWaitThresholdSeconds?: number } = {}): unknown {
   if (err instanceof ApplicationFailure) return err;
+  if (err instanceof UnknownAccountZoneError)
+    return ApplicationFailure.create({
+      message: err.message,
+      type: UNKNOWN_ACCOUNT_TIME_ZONE,
+      nonRetryable: true,
+    });
   if (err instanceof ReportRowError || err instanceof ReportFormatError || err instanceof LoadRejectedError) {
     return ApplicationFailure.create({
       message: `invalid report: ${err.message}`,
@@ -24,18 +36,18 @@ export function toFailure(err: unknown, opts: { durableWaitThresholdSeconds?: nu
   const a = err.action;
   switch (a.kind) {
     case 'retry':
-      return ApplicationFailure.create({ message: err.message, type: 'PinterestTransient' });
+      return ApplicationFailure.create({ message: err.message, type: TRANSIENT });
     case 'retry_after':
       return ApplicationFailure.create({
         message: err.message,
-        type: 'PinterestRetryAfter',
+        type: RETRY_AFTER,
         nextRetryDelay: `${a.seconds}s`,
       });
     case 'rate_limit_reset':
       if (a.seconds <= (opts.durableWaitThresholdSeconds ?? 60)) {
         return ApplicationFailure.create({
           message: err.message,
-          type: 'PinterestRateLimited',
+          type: RATE_LIMITED,
           nextRetryDelay: `${a.seconds}s`,
         });
       }
@@ -50,9 +62,9 @@ export function toFailure(err: unknown, opts: { durableWaitThresholdSeconds?: nu
     case 'link_expired':
     case 'refresh':
       // Handled where they occur (re-poll, refresh once); reaching here means that did not help.
-      return ApplicationFailure.create({ message: err.message, type: 'PinterestTransient' });
+      return ApplicationFailure.create({ message: err.message, type: TRANSIENT });
     default:
-      return ApplicationFailure.create({ message: err.message, type: 'PinterestFatal', nonRetryable: true });
+      return ApplicationFailure.create({ message: err.message, type: FATAL, nonRetryable: true });
   }
 }
 

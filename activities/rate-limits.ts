@@ -1,9 +1,9 @@
 // Rate limits are not failures: short ones are waited out inside the activity attempt, so they never use up the
 // retry budget; longer ones become a durable workflow sleep (RATE_LIMITED_UNTIL, see workflows/steps.ts).
 import { ApplicationFailure, Context, sleep } from '@temporalio/activity';
+import { RATE_LIMITED_UNTIL } from '../common/failure-types.ts';
 import { activityLog, recordRateLimitWait } from '../observability/observe.ts';
 import { PinterestError } from '../pinterest/errors.ts';
-import { RATE_LIMITED_UNTIL } from './failures.ts';
 
 /** Seconds to wait when Pinterest says "wait", or undefined when the error is not a short rate limit. */
 export function rateLimitWaitSeconds(err: unknown, durableWaitThresholdSeconds = 60): number | undefined {

@@ -3,6 +3,8 @@
 import { PassThrough, Readable } from 'node:stream';
 import { ApplicationFailure, heartbeat, sleep } from '@temporalio/activity';
 import type { DateWindow } from '../common/dates.ts';
+import { REPORT_GENERATION_FAILED } from '../common/failure-types.ts';
+import { reportingZone } from '../core/reporting-day.ts';
 import { metricsOf } from '../observability/observe.ts';
 import type { PinterestClient } from '../pinterest/client.ts';
 import { PinterestError } from '../pinterest/errors.ts';
@@ -18,8 +20,6 @@ import {
 import type { Connection } from '../warehouse/control.ts';
 import { loadReportWindow } from '../warehouse/load.ts';
 import { type ActivityDeps, nowOf } from './deps.ts';
-import { REPORT_GENERATION_FAILED } from './failures.ts';
-import { reportingZone } from './plan.ts';
 import { loadConnection, withApi } from './tokens.ts';
 
 /** How often an expired download link is replaced by a fresh one before the activity gives up and retries. */
@@ -205,7 +205,7 @@ export function reportActivities(deps: ActivityDeps) {
       const currency = rows[0]?.currency as string | undefined;
       if (!currency)
         throw new Error(`ad account ${c.ad_account_id} has not been synced yet (no currency known)`);
-      const timeZone = await reportingZone(deps, c);
+      const timeZone = await reportingZone(deps.wh.pool, c);
       const bytes = { n: 0 };
       let ads = new Set<string>();
       const { result, apiCalls } = await withApi(deps, c, async (api) => {

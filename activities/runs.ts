@@ -3,11 +3,11 @@
 import { Context } from '@temporalio/activity';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { DateWindow } from '../common/dates.ts';
+import type { RunKind } from '../common/run-kinds.ts';
 import { activityLog, metricsOf } from '../observability/observe.ts';
 import {
   finishRun,
   markAbandoned,
-  type RunKind,
   type RunOutcome,
   runningExecutions,
   startRun,

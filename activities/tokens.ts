@@ -2,6 +2,7 @@
 // refreshed when due under the grant's row lock, and the rotated refresh token committed before anything else.
 import { ApplicationFailure } from '@temporalio/activity';
 import type pg from 'pg';
+import { CONFIG_ERROR, REAUTH_REQUIRED, UNKNOWN_CONNECTION } from '../common/failure-types.ts';
 import { activityLog, recordApiRequest } from '../observability/observe.ts';
 import { createPinterestClient, type PinterestClient } from '../pinterest/client.ts';
 import { PinterestError } from '../pinterest/errors.ts';
@@ -18,10 +19,6 @@ import {
 import type { SecretBox } from '../warehouse/crypto.ts';
 import { type GrantTokens, noteGrantProblem, storeGrant } from '../warehouse/grants.ts';
 import { type ActivityDeps, nowOf } from './deps.ts';
-import { REAUTH_REQUIRED } from './failures.ts';
-
-/** A wrong PINTEREST_CLIENT_ID/SECRET: non-retryable for this run, healed by the next run once the env is fixed. */
-export const CONFIG_ERROR = 'PinterestConfigError';
 
 const MAX_REFRESH_AHEAD_MS = 24 * 3600 * 1000;
 const PERSIST_ATTEMPTS = 5;
@@ -206,7 +203,7 @@ export async function loadConnection(deps: ActivityDeps, connectionId: string): 
   if (!c)
     throw ApplicationFailure.create({
       message: `connection ${connectionId} does not exist`,
-      type: 'UnknownConnection',
+      type: UNKNOWN_CONNECTION,
       nonRetryable: true,
     });
   return c;

@@ -1,10 +1,8 @@
 // `pinads backfill ID --from --to [--wait]`: a durable backfill workflow, with a progress bar when waiting.
-import { type WorkflowHandle, WorkflowIdConflictPolicy } from '@temporalio/client';
+import type { WorkflowHandle } from '@temporalio/client';
 import type { Command } from 'commander';
-import { localNow } from '../activities/plan.ts';
-import { backfillRangeProblem } from '../common/dates.ts';
-import { backfillWorkflowId } from '../temporal/schedules.ts';
-import { getConnection } from '../warehouse/control.ts';
+import { backfillDatesProblem } from '../core/reporting-day.ts';
+import { startBackfill } from '../core/start.ts';
 import type { BackfillProgress } from '../workflows/backfill.ts';
 import { withContext } from './context.ts';
 import { action, UsageError } from './errors.ts';
@@ -83,37 +81,12 @@ export function registerBackfill(program: Command): void {
     .option('--wait', 'follow progress until done; exit 0 only on success (Ctrl-C detaches)')
     .action(
       action(async (id: string, o: { from: string; to: string; wait?: boolean }) => {
-        const utcToday = localNow(new Date(), 'UTC').date;
-        // Checked against UTC today first (no database needed for a malformed range), then per reporting zone.
-        const early = backfillRangeProblem(o.from, o.to, localNow(new Date(), 'Pacific/Kiritimati').date);
-        if (early) throw new UsageError(early.replace(/ \(today is [^)]+\)/, ` (today is ${utcToday} UTC)`));
+        const early = backfillDatesProblem(o.from, o.to, new Date());
+        if (early) throw new UsageError(early);
         await withContext({ temporal: true }, async (ctx) => {
-          const c = await getConnection(ctx.wh.pool, id);
-          if (!c) throw new UsageError(`no connection with id ${id} (see \`pinads connections list\`)`);
-          if (c.status === 'needs_reauth')
-            throw new UsageError(
-              `connection ${id} needs a new grant before a backfill: \`pinads connections regrant ${id} --refresh-token -\` or \`pinads connect --ad-account ${c.ad_account_id}\``,
-            );
-          if (c.status === 'paused')
-            throw new UsageError(
-              `connection ${id} is paused: resume it first with \`pinads connections resume ${id}\``,
-            );
-          const { rows } = await ctx.wh.pool.query(
-            'SELECT time_zone FROM pinterest_ads.ad_accounts WHERE id = $1',
-            [c.ad_account_id],
-          );
-          const zone =
-            c.settings.reporting_time_zone === 'account' ? ((rows[0]?.time_zone as string) ?? 'UTC') : 'UTC';
-          const problem = backfillRangeProblem(o.from, o.to, localNow(new Date(), zone).date);
-          if (problem) throw new UsageError(problem);
-          const handle = await ctx.temporal!.workflow.start('backfillConnection', {
-            taskQueue: ctx.env.PINADS_TASK_QUEUE,
-            workflowId: backfillWorkflowId(id, o.from, o.to),
-            // Re-running a range that is still running attaches to it; a finished one runs again (idempotent).
-            workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
-            args: [id, o.from, o.to],
-          });
-          process.stderr.write(`backfill ${handle.workflowId} ${o.from}..${o.to}\n`);
+          const { handle, from, to, clamped } = await startBackfill(ctx, id, o.from, o.to);
+          if (clamped) process.stderr.write(`${clamped}\n`);
+          process.stderr.write(`backfill ${handle.workflowId} ${from}..${to}\n`);
           if (!o.wait) return void process.stdout.write(`${handle.workflowId}\n`);
           const p = await follow(handle, Date.now());
           process.stdout.write(

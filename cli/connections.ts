@@ -1,13 +1,8 @@
 // `pinads connections create|regrant|update|pause|resume|delete` (list and show: connections-view.ts).
 import type { Command } from 'commander';
+import { pauseConnection, removeConnection, resumeConnection } from '../core/connections.ts';
 import { ConnectionSettings } from '../schemas/config.ts';
-import { deleteSchedule, pauseSchedule, upsertSchedule } from '../temporal/schedules.ts';
-import {
-  type Connection,
-  deleteConnection,
-  setConnectionStatus,
-  updateConnection,
-} from '../warehouse/control.ts';
+import { type Connection, updateConnection } from '../warehouse/control.ts';
 import { withAccountZone } from './account-zone.ts';
 import { mustGet, registerConnectionViews } from './connections-view.ts';
 import { type Ctx, withContext } from './context.ts';
@@ -215,21 +210,9 @@ export function registerConnections(program: Command): void {
       .action(
         action(async (id: string) => {
           await withContext({ temporal: true }, async (ctx) => {
-            const c = await mustGet(ctx, id);
-            if (verb === 'pause') {
-              await pauseSchedule(ctx.temporal!, c.id, 'paused with `pinads connections pause`');
-              await setConnectionStatus(ctx.wh.pool, c.id, 'paused', 'paused by user');
-            } else {
-              if (c.status === 'needs_reauth')
-                throw new UsageError(
-                  `connection ${c.id} needs a new grant first (\`pinads connections regrant ${c.id} --refresh-token -\` or \`pinads connect --ad-account ${c.ad_account_id}\`): ${c.status_reason ?? ''}`,
-                );
-              await upsertSchedule(ctx.temporal!, c.id, ctx.env.PINADS_TASK_QUEUE, {
-                paused: false,
-                note: 'resumed with `pinads connections resume`',
-              });
-              await setConnectionStatus(ctx.wh.pool, c.id, 'active', null);
-            }
+            const how = `\`pinads connections ${verb}\``;
+            const c =
+              verb === 'pause' ? await pauseConnection(ctx, id, how) : await resumeConnection(ctx, id, how);
             process.stdout.write(`${c.id} ${verb === 'pause' ? 'paused' : 'active'}\n`);
           });
         }),
@@ -242,9 +225,7 @@ export function registerConnections(program: Command): void {
     .action(
       action(async (id: string) => {
         await withContext({ temporal: true }, async (ctx) => {
-          const c = await mustGet(ctx, id);
-          await deleteSchedule(ctx.temporal!, c.id);
-          await deleteConnection(ctx.wh.pool, c.id);
+          const c = await removeConnection(ctx, id);
           process.stdout.write(`${c.id} deleted\n`);
         });
       }),

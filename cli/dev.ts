@@ -8,8 +8,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { localNow } from '../activities/plan.ts';
-import { addDays } from '../common/dates.ts';
+import { addDays, localNow } from '../common/dates.ts';
 import { createLogger } from '../observability/logger.ts';
 import { installTemporalLogging } from '../observability/temporal-logger.ts';
 import { startSandbox } from '../sandbox/server.ts';
@@ -21,7 +20,7 @@ import { startEmbeddedWarehouse } from '../warehouse/embedded.ts';
 import { withContext } from './context.ts';
 import { action, UsageError } from './errors.ts';
 import { createConnections, regrantInPlace } from './grant-ops.ts';
-import { runReport } from './report.ts';
+import { reportFromEnv } from './report.ts';
 import { DEFAULT_UI_PORT, startUi } from './ui.ts';
 import { startWorkerFromEnv } from './worker.ts';
 
@@ -171,7 +170,7 @@ export function registerDev(program: Command): void {
             say('30-day backfill…');
             await runCli(['backfill', demo.id, '--from', addDays(today, -30), '--to', today, '--wait']);
             process.stdout.write(
-              await runReport({
+              await reportFromEnv({
                 report: 'overview',
                 connectionId: demo.id,
                 from: addDays(today, -6),

@@ -1,11 +1,13 @@
 // `pinads tracking audit`: reads the account's ads from the warehouse and lists the URLs with problems. Its own file
 // so that `pinads tracking url` never loads pg, zod or the report code (start-up stays near bare Node's).
+
+import { type Column, renderTable } from '../core/report-format.ts';
 import { auditUrl } from '../tracking/audit.ts';
 import { TEMPLATE_PARAMS } from '../tracking/template.ts';
 import { getConnection } from '../warehouse/control.ts';
 import { adsForAudit } from '../warehouse/reports.ts';
 import { UsageError } from './errors.ts';
-import { type Column, openReportWarehouse, renderTable } from './report.ts';
+import { openReportWarehouse } from './report.ts';
 
 export interface AuditFinding {
   ad_id: string;

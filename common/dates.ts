@@ -6,7 +6,7 @@ export interface DateWindow {
   end: string;
 }
 
-/** Pinterest's async-report limits (FACTS §5.1): 186 days per report, 914 days back. */
+/** Pinterest's async-report limits (docs/pinterest-api.md §5.1): 186 days per report, 914 days back. */
 export const MAX_REPORT_DAYS = 186;
 export const MAX_DAYS_BACK = 914;
 
@@ -25,6 +25,23 @@ export function addDays(date: string, days: number): string {
 
 export function daysBetween(from: string, to: string): number {
   return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS);
+}
+
+/** Today's date and hour in a zone. */
+export function localNow(now: Date, timeZone: string): { date: string; hour: number } {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-CA', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      hourCycle: 'h23',
+    })
+      .formatToParts(now)
+      .map((p) => [p.type, p.value]),
+  );
+  return { date: `${parts.year}-${parts.month}-${parts.day}`, hour: Number(parts.hour) };
 }
 
 /** Splits [from, to] (inclusive) into consecutive windows of at most maxDays days. */

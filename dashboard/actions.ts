@@ -1,13 +1,10 @@
-// The dashboard's only writes: "sync now", "start backfill" and "resume", each run as the very `pinads` command a
-// user would type (same validation, same workflow ids and conflict policies, same one-line errors). Arguments are
-// ids and dates, never secrets, and go to execFile without a shell.
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
+// The dashboard's only writes: "sync now", "start backfill" and "resume", each the very core operation the CLI's
+// command calls (same validation, workflow ids, conflict policies and one-line errors), called in this process.
 import { isIsoDate } from '../common/dates.ts';
-import { projectRoot } from '../temporal/paths.ts';
-
-// From the project root, not this file: under the prebuilt dist/ this module sits one folder deeper.
-const BIN = join(projectRoot(), 'bin', 'pinads.js');
+import { resumeConnection } from '../core/connections.ts';
+import type { CoreDeps } from '../core/deps.ts';
+import { oneLine } from '../core/errors.ts';
+import { startBackfill, startSync } from '../core/start.ts';
 
 export type ActionName = 'sync' | 'backfill' | 'resume';
 
@@ -16,43 +13,38 @@ export interface ActionResult {
   message: string;
 }
 
-export function actionArgs(name: ActionName, id: string, form: URLSearchParams): string[] | string {
-  switch (name) {
-    case 'sync':
-      return ['sync', id];
-    case 'resume':
-      return ['connections', 'resume', id];
-    case 'backfill': {
-      const from = form.get('from') ?? '';
-      const to = form.get('to') ?? '';
-      if (!isIsoDate(from) || !isIsoDate(to)) return 'Pick both dates of the backfill (YYYY-MM-DD).';
-      return ['backfill', id, '--from', from, '--to', to];
-    }
-  }
-}
-
 const SUCCESS: Record<ActionName, string> = {
   sync: 'Sync started. Its run appears under "Recent sync runs" in a few seconds; reload to see it.',
   backfill: 'Backfill started: its progress shows below.',
   resume: 'Schedule resumed: the connection syncs hourly again.',
 };
 
-/** Runs the command; its stderr's last `pinads:` line is the message when it fails. */
-export function runAction(name: ActionName, args: string[], timeoutMs = 120_000): Promise<ActionResult> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [BIN, ...args],
-      { env: process.env, timeout: timeoutMs, maxBuffer: 1 << 20 },
-      (err, _stdout, stderr) => {
-        if (!err) return resolve({ ok: true, message: SUCCESS[name] });
-        const line =
-          stderr
-            .split('\n')
-            .reverse()
-            .find((l) => l.startsWith('pinads: ')) ?? `pinads ${args[0]} failed`;
-        resolve({ ok: false, message: line.replace(/^pinads: /, '') });
-      },
-    );
-  });
+/** Runs the action; a failure's message is the one line the CLI would print for it. */
+export async function runAction(
+  name: ActionName,
+  id: string,
+  form: URLSearchParams,
+  deps: CoreDeps,
+): Promise<ActionResult> {
+  try {
+    switch (name) {
+      case 'sync':
+        await startSync(deps, id);
+        break;
+      case 'resume':
+        await resumeConnection(deps, id, 'the dashboard');
+        break;
+      case 'backfill': {
+        const from = form.get('from') ?? '';
+        const to = form.get('to') ?? '';
+        if (!isIsoDate(from) || !isIsoDate(to))
+          return { ok: false, message: 'Pick both dates of the backfill (YYYY-MM-DD).' };
+        const b = await startBackfill(deps, id, from, to);
+        return { ok: true, message: b.clamped ? `${SUCCESS.backfill} (${b.clamped})` : SUCCESS.backfill };
+      }
+    }
+    return { ok: true, message: SUCCESS[name] };
+  } catch (err) {
+    return { ok: false, message: oneLine(err) };
+  }
 }

@@ -1,9 +1,9 @@
 // Loads what a connection page shows. The Overview and Channels numbers are the results of the report queries
 // behind `pinads report` (warehouse/reports.ts); this module only runs them and times them.
 import type pg from 'pg';
-import { localNow } from '../activities/plan.ts';
-import { parseDate } from '../cli/report.ts';
-import { addDays, daysBetween } from '../common/dates.ts';
+import { addDays, daysBetween, localNow } from '../common/dates.ts';
+import { UnknownAccountZoneError, zoneOf } from '../core/reporting-day.ts';
+import { parseDate } from '../core/reports.ts';
 import { auditUrl } from '../tracking/audit.ts';
 import {
   type ConnectionSummary,
@@ -21,9 +21,21 @@ export class BadRequest extends Error {
   override name = 'BadRequest';
 }
 
-/** The zone the connection's days are counted in: UTC, or the ad account's zone when it reports in account time. */
-export function reportingZone(c: ConnectionSummary): string {
-  return c.reporting_time_zone === 'account' ? (c.time_zone ?? 'UTC') : 'UTC';
+/**
+ * The zone the connection's days are counted in, by the one rule (core/reporting-day.ts). With account time and no
+ * zone known yet (nothing synced, no zone stored) no fact exists either; the page then counts days in UTC and says so.
+ */
+export function reportingZone(c: ConnectionSummary): { zone: string; unknown?: true } {
+  try {
+    const settings = {
+      reporting_time_zone: c.reporting_time_zone,
+      account_time_zone: c.account_time_zone ?? undefined,
+    };
+    return { zone: zoneOf({ id: c.id, ad_account_id: c.ad_account_id, settings }, c.time_zone) };
+  } catch (err) {
+    if (err instanceof UnknownAccountZoneError) return { zone: 'UTC', unknown: true };
+    throw err;
+  }
 }
 
 export const PRESETS = [
@@ -82,7 +94,7 @@ export async function loadConnection(
   const timings: Record<string, number> = {};
   const conn = await timed(timings, 'connection', () => connectionSummary(pool, id));
   if (!conn) return undefined;
-  const zone = reportingZone(conn);
+  const { zone, unknown: zoneUnknown } = reportingZone(conn);
   const choice = chooseRange(q, localNow(new Date(), zone).date);
   const range = { adAccountId: conn.ad_account_id, from: choice.from, to: choice.to };
   const [overview, levels, tree, hourly, runs, audit, schedule, backfills] = await Promise.all([
@@ -107,6 +119,7 @@ export async function loadConnection(
   return {
     conn,
     zone,
+    zoneUnknown,
     currency: conn.currency ?? overview.totals[0]?.currency ?? 'USD',
     choice,
     overview,

@@ -1,13 +1,8 @@
 // How the dashboard shows numbers to people, and the machine-readable value it puts beside them. Values arrive as
 // numeric text from the warehouse; Intl formats decimal strings exactly (no float on the way), after the same
 // half-away-from-zero rounding `pinads report` uses.
-import {
-  type ColumnKind,
-  currencyDecimals,
-  formatValue,
-  OVERVIEW_COLUMNS,
-  roundDecimal,
-} from '../cli/report.ts';
+import { type ColumnKind, currencyDecimals, formatValue, roundDecimal } from '../core/report-format.ts';
+import { OVERVIEW_COLUMNS } from '../core/reports.ts';
 
 const LOCALE = 'en-US';
 

@@ -1,7 +1,7 @@
 // The dashboard's GET routes: pages, the Channels CSV and the backfill progress JSON.
 import type pg from 'pg';
-import { localNow } from '../activities/plan.ts';
-import { runReport } from '../cli/report.ts';
+import { localNow } from '../common/dates.ts';
+import { runReport } from '../core/reports.ts';
 import { connectionSummaries, connectionSummary } from '../warehouse/dashboard-queries.ts';
 import { CHANNEL_LEVELS, type ChannelLevel } from '../warehouse/reports.ts';
 import { BadRequest, chooseRange, loadConnection, reportingZone } from './data.ts';
@@ -87,8 +87,8 @@ export class Routes {
       throw new BadRequest(`by must be one of ${CHANNEL_LEVELS.join(', ')}`);
     const conn = await connectionSummary(this.pool, id);
     if (!conn) throw new BadRequest(`there is no connection ${id}`);
-    const range = chooseRange(q, localNow(new Date(), reportingZone(conn)).date);
-    const text = await runReport({
+    const range = chooseRange(q, localNow(new Date(), reportingZone(conn).zone).date);
+    const text = await runReport(this.pool, {
       report: 'channels',
       connectionId: id,
       from: range.from,

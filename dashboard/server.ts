@@ -1,11 +1,11 @@
 // The dashboard's HTTP server (node:http): routes, security headers, the token gate, CSRF, and error pages that
-// say what to do. Read-only except the three CLI actions, which are POSTs.
+// say what to do. Read-only except the three actions (core operations), which are POSTs.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import type pg from 'pg';
 import type { Env } from '../schemas/config.ts';
-import { type ActionName, actionArgs, runAction } from './actions.ts';
+import { type ActionName, runAction } from './actions.ts';
 import { cookie, Guard, parseCookies, SESSION_COOKIE } from './auth.ts';
 import { BadRequest } from './data.ts';
 import { type Html, html } from './html.ts';
@@ -212,9 +212,15 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
       const [, id, name] = m as unknown as [string, string, ActionName];
       // A form may say where to come back to (the home page's Resume does); only a local path is accepted.
       const back = form.has('back') ? safeNext(form.get('back')) : `/connections/${id}`;
-      const args = actionArgs(name, id, form);
-      if (typeof args === 'string') return flashThen(reply, 'error', args, back);
-      const r = await runAction(name, args);
+      const client = await temporal.get();
+      if (!client)
+        return flashThen(
+          reply,
+          'error',
+          `Temporal is not reachable at ${opts.env.TEMPORAL_ADDRESS}: start it (or \`npm start\`) and try again.`,
+          back,
+        );
+      const r = await runAction(name, id, form, { env: opts.env, wh: { pool: opts.pool }, temporal: client });
       log(`${name} ${id}: ${r.ok ? 'started' : r.message}`);
       return flashThen(reply, r.ok ? 'ok' : 'error', r.message, back);
     }

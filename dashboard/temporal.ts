@@ -31,7 +31,8 @@ export class TemporalLink {
 
   constructor(private readonly env: Env) {}
 
-  private async get(): Promise<Client | undefined> {
+  /** The client, or undefined while Temporal is unreachable (tried again at most every 15 s). */
+  async get(): Promise<Client | undefined> {
     if (!this.client) {
       if (Date.now() - this.failedAt < RECONNECT_AFTER_MS) return undefined;
       this.client = bounded(connectClient(this.env), 5_000);

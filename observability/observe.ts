@@ -3,7 +3,13 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import { RATE_LIMITED_UNTIL, REAUTH_REQUIRED } from '../activities/failures.ts';
+import {
+  FATAL,
+  RATE_LIMITED,
+  RATE_LIMITED_UNTIL,
+  REAUTH_REQUIRED,
+  RETRY_AFTER,
+} from '../common/failure-types.ts';
 import type { RequestEvent } from '../pinterest/http.ts';
 import { activityFields } from './activity-fields.ts';
 import { type Logger, silentLogger } from './logger.ts';
@@ -61,13 +67,13 @@ export function recordRateLimitWait(kind: RateLimitWait, seconds: number): void 
   scope.metrics.rateLimitWaitSeconds.inc({ kind }, seconds);
 }
 
-/** Failure types from activities/failures.ts, mapped onto the API-outcome and rate-limit vocabulary. */
+/** Failure types (common/failure-types.ts), mapped onto the API-outcome and rate-limit vocabulary. */
 const RATE_LIMIT_WAITS: Record<string, RateLimitWait> = {
-  PinterestRetryAfter: 'retry_after',
-  PinterestRateLimited: 'reset',
+  [RETRY_AFTER]: 'retry_after',
+  [RATE_LIMITED]: 'reset',
   [RATE_LIMITED_UNTIL]: 'durable',
 };
-const FATAL_TYPES = new Set(['PinterestFatal', REAUTH_REQUIRED]);
+const FATAL_TYPES = new Set([FATAL, REAUTH_REQUIRED]);
 
 export function apiOutcomeOf(failure: unknown): ApiOutcome {
   const type = failure instanceof ApplicationFailure ? failure.type : undefined;

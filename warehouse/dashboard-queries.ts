@@ -12,6 +12,8 @@ export interface ConnectionSummary {
   status: 'active' | 'paused' | 'needs_reauth';
   status_reason: string | null;
   reporting_time_zone: 'utc' | 'account';
+  /** The account's zone as resolved when account time was chosen (settings.account_time_zone). */
+  account_time_zone: string | null;
   account_name: string | null;
   currency: string | null;
   time_zone: string | null;
@@ -26,6 +28,7 @@ export interface ConnectionSummary {
 const SUMMARIES = `
   SELECT c.id, c.name, c.ad_account_id, c.status, c.status_reason,
          coalesce(c.settings->>'reporting_time_zone', 'utc') AS reporting_time_zone,
+         c.settings->>'account_time_zone' AS account_time_zone,
          a.name AS account_name, a.currency, a.time_zone,
          last.started_at AS last_run_at, last.status AS last_run_status,
          ok.finished_at AS last_success_at, err.error AS last_error, err.started_at AS last_error_at

@@ -1,8 +1,7 @@
 // The sync_runs log: one row per window a workflow pulls, opened by startRun and closed by finishRun, the
 // workflow's own cleanup, or the abandoned-run sweep.
 import type pg from 'pg';
-
-export type RunKind = 'hourly' | 'lookback' | 'backfill' | 'manual';
+import type { RunKind } from '../common/run-kinds.ts';
 
 type Queryable = Pick<pg.Pool, 'query'> | pg.PoolClient;
 

@@ -9,6 +9,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { chunkRange, type DateWindow } from '../common/dates.ts';
+import { BACKFILL_CHUNKS_FAILED } from '../common/failure-types.ts';
 import { entities, failureMessage, quick, recordedWindow, withDurableRateLimit } from './steps.ts';
 
 export interface BackfillProgress {
@@ -125,7 +126,7 @@ export async function backfillConnection(
     const names = failed.map((f) => `${f.start}..${f.end}`).join(', ');
     throw ApplicationFailure.create({
       message: `backfill ${from}..${to}: ${failed.length} of ${s.chunks.length} chunks failed (${names}): ${failed[0]!.error}. Run the same backfill again to redo only those chunks.`,
-      type: 'BackfillChunksFailed',
+      type: BACKFILL_CHUNKS_FAILED,
       nonRetryable: true,
       details: [progress()],
       cause: firstError,

@@ -11,7 +11,8 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.ts';
 import type { DateWindow } from '../common/dates.ts';
-import type { RunKind } from '../warehouse/runs.ts';
+import { RATE_LIMITED_UNTIL, REPORT_GENERATION_FAILED } from '../common/failure-types.ts';
+import type { RunKind } from '../common/run-kinds.ts';
 
 const retry = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '60s', maximumAttempts: 12 };
 
@@ -32,9 +33,6 @@ export const reports = proxyActivities<Activities>({
   retry,
 });
 
-/** Failure types the activities raise, see activities/failures.ts. */
-export const RATE_LIMITED_UNTIL = 'PinterestRateLimitedUntil';
-export const REPORT_NOT_READY = 'ReportGenerationFailed';
 const MAX_REPORT_REQUESTS = 5;
 
 function applicationCause(err: unknown): ApplicationFailure | undefined {
@@ -89,7 +87,7 @@ export async function pullWindow(connectionId: string, window: DateWindow): Prom
       };
     } catch (err) {
       const cause = applicationCause(err);
-      if (cause?.type !== REPORT_NOT_READY || attempt >= MAX_REPORT_REQUESTS) throw err;
+      if (cause?.type !== REPORT_GENERATION_FAILED || attempt >= MAX_REPORT_REQUESTS) throw err;
       log.warn('report generation failed; requesting it again', { attempt, reason: cause.message });
     }
   }

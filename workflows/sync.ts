@@ -1,6 +1,7 @@
 // syncConnection: what the hourly Schedule runs for one connection (DESIGN §2, §9): the hourly window first, then
 // the lookback beside it when due, one sync per connection at a time.
 import { ApplicationFailure, log, patched, sleep, workflowInfo } from '@temporalio/workflow';
+import { LOOKBACK_FAILED } from '../common/failure-types.ts';
 import { entities, quick, recordedWindow, withDurableRateLimit } from './steps.ts';
 
 export interface SyncOptions {
@@ -107,7 +108,7 @@ async function hourlyFirst(connectionId: string, options: SyncOptions): Promise<
       message: `hourly window ${plan.hourly.start}..${plan.hourly.end} loaded (${h.rowsLoaded} rows); the lookback failed: ${
         (lookbackError as { cause?: Error }).cause?.message ?? (lookbackError as Error).message
       }`,
-      type: 'LookbackFailed',
+      type: LOOKBACK_FAILED,
       nonRetryable: true,
     });
   }

@@ -27,6 +27,8 @@ export interface RangeChoice {
 export interface ConnectionView {
   conn: ConnectionSummary;
   zone: string;
+  /** Account time, but the account's zone is not known yet (no sync, none stored): days are counted in UTC. */
+  zoneUnknown?: boolean;
   currency: string;
   choice: RangeChoice;
   overview: ReportResult<OverviewRow>;
@@ -88,7 +90,11 @@ function header(v: ConnectionView, ctx: PageContext, base: string): Html {
       : c.status === 'paused'
         ? html`<div class="banner warn">The hourly schedule is paused${c.status_reason ? html` (${c.status_reason})` : ''}. Numbers below stop moving until you resume it.</div>`
         : '';
-  const zone = v.zone === 'UTC' ? 'days in UTC' : `days in ${v.zone}`;
+  const zone = v.zoneUnknown
+    ? 'account time zone not known until the first sync (days in UTC meanwhile)'
+    : v.zone === 'UTC'
+      ? 'days in UTC'
+      : `days in ${v.zone}`;
   return html`<div class="page-head"><div><h1>${c.name}</h1><p class="sub">${statusBadge(c.status)} <span class="mono">${c.ad_account_id}</span>${c.account_name ? ` · ${c.account_name}` : ''} · ${v.currency} · ${zone} · last success ${c.last_success_at ? html`<time datetime="${new Date(c.last_success_at).toISOString()}" title="${when(c.last_success_at)}">${relative(c.last_success_at)}</time>` : 'never'} · ${next}</p></div>${actions}</div>${reauth}`;
 }
 

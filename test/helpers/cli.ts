@@ -33,3 +33,9 @@ export function runPinads(
     if (input !== undefined) child.stdin?.end(input);
   });
 }
+
+/** The environment that runs a `pinads` child with its clock starting at `at` (test/helpers/shifted-clock.mjs). */
+export function clockEnv(at: Date): Record<string, string> {
+  const preload = new URL('./shifted-clock.mjs', import.meta.url).href;
+  return { NODE_OPTIONS: `--import=${preload}`, PINADS_TEST_NOW: at.toISOString() };
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../cli/errors.ts';
-import { parseDate, parseReportRequest } from '../../cli/report.ts';
+import { parseDate, parseReportRequest } from '../../core/reports.ts';
 
 const ok = { from: '2026-01-01', to: '2026-01-31' };
 

@@ -9,7 +9,7 @@ import {
   renderJson,
   renderTable,
   roundDecimal,
-} from '../../cli/report.ts';
+} from '../../core/report-format.ts';
 
 describe('roundDecimal', () => {
   it.each([
