@@ -1,12 +1,18 @@
 // The generated references (docs/reference/) must be what `npm run docs` writes now: the CLI reference from the
 // program's own help, the table reference from the migrations applied to a scratch database on the real Postgres.
-// A stale page fails with the command that fixes it; the check is also fed a stale and a missing page.
+// A stale page fails with the command that fixes it; the check is also fed a stale and a missing page. And every SQL
+// example of the docs runs against a freshly migrated warehouse.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../../doctools/pages.ts';
+import { parseMarkdown } from '../../doctools/markdown.ts';
+import { REPO_ROOT, readPages } from '../../doctools/pages.ts';
 import { generateReferences, staleReferences } from '../../doctools/references.ts';
+import { sqlExamples } from '../../doctools/sql.ts';
+import { migrate } from '../../warehouse/migrate.ts';
+import { createTestDatabase } from '../helpers/db.ts';
 
 let generated: Map<string, string>;
 const scratch = mkdtempSync(join(tmpdir(), 'pinads-docs-ref-'));
@@ -39,5 +45,42 @@ describe('generated references', () => {
       `docs/reference/cli.md differs from the code at line ${line}: run \`npm run docs\` and commit the result`,
       'docs/reference/tables.md is missing: run `npm run docs` and commit the result',
     ]);
+  });
+});
+
+describe('SQL examples in the docs', () => {
+  /** Runs each example in a transaction that is rolled back; `$n` parameters get the current instant. */
+  async function failures(pool: pg.Pool, text: string[]): Promise<string[]> {
+    const pages = text.map((t, i) => ({ path: `docs/${i}.md`, text: t, md: parseMarkdown(t) }));
+    const out: string[] = [];
+    for (const ex of sqlExamples(pages.length ? pages : readPages())) {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const now = new Date().toISOString();
+        await client.query(ex.sql, ex.params ? Array.from({ length: ex.params }, () => now) : undefined);
+      } catch (err) {
+        out.push(`${ex.where}: ${(err as Error).message}`);
+      } finally {
+        await client.query('ROLLBACK').catch(() => {});
+        client.release();
+      }
+    }
+    return out;
+  }
+
+  it('every sql block runs against the migrated warehouse; a renamed column fails', async () => {
+    const db = await createTestDatabase();
+    const pool = new pg.Pool({ connectionString: db.url, max: 2 });
+    try {
+      await migrate(pool);
+      expect(sqlExamples(readPages()).length).toBeGreaterThan(3);
+      expect(await failures(pool, [])).toEqual([]);
+      const bad = '# Q\n\n```sql\nSELECT spend, revnue FROM pinterest_ads.overview_daily;\n```\n';
+      expect(await failures(pool, [bad])).toEqual(['docs/0.md:4: column "revnue" does not exist']);
+    } finally {
+      await pool.end();
+      await db.drop();
+    }
   });
 });
