@@ -1,6 +1,7 @@
 // Agency mode: N small ad accounts on the sandbox's one login, as an agency that runs hundreds of advertisers from
 // one Pinterest user sees them. Deterministic by seed; 10–30 ads each, in a mix of currencies and zones.
 import { buildAccount, type SandboxAccount, type Shape } from './data.ts';
+import { addExtras } from './extras.ts';
 import { between, mix } from './hash.ts';
 
 interface Market {
@@ -155,6 +156,7 @@ export function agencyAccounts(
     }
     acct.ads = acct.ads.slice(0, ads);
     reId(acct, j);
+    addExtras(seed, acct, anchor);
     taken.add(acct.id);
     out.push(acct);
   }

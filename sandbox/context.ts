@@ -1,6 +1,7 @@
 // The state one sandbox instance shares between its handlers.
 import type { SandboxClock } from './clock.ts';
 import type { SandboxAccount } from './data.ts';
+import type { AdGroupIdsBeta } from './extra-routes.ts';
 import type { Faults } from './faults.ts';
 import type { Ledger } from './ledger.ts';
 import type { OAuthState } from './oauth.ts';
@@ -23,6 +24,8 @@ export interface SandboxContext {
   /** Responses by HTTP status, and requests / 429s by rate-limit category, of those same routes. */
   responses: Map<number, number>;
   categories: Map<string, { requests: number; rate_limited: number }>;
+  /** BETA features "not available to all users", switched by POST /__sandbox/beta. */
+  beta: { keywordsAdGroupIds: AdGroupIdsBeta };
   /** Set with --enforce-rate-limits. */
   rateLimits?: RateLimiter;
 }

@@ -82,6 +82,17 @@ export const CONTROL_ROUTES: ControlRoute[] = [
   },
   {
     method: 'POST',
+    template: '/__sandbox/beta',
+    handle: async ({ ctx, req }) => {
+      const v = (await body(req)).keywords_ad_group_ids;
+      if (v !== 'on' && v !== 'refuse' && v !== 'ignore')
+        throw invalid('keywords_ad_group_ids must be "on", "refuse" (400) or "ignore" (filter dropped).');
+      ctx.beta.keywordsAdGroupIds = v;
+      return { keywords_ad_group_ids: v };
+    },
+  },
+  {
+    method: 'POST',
     template: '/__sandbox/revoke',
     handle: async ({ ctx, req }) => {
       const b = await body(req);

@@ -1,5 +1,6 @@
 // The sandbox's advertisers: accounts, campaigns, ad groups and ads, generated from the seed. Entities are small
 // enough to hold in memory; metrics are not held at all (see ledger.ts), only each ad's delivery window and scale.
+import { addExtras, type SandboxEvent, type SandboxKeyword } from './extras.ts';
 import { between, hashString, mix, unit } from './hash.ts';
 
 export const ENTITY_STATUSES = ['ACTIVE', 'PAUSED', 'ARCHIVED', 'DRAFT', 'DELETED_DRAFT'] as const;
@@ -23,6 +24,8 @@ export interface SandboxCampaign {
 }
 export interface SandboxAdGroup extends SandboxCampaign {
   campaign_id: string;
+  /** Countries the ad group targets (ISO 3166-1 alpha-2), home country first; set by extras.ts. */
+  countries?: string[];
 }
 export interface SandboxAd extends SandboxAdGroup {
   ad_group_id: string;
@@ -56,6 +59,9 @@ export interface SandboxAccount {
   ads: SandboxAd[];
   /** The benchmark account: every ad ACTIVE and delivering every day. */
   bench: boolean;
+  /** Keywords of every parent and advertiser-defined events (extras.ts). */
+  keywords: SandboxKeyword[];
+  events: SandboxEvent[];
 }
 
 export interface Shape {
@@ -240,6 +246,8 @@ export function buildAccount(
     adGroups: [],
     ads: [],
     bench,
+    keywords: [],
+    events: [],
   };
   const stamp = (day: number, salt: number) => day * 86_400 + between(0, 86_399, seed, acctKey, salt);
   let groupIdx = 0;
@@ -317,6 +325,7 @@ export function sandboxAccounts(seed = 1, opts: AccountsOptions = {}): SandboxAc
     const per = BENCH.groupsPerCampaign * BENCH.adsPerGroup;
     accounts.push(buildAccount(seed, 3, { ...BENCH, campaigns: Math.ceil(n / per) }, anchor, true, n));
   }
+  for (const a of accounts) addExtras(seed, a, anchor);
   return clampEntityTimes(accounts, opts.nowMs ?? Date.now());
 }
 

@@ -80,7 +80,8 @@ export function adGroupJson(g: SandboxAdGroup) {
     budget_type: 'DAILY',
     start_time: g.created_time,
     end_time: null,
-    targeting_spec: { GEO: ['US'] },
+    // LOCATION takes country codes (spec TargetingSpec); the ad group's countries are its COUNTRY breakdown.
+    targeting_spec: { LOCATION: g.countries ?? [] },
     lifetime_frequency_cap: -1,
     tracking_urls: null,
     auto_targeting_enabled: true,

@@ -17,7 +17,8 @@ export const UNIVERSAL_PER_SECOND = 100;
 export function categoryOf(route: string): Category | undefined {
   if (route === 'POST /v5/oauth/token') return 'org_read';
   if (/\/reports$|\/analytics$|metrics_ready_state$/.test(route)) return 'ads_analytics';
-  if (route.startsWith('GET /v5/ad_accounts')) return 'ads_read';
+  if (route.startsWith('GET /v5/ad_accounts') || route.startsWith('GET /v5/resources/targeting/'))
+    return 'ads_read';
   return undefined;
 }
 

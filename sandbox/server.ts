@@ -13,6 +13,7 @@ import * as control from './control.ts';
 import { CONTROL_ROUTES } from './control-routes.ts';
 import { clampEntityTimes, sandboxAccounts } from './data.ts';
 import { accountJson, findAccount, listEntities, page } from './entities.ts';
+import { EXTRA_ROUTES } from './extra-routes.ts';
 import { type FaultKind, Faults, type Injected } from './faults.ts';
 import { mix } from './hash.ts';
 import { ApiError, readBody, readJson, sendError, sendJson } from './http.ts';
@@ -123,7 +124,7 @@ const ROUTES: Route[] = [
     accountAnalytics(c.ctx.ledger, acct(c), c.q, c.ctx.nowMs()),
   ),
   route('GET', '/v5/resources/metrics_ready_state', 'api', (c) => metricsReadyState(c.q, c.ctx.nowMs())),
-  ...MORE_ROUTES.map((m) =>
+  ...[...MORE_ROUTES, ...EXTRA_ROUTES].map((m) =>
     route(m.method, m.template, 'api', (c) => m.handle({ ...c, acct: () => acct(c) })),
   ),
   route('GET', '/__sandbox/download/{token}/metrics_report.txt', 'download', async (c) => {
@@ -203,6 +204,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
       baseUrl: () => baseUrl,
     }),
     faults: new Faults(),
+    beta: { keywordsAdGroupIds: 'on' },
     stats: new Map(),
     responses: new Map(),
     categories: new Map(),

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { agencyAccounts } from '../../sandbox/agency.ts';
 import { ENTITY_STATUSES, sandboxAccounts, TRACKING_TEMPLATE } from '../../sandbox/data.ts';
 import { Ledger } from '../../sandbox/ledger.ts';
 import { dayOf } from '../../sandbox/time.ts';
@@ -82,5 +83,31 @@ describe('sandbox data generator', () => {
     expect(bad.find((a) => a.tracking_defect === 'wrong cvg_source=facebook')?.destination_url).toContain(
       'cvg_source=facebook',
     );
+  });
+
+  it('gives every account (agency and bench ones too) keywords with unique ids, parents it owns, and events', () => {
+    const accounts = [
+      ...sandboxAccounts(1, { anchorDay: ANCHOR, bigAccountAds: 300 }),
+      ...agencyAccounts(1, 300, ANCHOR, new Set()),
+    ];
+    const ids = accounts.flatMap((a) => a.keywords.map((k) => k.id));
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const id of ids) expect(BigInt(id) < 2n ** 63n).toBe(true);
+    for (const a of accounts) {
+      const groups = new Map(a.adGroups.map((g) => [g.id, g]));
+      const campaigns = new Set(a.campaigns.map((c) => c.id));
+      for (const k of a.keywords) {
+        if (k.parent_type === 'advertiser') expect(k.parent_id).toBe(a.id);
+        if (k.parent_type === 'campaign') expect(campaigns.has(k.parent_id)).toBe(true);
+        if (k.parent_type === 'ad_group') expect(groups.get(k.parent_id)?.campaign_id).toBe(k.campaign_id);
+        // Only ad groups take positive keywords; the account and campaigns take negatives only.
+        if (k.parent_type !== 'ad_group') expect(k.match_type).toMatch(/_NEGATIVE$/);
+        expect(k.weight > 0).toBe(!k.match_type.endsWith('_NEGATIVE'));
+        expect(k.fromDay).toBeLessThan(k.toDay);
+      }
+      for (const g of a.adGroups) expect(g.countries![0]).toBe(a.country);
+    }
+    expect(accounts.some((a) => a.events.length === 0)).toBe(true);
+    expect(accounts.filter((a) => a.keywords.some((k) => k.archived)).length).toBeGreaterThan(100);
   });
 });
