@@ -1,10 +1,34 @@
 // syncEntities: the ad account, then campaigns, ad groups and ads in ALL statuses (the API default drops ARCHIVED).
+// The entities of the daily extras (paced at priority `bulk`): keywords of every parent, advertiser-defined events,
+// and the names of the geo targeting values.
 import { heartbeat } from '@temporalio/activity';
-import { metricsOf } from '../observability/observe.ts';
+import { activityLog, metricsOf } from '../observability/observe.ts';
 import { ALL_ENTITY_STATUSES, type PinterestClient } from '../pinterest/client.ts';
-import { upsertAdAccount, upsertEntities } from '../warehouse/entities.ts';
+import { PinterestError } from '../pinterest/errors.ts';
+import type { Priority } from '../pinterest/pacing.ts';
+import type { Keyword, TargetingOptions } from '../schemas/pinterest.ts';
+import {
+  type ListedKeyword,
+  upsertAdAccount,
+  upsertConversionEvents,
+  upsertEntities,
+  upsertGeoNames,
+  upsertKeywords,
+} from '../warehouse/entities.ts';
 import { type ActivityDeps, nowOf } from './deps.ts';
 import { loadConnection, withApi } from './tokens.ts';
+
+/** Activities paced at priority `bulk` unless their arguments say otherwise (activities/index.ts). */
+export const BULK_ACTIVITIES: ReadonlySet<string> = new Set([
+  'syncKeywords',
+  'syncConversionEvents',
+  'syncGeoNames',
+]);
+
+/** Options every extra-entity activity takes: the pacing priority (default `bulk`). */
+export interface ExtraOptions {
+  priority?: Priority;
+}
 
 const KINDS = ['campaigns', 'ad_groups', 'ads'] as const;
 type Kind = (typeof KINDS)[number];
@@ -74,5 +98,168 @@ export function entityActivities(deps: ActivityDeps) {
       for (const [kind, n] of Object.entries(result.counts)) metricsOf(deps).entitiesSynced.inc({ kind }, n);
       return { adAccountId: c.ad_account_id, skipped: false, counts: result.counts, apiCalls };
     },
+
+    /**
+     * Keywords of every parent, archived ones included as Pinterest lists them: the account's own (1 call), each
+     * campaign's (1 call each: the endpoint takes one campaign_id), and the ad groups' 250 at a time (the BETA
+     * `ad_group_ids` filter; one `ad_group_id` call per ad group where Pinterest refuses or ignores it), plus a call
+     * per further page of 250. The parents come from a fresh list of campaigns and ad groups in every status
+     * (⌈C/250⌉ + ⌈G/250⌉ calls), so an ad group created since the last entity sync is not missed.
+     */
+    async syncKeywords(connectionId: string, _opts: ExtraOptions = {}): Promise<KeywordSyncResult> {
+      const c = await loadConnection(deps, connectionId);
+      const { result, apiCalls } = await withApi(deps, c, (api) =>
+        syncAccountKeywords(deps, api, c.ad_account_id),
+      );
+      metricsOf(deps).entitiesSynced.inc({ kind: 'keywords' }, result.keywords);
+      return { adAccountId: c.ad_account_id, ...result, apiCalls };
+    },
+
+    /** The account's advertiser-defined conversion events: one call. */
+    async syncConversionEvents(
+      connectionId: string,
+      _opts: ExtraOptions = {},
+    ): Promise<{ adAccountId: string; events: number; apiCalls: number }> {
+      const c = await loadConnection(deps, connectionId);
+      const { result, apiCalls } = await withApi(deps, c, async (api) => {
+        const { items } = await api.getAdvertiserDefinedEvents(c.ad_account_id);
+        return upsertConversionEvents(deps.wh, c.ad_account_id, items);
+      });
+      return { adAccountId: c.ad_account_id, events: result, apiCalls };
+    },
+
+    /**
+     * The names of the COUNTRY and REGION targeting values, the same for every account: one call (GEO), on the
+     * budget of the given connection's login. Run it rarely (the names hardly change), once for the whole fleet.
+     */
+    async syncGeoNames(
+      connectionId: string,
+      _opts: ExtraOptions = {},
+    ): Promise<{ countries: number; regions: number; apiCalls: number }> {
+      const c = await loadConnection(deps, connectionId);
+      const { result, apiCalls } = await withApi(deps, c, async (api) => {
+        const names = splitGeoNames(await api.getTargetingOptions('GEO'));
+        return upsertGeoNames(deps.wh, names.countries, names.regions);
+      });
+      return { ...result, apiCalls };
+    },
   };
+}
+
+export interface KeywordSyncResult {
+  adAccountId: string;
+  keywords: number;
+  /** Keywords by the kind of parent they were listed under. */
+  byParent: Record<'advertiser' | 'campaign' | 'ad_group', number>;
+  campaigns: number;
+  adGroups: number;
+  /** false when Pinterest refused or ignored `ad_group_ids`, so each ad group cost a call */
+  adGroupsBatched: boolean;
+  apiCalls: number;
+}
+
+/** `ad_group_ids` takes at most 250 ids (the spec's maxItems). */
+const AD_GROUPS_PER_CALL = 250;
+
+/** A batch answer that holds a keyword of another parent: the filter was ignored. */
+class FilterIgnored extends Error {}
+
+/** Pinterest refused the BETA filter (4xx, not a rate limit or an expired token): the per-ad-group path works. */
+const refusedFilter = (err: unknown) =>
+  err instanceof FilterIgnored ||
+  (err instanceof PinterestError && err.action.kind === 'fatal' && (err.status ?? 0) >= 400);
+
+async function syncAccountKeywords(
+  deps: ActivityDeps,
+  api: PinterestClient,
+  adAccountId: string,
+): Promise<Omit<KeywordSyncResult, 'adAccountId' | 'apiCalls'>> {
+  const opts = { entityStatuses: [...ALL_ENTITY_STATUSES] };
+  const campaigns: string[] = [];
+  for await (const x of api.listCampaigns(adAccountId, opts)) campaigns.push(x.id);
+  const campaignOf = new Map<string, string>();
+  for await (const x of api.listAdGroups(adAccountId, opts)) campaignOf.set(x.id, x.campaign_id);
+  const byParent = { advertiser: 0, campaign: 0, ad_group: 0 };
+  let pending: ListedKeyword[] = [];
+  const flush = async (min = 1) => {
+    if (pending.length < min) return;
+    await upsertKeywords(deps.wh, adAccountId, pending);
+    pending = [];
+    heartbeat();
+  };
+  const add = async (kind: ListedKeyword['kind'], parentId: string, ks: Keyword[], campaignId?: string) => {
+    for (const k of ks) pending.push({ kind, parentId, campaignId, keyword: k });
+    byParent[kind] += ks.length;
+    await flush(1000);
+  };
+  const all = async (it: AsyncIterable<Keyword>) => {
+    const out: Keyword[] = [];
+    for await (const k of it) out.push(k);
+    return out;
+  };
+  await add('advertiser', adAccountId, await all(api.listKeywords(adAccountId)));
+  for (const id of campaigns)
+    await add('campaign', id, await all(api.listKeywords(adAccountId, { campaignId: id })), id);
+  const adGroups = [...campaignOf.keys()];
+  let batched = true;
+  for (let i = 0; i < adGroups.length; i += AD_GROUPS_PER_CALL) {
+    const chunk = adGroups.slice(i, i + AD_GROUPS_PER_CALL);
+    if (batched) {
+      try {
+        const inChunk = new Set(chunk);
+        const ks = await all(api.listKeywords(adAccountId, { adGroupIds: chunk }));
+        if (ks.some((k) => !k.parent_id || !inChunk.has(k.parent_id))) throw new FilterIgnored();
+        for (const id of chunk) {
+          const own = ks.filter((k) => k.parent_id === id);
+          if (own.length) await add('ad_group', id, own, campaignOf.get(id));
+        }
+        continue;
+      } catch (err) {
+        if (!refusedFilter(err)) throw err;
+        batched = false;
+        activityLog().warn(
+          { adAccountId, error: String((err as Error).message ?? err) },
+          'ad_group_ids refused or ignored; listing keywords one ad group at a time',
+        );
+      }
+    }
+    for (const id of chunk) {
+      await add(
+        'ad_group',
+        id,
+        await all(api.listKeywords(adAccountId, { adGroupId: id })),
+        campaignOf.get(id),
+      );
+    }
+  }
+  await flush();
+  const keywords = byParent.advertiser + byParent.campaign + byParent.ad_group;
+  return {
+    keywords,
+    byParent,
+    campaigns: campaigns.length,
+    adGroups: adGroups.length,
+    adGroupsBatched: batched,
+  };
+}
+
+/** ISO 3166-1 alpha-2 ('US') and ISO 3166-2 ('US-CA', 'BE-VOV') codes; GEO also lists postal codes, kept out. */
+const COUNTRY_CODE = /^[A-Z]{2}$/;
+const REGION_CODE = /^([A-Z]{2})-[A-Z0-9]{1,3}$/;
+
+/** Splits GEO targeting options into country names and region names (with each region's country). */
+export function splitGeoNames(options: TargetingOptions): {
+  countries: Record<string, string>;
+  regions: Record<string, { countryId: string; name: string }>;
+} {
+  const countries: Record<string, string> = {};
+  const regions: Record<string, { countryId: string; name: string }> = {};
+  for (const group of options ?? []) {
+    for (const [code, name] of Object.entries(group)) {
+      if (COUNTRY_CODE.test(code)) countries[code] = name;
+      const region = REGION_CODE.exec(code);
+      if (region) regions[code] = { countryId: region[1]!, name };
+    }
+  }
+  return { countries, regions };
 }

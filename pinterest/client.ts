@@ -9,13 +9,17 @@ import {
   AdAccount,
   AdAccountAnalytics,
   AdGroup,
+  AdvertiserDefinedEvents,
   Campaign,
   type CreateReportRequest,
   CreateReportResponse,
   type EntityStatus,
   GetReportResponse,
+  Keyword,
   MetricsReadyState,
   Paginated,
+  TargetingOptions,
+  type TargetingOptionType,
   UserAccount,
 } from '../schemas/pinterest.ts';
 import { PinterestError } from './errors.ts';
@@ -49,6 +53,17 @@ export interface PinterestClientOptions {
   onRequest?: RequestHook;
   timeoutMs?: number;
   dispatcher?: HttpOptions['dispatcher'];
+}
+
+/**
+ * Whose keywords `keywords/get` lists: one parent per call. Nothing: the ad account's own keywords (only those);
+ * `campaignId`: one campaign's; `adGroupId`: one ad group's; `adGroupIds` (at most 250; BETA in the spec, not
+ * available to every app): several ad groups' at once.
+ */
+export interface KeywordParent {
+  campaignId?: string;
+  adGroupId?: string;
+  adGroupIds?: readonly string[];
 }
 
 export type PinterestClient = ReturnType<typeof createPinterestClient>;
@@ -143,6 +158,30 @@ export function createPinterestClient(opts: PinterestClientOptions) {
     /** operationId `ads/list`. */
     listAds(adAccountId: string, o?: ListOptions): AsyncGenerator<Ad> {
       return paginate(`/ad_accounts/${id(adAccountId)}/ads`, Ad, entityQuery(o));
+    },
+
+    /** operationId `keywords/get`: the keywords of one parent (KeywordParent), archived ones included as listed. */
+    listKeywords(adAccountId: string, parent: KeywordParent = {}): AsyncGenerator<Keyword> {
+      return paginate(`/ad_accounts/${id(adAccountId)}/keywords`, Keyword, {
+        campaign_id: parent.campaignId,
+        ad_group_id: parent.adGroupId,
+        ad_group_ids: parent.adGroupIds,
+        page_size: MAX_PAGE_SIZE,
+      });
+    },
+
+    /** operationId `advertiser_defined_events/get`: the account's advertiser-defined conversion events. */
+    getAdvertiserDefinedEvents(adAccountId: string): Promise<AdvertiserDefinedEvents> {
+      return call(
+        'GET',
+        `/ad_accounts/${id(adAccountId)}/advertiser_defined_events`,
+        AdvertiserDefinedEvents,
+      );
+    },
+
+    /** operationId `targeting_options/get`: the names of a targeting type's values (GEO: countries, regions). */
+    getTargetingOptions(type: TargetingOptionType): Promise<TargetingOptions> {
+      return call('GET', `/resources/targeting/${id(type)}`, TargetingOptions);
     },
 
     /** operationId `user_account/get` (category org_read): the login the token belongs to. */

@@ -88,6 +88,51 @@ export const Ad = z.looseObject({
 });
 export type Ad = z.infer<typeof Ad>;
 
+/**
+ * `Keyword` (items of `keywords/get`). `parent_type` is kept as Pinterest words it; `bid` is deprecated (always null).
+ * `match_type` is `MatchTypeResponse`, nullable; a match type Pinterest adds later is kept, not refused.
+ */
+export const Keyword = z.looseObject({
+  id: PinterestId,
+  parent_id: PinterestId.nullable().optional(),
+  parent_type: z.string().nullable().optional(),
+  value: z.string(),
+  match_type: z.string().nullable().optional(),
+  archived: z.boolean().nullable().optional(),
+  bid: z.number().nullable().optional(),
+});
+export type Keyword = z.infer<typeof Keyword>;
+
+/** `AdvertiserDefinedEventsResponse` of `advertiser_defined_events/get`: the whole list, unpaged. */
+export const AdvertiserDefinedEvents = z.looseObject({
+  items: z.array(
+    z.looseObject({
+      name: z.string().min(1),
+      mapped_conversion_type: z.string().nullable().optional(),
+    }),
+  ),
+});
+export type AdvertiserDefinedEvents = z.infer<typeof AdvertiserDefinedEvents>;
+
+/** `PublicTargetingType`, the `{targeting_type}` of `targeting_options/get`. */
+export const TargetingOptionType = z.enum([
+  'APPTYPE',
+  'GENDER',
+  'LOCALE',
+  'AGE_BUCKET',
+  'LOCATION',
+  'GEO',
+  'INTEREST',
+  'KEYWORD',
+  'AUDIENCE_INCLUDE',
+  'AUDIENCE_EXCLUDE',
+]);
+export type TargetingOptionType = z.infer<typeof TargetingOptionType>;
+
+/** `TargetingOptionResponse`: an array of objects mapping each targeting value to its name (nullable). */
+export const TargetingOptions = z.array(z.record(z.string(), z.string())).nullable();
+export type TargetingOptions = z.infer<typeof TargetingOptions>;
+
 /** `Paginated`: `items` required; a null or absent `bookmark` means the last page. */
 export function Paginated<T extends z.ZodType>(item: T) {
   return z.looseObject({ items: z.array(item), bookmark: z.string().nullable().optional() });

@@ -141,3 +141,90 @@ export async function upsertEntities(
   const res = await wh.pool.query(ENTITY_SQL[kind], [adAccountId, JSON.stringify(items)]);
   return res.rowCount ?? 0;
 }
+
+/** Which parent a keyword was listed under: the parent kind we asked for, and that parent's id. */
+export type KeywordParentKind = 'advertiser' | 'campaign' | 'ad_group';
+export interface ListedKeyword {
+  kind: KeywordParentKind;
+  parentId: string;
+  /** The parent campaign, or the campaign of the parent ad group (a keyword names only its parent). */
+  campaignId?: string;
+  keyword: object;
+}
+
+// parent_type stays Pinterest's word; only when Pinterest sends none is it the kind of parent we asked for.
+const KEYWORDS_SQL = `
+INSERT INTO pinterest_ads.keywords AS k
+  (id, ad_account_id, campaign_id, ad_group_id, parent_type, parent_id, value, match_type, archived, synced_at, raw)
+SELECT DISTINCT ON (x.id) x.id, $1::text,
+       x.campaign,
+       CASE x.kind WHEN 'ad_group' THEN x.parent END,
+       coalesce(x.e->>'parent_type', x.kind), coalesce(x.e->>'parent_id', x.parent),
+       x.e->>'value', x.e->>'match_type', (x.e->>'archived')::boolean, now(), x.e
+FROM (
+  SELECT t.r->'e'->>'id' AS id, t.r->>'kind' AS kind, t.r->>'parent' AS parent, t.r->>'campaign' AS campaign,
+         t.r->'e' AS e, t.ord
+  FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS t(r, ord)
+) x
+ORDER BY x.id, x.ord DESC
+ON CONFLICT (id) DO UPDATE SET ad_account_id = EXCLUDED.ad_account_id, campaign_id = EXCLUDED.campaign_id,
+  ad_group_id = EXCLUDED.ad_group_id, parent_type = EXCLUDED.parent_type, parent_id = EXCLUDED.parent_id,
+  value = EXCLUDED.value, match_type = EXCLUDED.match_type, archived = EXCLUDED.archived,
+  synced_at = EXCLUDED.synced_at, raw = EXCLUDED.raw`;
+
+/** Upserts keywords of one ad account by id, each with the parent it was listed under. Returns the count. */
+export async function upsertKeywords(
+  wh: Warehouse,
+  adAccountId: string,
+  items: ListedKeyword[],
+): Promise<number> {
+  if (items.length === 0) return 0;
+  requireIds(
+    'keyword',
+    items.map((i) => i.keyword),
+  );
+  const rows = items.map((i) => ({ kind: i.kind, parent: i.parentId, campaign: i.campaignId, e: i.keyword }));
+  const res = await wh.pool.query(KEYWORDS_SQL, [adAccountId, JSON.stringify(rows)]);
+  return res.rowCount ?? 0;
+}
+
+const EVENTS_SQL = `
+INSERT INTO pinterest_ads.conversion_events AS c (ad_account_id, name, mapped_conversion_type, synced_at, raw)
+SELECT DISTINCT ON (e->>'name') $1::text, e->>'name', e->>'mapped_conversion_type', now(), e
+FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS t(e, ord)
+ORDER BY e->>'name', ord DESC
+ON CONFLICT (ad_account_id, name) DO UPDATE SET mapped_conversion_type = EXCLUDED.mapped_conversion_type,
+  synced_at = EXCLUDED.synced_at, raw = EXCLUDED.raw`;
+
+/** Upserts an ad account's advertiser-defined events by name. Returns the count. */
+export async function upsertConversionEvents(
+  wh: Warehouse,
+  adAccountId: string,
+  events: { name: string }[],
+): Promise<number> {
+  if (events.length === 0) return 0;
+  const res = await wh.pool.query(EVENTS_SQL, [adAccountId, JSON.stringify(events)]);
+  return res.rowCount ?? 0;
+}
+
+/** Upserts the names of countries (ISO 3166-1 codes) and regions (ISO 3166-2 codes, with their country). */
+export async function upsertGeoNames(
+  wh: Warehouse,
+  countries: Record<string, string>,
+  regions: Record<string, { countryId: string; name: string }>,
+): Promise<{ countries: number; regions: number }> {
+  const c = await wh.pool.query(
+    `INSERT INTO pinterest_ads.geo_countries (country_id, country_name, synced_at)
+     SELECT key, value, now() FROM jsonb_each_text($1::jsonb)
+     ON CONFLICT (country_id) DO UPDATE SET country_name = EXCLUDED.country_name, synced_at = EXCLUDED.synced_at`,
+    [JSON.stringify(countries)],
+  );
+  const r = await wh.pool.query(
+    `INSERT INTO pinterest_ads.geo_regions (region_id, country_id, region_name, synced_at)
+     SELECT key, value->>'countryId', value->>'name', now() FROM jsonb_each($1::jsonb)
+     ON CONFLICT (region_id) DO UPDATE SET country_id = EXCLUDED.country_id, region_name = EXCLUDED.region_name,
+       synced_at = EXCLUDED.synced_at`,
+    [JSON.stringify(regions)],
+  );
+  return { countries: c.rowCount ?? 0, regions: r.rowCount ?? 0 };
+}
