@@ -4,12 +4,11 @@
 
 import { Context } from '@temporalio/activity';
 import { observed } from '../observability/observe.ts';
-import { paced } from '../pinterest/pacing.ts';
 import type { ActivityDeps } from './deps.ts';
-import { entityActivities } from './entities.ts';
+import { BULK_ACTIVITIES, entityActivities } from './entities.ts';
 import { classified } from './failures.ts';
 import { planActivities } from './plan.ts';
-import { patientWithRateLimits } from './rate-limits.ts';
+import { pacedActivity, patientWithRateLimits } from './rate-limits.ts';
 import { reportActivities } from './reports.ts';
 import { runLedgerActivities } from './runs.ts';
 import { accessToken, loadConnection } from './tokens.ts';
@@ -61,12 +60,13 @@ export function createActivities(deps: ActivityDeps) {
         name,
         heartbeating(
           classified(
-            paced(
+            pacedActivity(
               deps.pacer,
               patientWithRateLimits(
                 fn as (...a: unknown[]) => Promise<unknown>,
                 deps.durableWaitThresholdSeconds,
               ),
+              BULK_ACTIVITIES.has(name) ? 'bulk' : 'core',
             ),
             opts,
           ),

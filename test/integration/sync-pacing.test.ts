@@ -34,7 +34,7 @@ async function burst(
 ): Promise<{ stats: Stats; rows: number[] }> {
   // The harness opens the warehouse itself, so the pacer forwards to buckets on its pool once that exists.
   let buckets: Pacer | undefined;
-  const pacer: Pacer = { take: (scope, category) => buckets!.take(scope, category) };
+  const pacer: Pacer = { take: (scope, category, o) => buckets!.take(scope, category, o) };
   h = await startHarness({
     sandbox: { agencyAccounts: ACCOUNTS, enforceRateLimits: { windowMs: WINDOW_MS, limits: LIMITS } },
     deps: paced ? { pacer } : {},
