@@ -55,8 +55,11 @@ export async function connectionSummary(db: Queryable, id: string): Promise<Conn
 export interface RunRow {
   id: string;
   kind: string;
-  window_start: string;
-  window_end: string;
+  /** The catalog report the window pulled (ad_daily for the ad-level report). */
+  report: string;
+  /** null on a run that failed before its first window (token, entities, planning). */
+  window_start: string | null;
+  window_end: string | null;
   status: 'running' | 'succeeded' | 'failed';
   rows_loaded: string;
   api_calls: number;
@@ -69,7 +72,7 @@ export interface RunRow {
 /** The connection's latest sync runs, newest first. */
 export async function recentRuns(db: Queryable, connectionId: string, limit = 15): Promise<RunRow[]> {
   const { rows } = await db.query<RunRow>(
-    `SELECT id::text, kind, window_start, window_end, status, rows_loaded::text, api_calls, duration_ms::text,
+    `SELECT id::text, kind, report, window_start, window_end, status, rows_loaded::text, api_calls, duration_ms::text,
             error, started_at, finished_at
        FROM pinads.sync_runs WHERE connection_id = $1
       ORDER BY started_at DESC, id DESC LIMIT $2`,

@@ -1,5 +1,6 @@
-// The sync_runs log: one row per window a workflow pulls, opened by startRun and closed by finishRun, the
-// workflow's own cleanup, or the abandoned-run sweep.
+// The sync_runs log: one row per window a workflow pulls (per catalog report), opened by startRun and closed by
+// finishRun, the workflow's own cleanup, or the abandoned-run sweep; and one failed row without a window for a run
+// that failed before its first window.
 import type pg from 'pg';
 import type { RunKind } from '../common/run-kinds.ts';
 
@@ -17,28 +18,40 @@ export async function startRun(
   r: {
     connectionId: string;
     kind: RunKind;
-    windowStart: string;
-    windowEnd: string;
+    /** The catalog report (migration 015); default ad_daily. */
+    report?: string;
+    /** Absent for a failure before the first window. */
+    windowStart?: string;
+    windowEnd?: string;
     workflowId?: string;
     runId?: string;
     activityId?: string;
+    /** Opens the row already failed with this error (a failure before the first window). */
+    error?: string;
   },
 ): Promise<string> {
+  const failed = r.error !== undefined;
   const { rows } = await db.query(
     `INSERT INTO pinads.sync_runs
-       (connection_id, kind, window_start, window_end, status, workflow_id, run_id, activity_id)
-     VALUES ($1, $2, $3, $4, 'running', $5, $6, $7)
+       (connection_id, kind, report, window_start, window_end, status, workflow_id, run_id, activity_id,
+        error, finished_at, duration_ms)
+     VALUES ($1, $2, coalesce($3, 'ad_daily'), $4, $5, $6, $7, $8, $9, $10,
+             CASE WHEN $11::boolean THEN now() END, CASE WHEN $11::boolean THEN 0 END)
      ON CONFLICT (run_id, activity_id) WHERE activity_id IS NOT NULL
        DO UPDATE SET activity_id = EXCLUDED.activity_id
      RETURNING id`,
     [
       r.connectionId,
       r.kind,
-      r.windowStart,
-      r.windowEnd,
+      r.report ?? null,
+      r.windowStart ?? null,
+      r.windowEnd ?? null,
+      failed ? 'failed' : 'running',
       r.workflowId ?? null,
       r.runId ?? null,
       r.runId ? (r.activityId ?? null) : null,
+      r.error ?? null,
+      failed,
     ],
   );
   return String(rows[0].id);
@@ -90,17 +103,21 @@ export async function markAbandoned(db: Queryable, runIds: readonly string[]): P
   return rowCount ?? 0;
 }
 
-/** True when a lookback run already succeeded on `day` in `timeZone`; the first sync after 06:00 runs one otherwise. */
+/**
+ * True when a lookback run of the report already succeeded on `day` in `timeZone`; the first sync after 06:00 runs
+ * one otherwise.
+ */
 export async function lookbackDoneOn(
   db: Queryable,
   connectionId: string,
   day: string,
   timeZone: string,
+  report = 'ad_daily',
 ): Promise<boolean> {
   const { rows } = await db.query(
     `SELECT 1 FROM pinads.sync_runs WHERE connection_id = $1 AND kind = 'lookback' AND status = 'succeeded'
-       AND (started_at AT TIME ZONE $3)::date = $2::date LIMIT 1`,
-    [connectionId, day, timeZone],
+       AND report = $4 AND (started_at AT TIME ZONE $3)::date = $2::date LIMIT 1`,
+    [connectionId, day, timeZone, report],
   );
   return rows.length > 0;
 }
