@@ -20,17 +20,25 @@ import {
 import type { Connection } from '../warehouse/control.ts';
 import { loadReportWindow } from '../warehouse/load.ts';
 import { type ActivityDeps, nowOf } from './deps.ts';
+import {
+  AD_DAILY,
+  isWindowSpec,
+  type SettingsSnapshot,
+  settingsSnapshot,
+  type WindowRequest,
+  type WindowSpec,
+} from './spec.ts';
 import { loadConnection, withApi } from './tokens.ts';
 
 /** How often an expired download link is replaced by a fresh one before the activity gives up and retries. */
 const MAX_LINK_REFRESHES = 3;
 
 /** The create-report body, checked against the raw request schema before it is sent. */
-export function reportRequestBody(c: Connection, window: DateWindow): CreateReportRequest {
-  const s = c.settings;
+export function reportRequestBody(spec: WindowSpec): CreateReportRequest {
+  const s = spec.settings;
   return CreateReportRequest.parse({
-    start_date: window.start,
-    end_date: window.end,
+    start_date: spec.window.start,
+    end_date: spec.window.end,
     granularity: REPORT_GRANULARITY,
     level: REPORT_LEVEL,
     columns: [...REPORT_COLUMNS],
@@ -43,7 +51,7 @@ export function reportRequestBody(c: Connection, window: DateWindow): CreateRepo
   });
 }
 
-/** A FINISHED report: its short-lived url, or null when Pinterest says it is empty (no url, or `size: 0`). */
+/** A FINISHED report: its short-lived url, or null when Pinterest says it is empty (`size: 0`). */
 type Finished = { url: string | null };
 
 /** Seconds a report may stay IN_PROGRESS before it is requested again (PINADS_REPORT_DEADLINE_S). */
@@ -66,15 +74,25 @@ async function awaitReport(
   // A report is never ready the instant it is requested: waiting first saves a poll of the ads_analytics quota.
   if (justRequested) await sleep(delay);
   const metrics = metricsOf(deps);
+  let linkless = 0;
   for (let polls = 1; ; polls++) {
     const r = await api.getReport(adAccountId, token);
     metrics.reportPolls.inc();
     heartbeat();
     if (r.report_status === 'FINISHED') {
-      metrics.pollsPerReport.observe(polls);
-      return { url: r.url && r.size !== 0 ? r.url : null };
-    }
-    if (r.report_status !== 'IN_PROGRESS') {
+      // Only an explicit `size: 0` is an empty report. A FINISHED answer without a link is not: read as empty, it
+      // would replace the window with nothing. Ask again for the link, then for a new report.
+      if (r.size === 0 || r.url) {
+        metrics.pollsPerReport.observe(polls);
+        return { url: r.size === 0 ? null : r.url! };
+      }
+      if (++linkless > MAX_LINK_REFRESHES)
+        throw ApplicationFailure.create({
+          message: `report FINISHED at Pinterest without a download link (size ${r.size ?? 'not given'}) ${linkless} times; it will be requested again`,
+          type: REPORT_GENERATION_FAILED,
+          nonRetryable: true,
+        });
+    } else if (r.report_status !== 'IN_PROGRESS') {
       throw ApplicationFailure.create({
         message: `report ${r.report_status} at Pinterest; it will be requested again`,
         type: REPORT_GENERATION_FAILED,
@@ -183,21 +201,44 @@ export interface LoadReportResult {
   bytes: number;
 }
 
+/**
+ * The spec of a window. Workflows that started before specs pass a bare DateWindow (ad_daily): its settings are read
+ * now, as they were then.
+ */
+async function specOf(deps: ActivityDeps, c: Connection, w: DateWindow | WindowRequest): Promise<WindowSpec> {
+  const snapshot = async () => settingsSnapshot(c, await reportingZone(deps.wh.pool, c));
+  if (isWindowSpec(w)) return { ...w, settings: w.settings ?? (await snapshot()) };
+  return {
+    report: AD_DAILY,
+    window: { start: w.start, end: w.end },
+    settings: await snapshot(),
+    priority: 'core',
+  };
+}
+
 export function reportActivities(deps: ActivityDeps) {
   return {
+    /** Requests the window's report with the spec's settings, and hands them back to be carried to the load. */
     async requestReport(
       connectionId: string,
-      window: DateWindow,
-    ): Promise<{ token: string; apiCalls: number }> {
+      w: DateWindow | WindowRequest,
+    ): Promise<{ token: string; apiCalls: number; settings: SettingsSnapshot }> {
       const c = await loadConnection(deps, connectionId);
+      const spec = await specOf(deps, c, w);
       const { result, apiCalls } = await withApi(deps, c, (api) =>
-        api.createReport(c.ad_account_id, reportRequestBody(c, window)),
+        api.createReport(c.ad_account_id, reportRequestBody(spec)),
       );
-      return { token: result.token, apiCalls };
+      return { token: result.token, apiCalls, settings: spec.settings };
     },
 
-    async loadReport(connectionId: string, token: string, window: DateWindow): Promise<LoadReportResult> {
+    async loadReport(
+      connectionId: string,
+      token: string,
+      w: DateWindow | WindowRequest,
+    ): Promise<LoadReportResult> {
       const c = await loadConnection(deps, connectionId);
+      const spec = await specOf(deps, c, w);
+      const { window, settings } = spec;
       const { rows } = await deps.wh.pool.query(
         'SELECT currency FROM pinterest_ads.ad_accounts WHERE id = $1',
         [c.ad_account_id],
@@ -205,7 +246,6 @@ export function reportActivities(deps: ActivityDeps) {
       const currency = rows[0]?.currency as string | undefined;
       if (!currency)
         throw new Error(`ad account ${c.ad_account_id} has not been synced yet (no currency known)`);
-      const timeZone = await reportingZone(deps.wh.pool, c);
       const bytes = { n: 0 };
       let ads = new Set<string>();
       const { result, apiCalls } = await withApi(deps, c, async (api) => {
@@ -216,12 +256,13 @@ export function reportActivities(deps: ActivityDeps) {
               adAccountId: c.ad_account_id,
               window,
               currency,
-              timeZone,
+              // The settings the report was requested with, not today's: stamped on the numbers they produced.
+              timeZone: settings.time_zone,
               attribution: {
-                click_window_days: c.settings.click_window_days,
-                engagement_window_days: c.settings.engagement_window_days,
-                view_window_days: c.settings.view_window_days,
-                conversion_report_time: c.settings.conversion_report_time,
+                click_window_days: settings.click_window_days,
+                engagement_window_days: settings.engagement_window_days,
+                view_window_days: settings.view_window_days,
+                conversion_report_time: settings.conversion_report_time,
               },
               rows: url === null ? noRows() : downloadedRows(api, url, window, bytes, ads),
               now: nowOf(deps),
