@@ -10,6 +10,7 @@ import { classified } from './failures.ts';
 import { planActivities } from './plan.ts';
 import { pacedActivity, patientWithRateLimits } from './rate-limits.ts';
 import { reportActivities } from './reports.ts';
+import { runPlanActivities } from './run-plan.ts';
 import { runLedgerActivities } from './runs.ts';
 import { accessToken, loadConnection } from './tokens.ts';
 import { turnActivities } from './turns.ts';
@@ -48,6 +49,7 @@ export function createActivities(deps: ActivityDeps) {
     ...entityActivities(deps),
     ...planActivities(deps),
     ...runLedgerActivities(deps),
+    ...runPlanActivities(deps),
     ...reportActivities(deps),
     ...turnActivities(deps),
   };

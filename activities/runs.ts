@@ -50,17 +50,42 @@ export function runLedgerActivities(deps: ActivityDeps) {
       return skip.length === chunks.length ? [] : skip;
     },
 
-    async startRun(connectionId: string, kind: RunKind, window: DateWindow): Promise<string> {
+    /** Opens the row of one window of a catalog report (ad_daily when not given, as older workflows call it). */
+    async startRun(
+      connectionId: string,
+      kind: RunKind,
+      window: DateWindow,
+      report?: string,
+    ): Promise<string> {
       const { workflowExecution: execution, activityId } = Context.current().info;
       return startRun(deps.wh.pool, {
         activityId,
         connectionId,
         kind,
+        report,
         windowStart: window.start,
         windowEnd: window.end,
         workflowId: execution?.workflowId,
         runId: execution?.runId,
       });
+    },
+
+    /** A run that failed before its first window (token, entities, planning): a failed row without a window. */
+    async recordRunFailure(connectionId: string, kind: RunKind, error: string): Promise<void> {
+      const { workflowExecution: execution, activityId } = Context.current().info;
+      await startRun(deps.wh.pool, {
+        activityId,
+        connectionId,
+        kind,
+        workflowId: execution?.workflowId,
+        runId: execution?.runId,
+        error,
+      });
+      metricsOf(deps).windowRunDuration.observe({ kind, status: 'failed' }, 0);
+      activityLog().info(
+        { connectionId, runKind: kind, status: 'failed', error },
+        'run failed before its first window',
+      );
     },
 
     async finishRun(runId: string, r: RunOutcome): Promise<void> {

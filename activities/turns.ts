@@ -13,8 +13,11 @@ export interface RunningSync {
   manual: boolean;
 }
 
+/** How long one waitForTurn attempt waits before it hands back to the workflow (under its 70-minute timeout). */
+export const TURN_WAIT_MS = 60 * 60_000;
+
 export function turnActivities(deps: ActivityDeps) {
-  return {
+  const self = {
     async runningSyncs(connectionId: string): Promise<RunningSync[]> {
       const temporal = deps.temporal;
       if (!temporal) return [];
@@ -46,5 +49,39 @@ export function turnActivities(deps: ActivityDeps) {
       }
       return out;
     },
+
+    /**
+     * Waits until no other sync of the connection is running, or `maxWaitMs` has passed; returns the syncs still
+     * running (none when it is this run's turn). It waits on the other runs' results, not by polling, so a manual
+     * sync behind a sync that sleeps for hours on a daily cap costs one activity an hour in its history.
+     */
+    async waitForTurn(connectionId: string, maxWaitMs = TURN_WAIT_MS): Promise<RunningSync[]> {
+      const temporal = deps.temporal;
+      const until = Date.now() + maxWaitMs;
+      const cancelled = Context.current().cancelled;
+      for (;;) {
+        const others = await self.runningSyncs(connectionId);
+        const left = until - Date.now();
+        if (others.length === 0 || !temporal || left <= 0) return others;
+        let timer: NodeJS.Timeout | undefined;
+        try {
+          await Promise.race([
+            ...others.map((o) =>
+              temporal.workflow
+                .getHandle(o.workflowId)
+                .result()
+                .catch(() => undefined),
+            ),
+            new Promise((r) => {
+              timer = setTimeout(r, left);
+            }),
+            cancelled,
+          ]);
+        } finally {
+          clearTimeout(timer);
+        }
+      }
+    },
   };
+  return self;
 }

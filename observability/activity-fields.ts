@@ -9,6 +9,8 @@ export interface ActivityFields {
   syncRunId?: string;
   runKind?: string;
   mode?: string;
+  /** The catalog report of a window (a WindowSpec's report). */
+  report?: string;
 }
 
 const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
@@ -19,16 +21,31 @@ const win = (v: unknown): DateWindow | undefined => {
     : undefined;
 };
 
+/** A WindowSpec's window and report, or a bare window (workflows from before specs). */
+const spec = (v: unknown): Pick<ActivityFields, 'window' | 'report'> => {
+  const s = v as { window?: unknown; report?: unknown } | undefined;
+  return s && typeof s.window === 'object'
+    ? { window: win(s.window), report: str(s.report) }
+    : { window: win(v) };
+};
+
 const FIELDS: Record<string, (a: unknown[]) => ActivityFields> = {
   refreshToken: ([c]) => ({ connectionId: str(c) }),
   syncEntities: ([c]) => ({ connectionId: str(c) }),
   planSync: ([c, mode]) => ({ connectionId: str(c), mode: str(mode) }),
   planWindows: ([c, mode]) => ({ connectionId: str(c), mode: str(mode) }),
   validateBackfill: ([c, from, to]) => ({ connectionId: str(c), window: win({ start: from, end: to }) }),
-  startRun: ([c, kind, w]) => ({ connectionId: str(c), runKind: str(kind), window: win(w) }),
+  planRun: ([c, o]) => ({ connectionId: str(c), mode: str((o as { mode?: unknown } | undefined)?.mode) }),
+  startRun: ([c, kind, w, report]) => ({
+    connectionId: str(c),
+    runKind: str(kind),
+    window: win(w),
+    report: str(report),
+  }),
+  recordRunFailure: ([c, kind]) => ({ connectionId: str(c), runKind: str(kind) }),
   finishRun: ([id]) => ({ syncRunId: str(id) }),
-  requestReport: ([c, w]) => ({ connectionId: str(c), window: win(w) }),
-  loadReport: ([c, _reportToken, w]) => ({ connectionId: str(c), window: win(w) }),
+  requestReport: ([c, w]) => ({ connectionId: str(c), ...spec(w) }),
+  loadReport: ([c, _reportToken, w]) => ({ connectionId: str(c), ...spec(w) }),
 };
 
 /** The fields for `name`'s log lines; an activity not listed gets its first argument as the connection id. */

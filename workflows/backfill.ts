@@ -10,7 +10,16 @@ import {
 } from '@temporalio/workflow';
 import { chunkRange, type DateWindow } from '../common/dates.ts';
 import { BACKFILL_CHUNKS_FAILED } from '../common/failure-types.ts';
-import { entities, failureMessage, quick, recordedWindow, withDurableRateLimit } from './steps.ts';
+import {
+  AD_DAILY_REPORT,
+  beforeWindows,
+  entities,
+  failureMessage,
+  quick,
+  recordedWindow,
+  withDurableRateLimit,
+} from './steps.ts';
+import { CATALOG_PLAN_PATCH } from './sync.ts';
 
 export interface BackfillProgress {
   chunksDone: number;
@@ -85,16 +94,25 @@ export async function backfillConnection(
   });
   setHandler(progressQuery, progress);
   const tolerant = patched(CHUNK_FAILURES_PATCH);
+  // After the catalog-plan patch: windows are specs (report, bulk priority, settings snapshotted at the request and
+  // carried to the load), and a failure before the first chunk is recorded in sync_runs.
+  const planned = patched(CATALOG_PLAN_PATCH);
   if (tolerant && !s.failed) s.failed = s.chunks.map(() => null);
+  const step = <T>(name: string, fn: () => Promise<T>) =>
+    planned ? beforeWindows(connectionId, 'backfill', name, fn) : fn();
   if (!state) {
     // The CLI validated the range against UTC today; the activity re-checks it against today in the connection's
     // reporting zone, which a workflow cannot know deterministically.
-    await withDurableRateLimit(() => quick.refreshToken(connectionId));
-    await quick.validateBackfill(connectionId, from, to);
-    await withDurableRateLimit(() => entities.syncEntities(connectionId));
+    await step('token', () => withDurableRateLimit(() => quick.refreshToken(connectionId)));
+    await step('range', () => quick.validateBackfill(connectionId, from, to));
+    await step('entity sync', () => withDurableRateLimit(() => entities.syncEntities(connectionId)));
     // Running the same backfill again (same workflow id) redoes only the chunks an earlier execution did not load.
-    if (tolerant) for (const i of await quick.backfillChunksDone(connectionId, s.chunks)) s.done[i] = true;
+    if (tolerant)
+      for (const i of await step('run ledger', () => quick.backfillChunksDone(connectionId, s.chunks)))
+        s.done[i] = true;
   }
+  const window = (chunk: DateWindow) =>
+    planned ? { report: AD_DAILY_REPORT, window: chunk, priority: 'bulk' as const } : chunk;
 
   const queue = s.chunks.map((_, i) => i).filter((i) => !s.done[i] && !s.failed?.[i]);
   /** The first chunk failure of this run, kept as the cause of the backfill's own failure. */
@@ -103,7 +121,7 @@ export async function backfillConnection(
   const lane = async () => {
     for (let i = queue.shift(); i !== undefined && !draining; i = queue.shift()) {
       try {
-        const r = await recordedWindow(connectionId, s.chunks[i]!, 'backfill');
+        const r = await recordedWindow(connectionId, window(s.chunks[i]!), 'backfill');
         s.rowsLoaded += r.rowsLoaded;
         s.unknownAds += r.unknownAds;
         s.done[i] = true;

@@ -10,6 +10,7 @@ import {
   sleep,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.ts';
+import type { WindowRequest } from '../activities/spec.ts';
 import type { DateWindow } from '../common/dates.ts';
 import { RATE_LIMITED_UNTIL, REPORT_GENERATION_FAILED } from '../common/failure-types.ts';
 import type { RunKind } from '../common/run-kinds.ts';
@@ -32,6 +33,26 @@ export const reports = proxyActivities<Activities>({
   heartbeatTimeout: '30s',
   retry,
 });
+
+/**
+ * A manual sync waiting for the sync ahead of it: one activity that waits (heartbeating) for up to an hour, instead
+ * of a poll every 15 s, whose events would fill the history during a long daily-cap sleep of the sync ahead.
+ */
+export const waiting = proxyActivities<Activities>({
+  startToCloseTimeout: '70m',
+  heartbeatTimeout: '30s',
+  retry,
+});
+
+/**
+ * Hourly runs reuse an entity sync younger than this: entity lists have no updated-since filter and change rarely,
+ * and skipping them keeps an hourly sync at ~5 API calls. Lookback and manual runs always refresh them, and so does
+ * any run whose report names an ad we don't know yet.
+ */
+export const ENTITY_MAX_AGE_MINUTES = 6 * 60;
+
+/** The ad-level daily report's catalog id (catalog/): the hourly window's report. */
+export const AD_DAILY_REPORT = 'ad_daily';
 
 const MAX_REPORT_REQUESTS = 5;
 
@@ -68,16 +89,19 @@ export interface WindowResult {
 
 /**
  * Pulls one window into the warehouse. A report that Pinterest marks FAILED, CANCELLED, EXPIRED or unknown is
- * requested again, a bounded number of times.
+ * requested again, a bounded number of times. `w` is a WindowSpec, or a bare DateWindow on the flows from before
+ * specs (the activities read the settings themselves then).
  */
-export async function pullWindow(connectionId: string, window: DateWindow): Promise<WindowResult> {
+export async function pullWindow(connectionId: string, w: DateWindow | WindowRequest): Promise<WindowResult> {
   let apiCalls = 0;
   for (let attempt = 1; ; attempt++) {
-    const requested = await withDurableRateLimit(() => quick.requestReport(connectionId, window));
+    const requested = await withDurableRateLimit(() => quick.requestReport(connectionId, w));
     apiCalls += requested.apiCalls;
+    // The settings the report was requested with go to the load with it.
+    const load = 'report' in w ? { ...w, settings: requested.settings } : w;
     try {
       const loaded = await withDurableRateLimit(() =>
-        reports.loadReport(connectionId, requested.token, window),
+        reports.loadReport(connectionId, requested.token, load),
       );
       return {
         rowsLoaded: loaded.rowsLoaded,
@@ -104,12 +128,15 @@ export function failureMessage(err: unknown): string {
  */
 export async function recordedWindow(
   connectionId: string,
-  window: DateWindow,
+  w: DateWindow | WindowRequest,
   kind: RunKind,
 ): Promise<WindowResult> {
-  const runId = await quick.startRun(connectionId, kind, window);
+  const runId =
+    'report' in w
+      ? await quick.startRun(connectionId, kind, w.window, w.report)
+      : await quick.startRun(connectionId, kind, w);
   try {
-    const result = await pullWindow(connectionId, window);
+    const result = await pullWindow(connectionId, w);
     await quick.finishRun(runId, {
       status: 'succeeded',
       rowsLoaded: result.rowsLoaded,
@@ -120,6 +147,27 @@ export async function recordedWindow(
   } catch (err) {
     const error = isCancellation(err) ? 'cancelled' : failureMessage(err);
     await CancellationScope.nonCancellable(() => quick.finishRun(runId, { status: 'failed', error }));
+    throw err;
+  }
+}
+
+/**
+ * Runs a step that comes before any window (token, entity sync, planning); when it fails, the failure is recorded
+ * as a sync_runs row without a window, so `connections list` and the dashboard show it, and rethrown.
+ */
+export async function beforeWindows<T>(
+  connectionId: string,
+  kind: RunKind,
+  step: string,
+  fn: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (!isCancellation(err)) {
+      const error = `${step}: ${failureMessage(err)}`;
+      await CancellationScope.nonCancellable(() => quick.recordRunFailure(connectionId, kind, error));
+    }
     throw err;
   }
 }

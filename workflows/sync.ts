@@ -1,22 +1,56 @@
-// syncConnection: what the hourly Schedule runs for one connection (DESIGN §2, §9): the hourly window first, then
-// the lookback beside it when due, one sync per connection at a time.
-import { ApplicationFailure, log, patched, sleep, workflowInfo } from '@temporalio/workflow';
+// syncConnection: what the hourly Schedule runs for one connection (DESIGN §2, §9): the ad_daily hourly window
+// first, committed on its own; then, once per reporting day, the daily pass of every report that is due; one sync
+// per connection at a time.
+import { ApplicationFailure, isCancellation, log, patched } from '@temporalio/workflow';
+import type { ReportId } from '../activities/spec.ts';
 import { LOOKBACK_FAILED } from '../common/failure-types.ts';
-import { entities, quick, recordedWindow, withDurableRateLimit } from './steps.ts';
+import type { RunKind } from '../common/run-kinds.ts';
+import {
+  beforeWindows,
+  ENTITY_MAX_AGE_MINUTES,
+  entities,
+  failureMessage,
+  quick,
+  recordedWindow,
+  waiting,
+  withDurableRateLimit,
+} from './steps.ts';
+import { hourlyFirst, legacySync } from './sync-legacy.ts';
+
+export { ENTITY_MAX_AGE_MINUTES };
 
 export interface SyncOptions {
-  /** 'auto' (the schedule): hourly window, plus the lookback windows on the first run after 06:00. */
+  /** 'auto' (the schedule): hourly window, plus the daily pass on the first run after 06:00. */
   mode?: 'auto' | 'hourly' | 'lookback';
   manual?: boolean;
+  /** With a lookback: re-read every day of the lookback, final ones included (`pinads sync ID --lookback --all-days`). */
+  allDays?: boolean;
+}
+
+export interface WindowRun {
+  start: string;
+  end: string;
+  rowsLoaded: number;
+}
+
+/** One report's part of the daily pass. */
+export interface ReportRun {
+  report: ReportId;
+  windows: WindowRun[];
+  rowsLoaded: number;
+  /** why its daily pass failed (it is still due on the next run) */
+  error?: string;
 }
 
 export interface SyncResult {
-  /** 'hourly', 'manual' (a manual hourly run), 'lookback', or 'skipped' (another sync of the connection ran) */
+  /** 'hourly', 'manual' (a manual hourly run), 'lookback' (with a daily pass), or 'skipped' (another sync ran) */
   kind: string;
-  /** the windows of this kind: the hourly window, or the lookback windows */
-  windows: { start: string; end: string; rowsLoaded: number }[];
+  /** the windows of this kind: the hourly window, or the ad_daily windows of the daily pass */
+  windows: WindowRun[];
   /** the hourly window every run loads first (absent on runs from before the hourly-first change, and on skips) */
-  hourly?: { start: string; end: string; rowsLoaded: number };
+  hourly?: WindowRun;
+  /** the daily pass, per report (absent on runs without one, and on runs from before the catalog-plan change) */
+  reports?: ReportRun[];
   /** with kind 'skipped': the workflow id of the sync that was running */
   skippedFor?: string;
   rowsLoaded: number;
@@ -24,128 +58,111 @@ export interface SyncResult {
   entities: Record<string, number>;
 }
 
-/**
- * Hourly runs reuse an entity sync younger than this: entity lists have no updated-since filter and change rarely,
- * and skipping them keeps an hourly sync at ~5 API calls. Lookback and manual runs always refresh them, and so does
- * any run whose report names an ad we don't know yet.
- */
-export const ENTITY_MAX_AGE_MINUTES = 6 * 60;
-
-/** How often a manual sync looks again whether the sync ahead of it has finished. */
-const TURN_POLL = '15s';
-
 /** Patch id of the hourly-first flow (CONTRIBUTING.md: a changed decision in an existing workflow type). */
 export const HOURLY_FIRST_PATCH = 'hourly-first';
+/**
+ * Patch id of the planned flow: windows carry a settings snapshot and a report id, failures before the first window
+ * are recorded, a manual run waits for its turn without polling, and the daily pass runs every due report.
+ */
+export const CATALOG_PLAN_PATCH = 'catalog-plan';
 
 export async function syncConnection(connectionId: string, options: SyncOptions = {}): Promise<SyncResult> {
+  if (patched(CATALOG_PLAN_PATCH)) return plannedSync(connectionId, options);
   if (patched(HOURLY_FIRST_PATCH)) return hourlyFirst(connectionId, options);
   return legacySync(connectionId, options);
 }
 
 /**
  * One sync per connection at a time, whoever starts it. Scheduled runs already exclude each other (overlap SKIP); a
- * scheduled run that finds the manual run going skips its slot, and a manual run waits for the syncs ahead of it.
+ * scheduled run that finds another sync going skips its slot, and a manual run waits for the syncs ahead of it.
  * Scheduled runs never wait, so two runs can never wait for each other.
  */
 async function awaitTurn(connectionId: string, manual: boolean): Promise<string | undefined> {
+  if (!manual) return (await quick.runningSyncs(connectionId))[0]?.workflowId;
   for (;;) {
-    const others = await quick.runningSyncs(connectionId);
+    const others = await waiting.waitForTurn(connectionId);
     if (others.length === 0) return undefined;
-    if (!manual) return others[0]!.workflowId;
-    log.info('another sync of this connection is running; waiting for it', {
+    log.info('another sync of this connection is still running; waiting on', {
       running: others[0]!.workflowId,
     });
-    await sleep(TURN_POLL);
   }
 }
 
-async function hourlyFirst(connectionId: string, options: SyncOptions): Promise<SyncResult> {
-  const busy = await awaitTurn(connectionId, options.manual === true);
+async function plannedSync(connectionId: string, options: SyncOptions): Promise<SyncResult> {
+  const manual = options.manual === true;
+  const busy = await awaitTurn(connectionId, manual);
   if (busy) {
     log.info('skipping this slot: another sync of the connection is running', { running: busy });
     return { kind: 'skipped', skippedFor: busy, windows: [], rowsLoaded: 0, apiCalls: 0, entities: {} };
   }
-  await quick.sweepAbandonedRuns(connectionId);
+  const runKind: RunKind = options.mode === 'lookback' ? 'lookback' : manual ? 'manual' : 'hourly';
+  const step = <T>(name: string, fn: () => Promise<T>) => beforeWindows(connectionId, runKind, name, fn);
   let apiCalls = 0;
   const syncEntities = async (maxAgeMinutes: number) => {
     const r = await withDurableRateLimit(() => entities.syncEntities(connectionId, { maxAgeMinutes }));
     apiCalls += r.apiCalls;
     return r;
   };
-  const token = await withDurableRateLimit(() => quick.refreshToken(connectionId));
+  await step('run ledger', () => quick.sweepAbandonedRuns(connectionId));
+  const token = await step('token', () => withDurableRateLimit(() => quick.refreshToken(connectionId)));
   apiCalls += token.apiCalls;
-  let synced = await syncEntities(options.manual ? 0 : ENTITY_MAX_AGE_MINUTES);
-  const plan = await quick.planWindows(connectionId, options.mode ?? 'auto');
-  const withLookback = plan.lookback.length > 0;
-  if (withLookback && synced.skipped) synced = await syncEntities(0);
+  let synced = await step('entity sync', () => syncEntities(manual ? 0 : ENTITY_MAX_AGE_MINUTES));
+  const plan = await step('planning', () =>
+    quick.planRun(connectionId, { mode: options.mode ?? 'auto', allDays: options.allDays }),
+  );
+  const daily = plan.daily.length > 0;
+  if (daily && synced.skipped) synced = await step('entity sync', () => syncEntities(0));
 
-  // The hourly window first, committed on its own: a lookback that fails later cannot hold it back.
-  const hourlyKind = options.manual && !withLookback ? 'manual' : 'hourly';
+  // The hourly window first, committed on its own: a daily pass that fails later cannot hold it back.
+  const hourlyKind = manual && !daily ? 'manual' : 'hourly';
   const h = await recordedWindow(connectionId, plan.hourly, hourlyKind);
-  const hourly = { ...plan.hourly, rowsLoaded: h.rowsLoaded };
+  const hourly = { ...plan.hourly.window, rowsLoaded: h.rowsLoaded };
   apiCalls += h.apiCalls;
   let unknownAds = h.unknownAds;
   let rowsLoaded = h.rowsLoaded;
-  const windows: SyncResult['windows'] = [];
-  let lookbackError: unknown;
-  for (const window of plan.lookback) {
-    try {
-      const r = await recordedWindow(connectionId, window, 'lookback');
-      windows.push({ ...window, rowsLoaded: r.rowsLoaded });
-      rowsLoaded += r.rowsLoaded;
-      apiCalls += r.apiCalls;
-      unknownAds += r.unknownAds;
-    } catch (err) {
-      lookbackError = err;
-      break;
+
+  // The daily pass: each due report's windows at bulk priority, behind every connection's hourly window. A report
+  // that fails stops only itself; it is still due on the next run.
+  const reports: ReportRun[] = [];
+  for (const r of plan.daily) {
+    const run: ReportRun = { report: r.report, windows: [], rowsLoaded: 0 };
+    reports.push(run);
+    for (const w of r.windows) {
+      try {
+        const res = await recordedWindow(connectionId, w, 'lookback');
+        run.windows.push({ ...w.window, rowsLoaded: res.rowsLoaded });
+        run.rowsLoaded += res.rowsLoaded;
+        apiCalls += res.apiCalls;
+        unknownAds += res.unknownAds;
+      } catch (err) {
+        if (isCancellation(err)) throw err;
+        run.error = failureMessage(err);
+        break;
+      }
     }
+    rowsLoaded += run.rowsLoaded;
   }
   if (unknownAds > 0 && synced.skipped) synced = await syncEntities(0);
-  if (lookbackError) {
-    // The run fails (a manual --lookback never reports success without one); the next run tries the lookback again
-    // because no lookback succeeded today.
+  const failed = reports.filter((r) => r.error !== undefined);
+  if (failed.length > 0) {
+    // The run fails (a manual --lookback never reports success without its daily pass); the hourly window stays.
     throw ApplicationFailure.create({
-      message: `hourly window ${plan.hourly.start}..${plan.hourly.end} loaded (${h.rowsLoaded} rows); the lookback failed: ${
-        (lookbackError as { cause?: Error }).cause?.message ?? (lookbackError as Error).message
-      }`,
+      message: `hourly window ${hourly.start}..${hourly.end} loaded (${h.rowsLoaded} rows); the daily pass failed for ${failed
+        .map((r) => `${r.report}: ${r.error}`)
+        .join('; ')}`,
       type: LOOKBACK_FAILED,
       nonRetryable: true,
+      details: [{ hourly, reports }],
     });
   }
+  const adDaily = reports.find((r) => r.report === plan.hourly.report);
   return {
-    kind: withLookback ? 'lookback' : hourlyKind,
-    windows: withLookback ? windows : [hourly],
+    kind: daily ? 'lookback' : hourlyKind,
+    windows: daily ? (adDaily?.windows ?? []) : [hourly],
     hourly,
+    ...(daily ? { reports } : {}),
     rowsLoaded,
     apiCalls,
     entities: synced.counts,
   };
-}
-
-/** The flow before the hourly-first patch: kept so runs started by an older worker replay unchanged. */
-async function legacySync(connectionId: string, options: SyncOptions): Promise<SyncResult> {
-  let apiCalls = 0;
-  const syncEntities = async (maxAgeMinutes: number) => {
-    const r = await withDurableRateLimit(() => entities.syncEntities(connectionId, { maxAgeMinutes }));
-    apiCalls += r.apiCalls;
-    return r;
-  };
-  const token = await withDurableRateLimit(() => quick.refreshToken(connectionId));
-  apiCalls += token.apiCalls;
-  let synced = await syncEntities(options.manual ? 0 : ENTITY_MAX_AGE_MINUTES);
-  const plan = await quick.planSync(connectionId, options.mode ?? 'auto', workflowInfo().workflowId);
-  if (plan.kind === 'lookback' && synced.skipped) synced = await syncEntities(0);
-  const kind = options.manual && plan.kind === 'hourly' ? 'manual' : plan.kind;
-  const windows: SyncResult['windows'] = [];
-  let rowsLoaded = 0;
-  let unknownAds = 0;
-  for (const window of plan.windows) {
-    const r = await recordedWindow(connectionId, window, kind);
-    windows.push({ ...window, rowsLoaded: r.rowsLoaded });
-    rowsLoaded += r.rowsLoaded;
-    apiCalls += r.apiCalls;
-    unknownAds += r.unknownAds;
-  }
-  if (unknownAds > 0 && synced.skipped) synced = await syncEntities(0);
-  return { kind, windows, rowsLoaded, apiCalls, entities: synced.counts };
 }
