@@ -1,6 +1,7 @@
 // One sync per connection at a time, whoever starts it: `pinads sync ID --lookback` while a scheduled run is going
-// waits for it and then really runs the lookback; it never reports success without one. Driven through the CLI
-// against the connection's real Temporal Schedule.
+// waits for it and then really runs the lookback; it never reports success without one; and a manual sync waiting
+// behind a scheduled run that sleeps on Pinterest's daily cap waits without filling its history. Driven through the
+// CLI against the connection's real Temporal Schedule. About 60 s, 35 of them the wait of the last test.
 import { ScheduleOverlapPolicy } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPORT_CREATE_ROUTE } from '../../sandbox/faults.ts';
@@ -82,4 +83,55 @@ describe('manual and scheduled syncs of one connection', () => {
       await h.client.workflow.getHandle(manualSyncWorkflowId(conn.id)).terminate('test over');
     }
   });
+
+  it('a manual sync behind a scheduled run sleeping on a daily cap waits without growing its history', async () => {
+    const acct = h.sandbox.info.ad_accounts[2]!;
+    const conn = await h.connect(acct.id);
+    await upsertSchedule(h.client, conn.id, h.taskQueue);
+    const manual = h.client.workflow.getHandle(manualSyncWorkflowId(conn.id));
+    let scheduled: string | undefined;
+    // Pinterest's daily cap: reset in an hour, so the scheduled run sleeps durably for an hour.
+    await h.control('/__sandbox/faults', {
+      rate: 1,
+      kinds: ['429_code8'],
+      reset_seconds: 3600,
+      paths: [REPORT_CREATE_ROUTE],
+    });
+    try {
+      await h.client.schedule.getHandle(scheduleId(conn.id)).trigger(ScheduleOverlapPolicy.SKIP);
+      scheduled = await scheduledRunning(conn.id);
+      expect(scheduled).toBeDefined();
+      const sleeping = async () => {
+        const history = await h.client.workflow.getHandle(scheduled!).fetchHistory();
+        return (history.events ?? []).some((e) => e.timerStartedEventAttributes);
+      };
+      for (let i = 0; i < 200 && !(await sleeping()); i++) await new Promise((r) => setTimeout(r, 100));
+      expect(await sleeping()).toBe(true);
+      await h.control('/__sandbox/faults', { rate: 0 });
+
+      const started = await pinads(['sync', conn.id]);
+      expect(started.code, started.stderr).toBe(0);
+      await new Promise((r) => setTimeout(r, 3000));
+      const early = (await manual.describe()).historyLength;
+      // Polling every 15 s, as it did, adds an activity and a timer (~10 events) twice in this half minute: a day
+      // of that is ~58,000 events, past Temporal's 51,200-event history limit.
+      await new Promise((r) => setTimeout(r, 32_000));
+      const late = (await manual.describe()).historyLength;
+      expect(late - early).toBeLessThanOrEqual(2);
+
+      // Its turn comes as soon as the run ahead ends, and it then runs.
+      await h.client.workflow.getHandle(scheduled!).terminate('test: the sleeping run ends');
+      const r = (await manual.result()) as { kind: string; hourly?: unknown };
+      expect(r.kind).toBe('manual');
+    } finally {
+      await h.control('/__sandbox/faults', { rate: 0 });
+      await h.client.schedule.getHandle(scheduleId(conn.id)).delete();
+      if (scheduled)
+        await h.client.workflow
+          .getHandle(scheduled)
+          .terminate('test over')
+          .catch(() => undefined);
+      await manual.terminate('test over').catch(() => undefined);
+    }
+  }, 90_000);
 });

@@ -85,7 +85,7 @@ describe('worker observability', () => {
     for (const name of [
       'refreshToken',
       'syncEntities',
-      'planWindows',
+      'planRun',
       'startRun',
       'requestReport',
       'loadReport',
