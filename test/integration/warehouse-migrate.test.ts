@@ -192,6 +192,7 @@ const CONTRACT: Record<string, Record<string, string>> = {
     id: 'bigint',
     connection_id: 'text',
     kind: 'text',
+    report: 'text',
     window_start: 'date',
     window_end: 'date',
     status: 'text',
