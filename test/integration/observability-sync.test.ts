@@ -82,14 +82,7 @@ describe('worker observability', () => {
       .map((l) => JSON.parse(l) as Record<string, unknown>)
       .filter((l) => l.activity);
     const names = new Set(activityLines.map((l) => l.activity));
-    for (const name of [
-      'refreshToken',
-      'syncEntities',
-      'planRun',
-      'startRun',
-      'requestReport',
-      'loadReport',
-    ])
+    for (const name of ['refreshToken', 'syncEntities', 'planRun', 'startRun', 'requestReport', 'loadReport'])
       expect(names).toContain(name);
     for (const line of activityLines) {
       expect(line.workflowId, JSON.stringify(line)).toMatch(/^sync-/);

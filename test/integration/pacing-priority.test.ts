@@ -107,7 +107,12 @@ describe('priority in the shared buckets', () => {
     // first served would put all 30 bulk requests first.
     expect(bulkBefore).toBeLessThanOrEqual(6);
     expect(all).toHaveLength(60);
-    expect(busiestWindow(all.map((a) => a.at), LIMITS.ads_analytics)).toBe(true);
+    expect(
+      busiestWindow(
+        all.map((a) => a.at),
+        LIMITS.ads_analytics,
+      ),
+    ).toBe(true);
   });
 
   it('bulk requests take the room a steady core stream leaves (no starvation)', async () => {
@@ -125,7 +130,12 @@ describe('priority in the shared buckets', () => {
     const bulk = await Promise.all(takers(20, 'bulk', 'ads_read', t0));
     const core = await stream;
     expect(Math.max(...bulk.map((b) => b.at))).toBeLessThan(Math.max(...core.map((c) => c.at)));
-    expect(busiestWindow([...bulk, ...core].map((a) => a.at), LIMITS.ads_read)).toBe(true);
+    expect(
+      busiestWindow(
+        [...bulk, ...core].map((a) => a.at),
+        LIMITS.ads_read,
+      ),
+    ).toBe(true);
   });
 });
 
