@@ -29,7 +29,7 @@ export function progressLine(p: BackfillProgress, elapsedMs: number, tty: boolea
 }
 
 /** Follows the progress query until the workflow ends; Ctrl-C detaches and leaves the backfill running. */
-async function follow(handle: WorkflowHandle, started: number): Promise<BackfillProgress> {
+export async function followBackfill(handle: WorkflowHandle, started: number): Promise<BackfillProgress> {
   const tty = Boolean(process.stderr.isTTY);
   let last = '';
   let detached = false;
@@ -88,7 +88,7 @@ export function registerBackfill(program: Command): void {
           if (clamped) process.stderr.write(`${clamped}\n`);
           process.stderr.write(`backfill ${handle.workflowId} ${from}..${to}\n`);
           if (!o.wait) return void process.stdout.write(`${handle.workflowId}\n`);
-          const p = await follow(handle, Date.now());
+          const p = await followBackfill(handle, Date.now());
           process.stdout.write(
             `backfill done: ${p.chunksDone}/${p.chunksTotal} chunks, ${p.rowsLoaded} daily rows loaded\n`,
           );

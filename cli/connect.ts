@@ -1,9 +1,10 @@
 // `pinads connect`: the interactive OAuth flow. Authorize in a browser, receive the code on a local callback with a
 // checked state, pick an ad account, and create the connection, its schedule and (if wanted) a first sync.
 import { spawn } from 'node:child_process';
-import { WorkflowIdConflictPolicy } from '@temporalio/client';
 import type { Command } from 'commander';
-import { grantTokensOf } from '../activities/tokens.ts';
+import { grantTokensOf } from '../core/grant-refresh.ts';
+import { connectAccounts } from '../core/grants.ts';
+import { startSync } from '../core/start.ts';
 import { createPinterestClient } from '../pinterest/client.ts';
 import { PinterestError } from '../pinterest/errors.ts';
 import {
@@ -14,14 +15,11 @@ import {
 } from '../pinterest/oauth.ts';
 import { loadEnv } from '../schemas/config.ts';
 import type { AdAccount } from '../schemas/pinterest.ts';
-import { manualSyncWorkflowId } from '../temporal/schedules.ts';
-import { defaultConnectionName, listConnections } from '../warehouse/control.ts';
-import { createCredential } from '../warehouse/grants.ts';
+import { defaultConnectionName } from '../warehouse/control.ts';
 import { chooseAccounts, prompter } from './connect-choose.ts';
 import { settingsFrom } from './connections.ts';
 import { withContext } from './context.ts';
 import { action, UsageError } from './errors.ts';
-import { createConnections, regrantInPlace } from './grant-ops.ts';
 import { CALLBACK_PATH, DEFAULT_CALLBACK_PORT, newOAuthState, startOAuthCallback } from './oauth-callback.ts';
 import { adAccountIdOption, addSettingsOptions, intOption } from './options.ts';
 
@@ -179,60 +177,27 @@ export async function runConnect(o: ConnectOptions, io: ConnectIo = processIo())
         name = (await prompt.ask(`Connection name [${proposed}]: `)) || undefined;
       }
 
-      const grant = grantTokensOf(tokens, new Date());
-      const existing = (await listConnections(ctx.wh.pool)).filter((c) =>
-        chosen.some((a) => a.id === c.ad_account_id),
-      );
-      let credentialId: string;
-      let regranted: string[] = [];
-      if (existing.length) {
-        // Re-grant in place: the accounts' current grants (and every connection on them) move to the new one.
-        const credentials = [...new Set(existing.map((c) => c.credential_id))];
-        const r = await regrantInPlace(ctx, credentials, { tokens: grant });
-        credentialId = r.credentialId;
-        regranted = r.connections.map((c) => c.id);
-        for (const c of r.connections)
-          io.stderr.write(
-            `Re-granted ${c.id} (ad account ${c.adAccountId}): ${c.was} -> active, schedule resumed.\n`,
-          );
-      } else {
-        credentialId = await createCredential(ctx.wh.pool, ctx.box!, grant);
-      }
-      const fresh = chosen.filter((a) => !existing.some((c) => c.ad_account_id === a.id));
-      const made = fresh.length
-        ? await createConnections(ctx, {
-            adAccountIds: fresh.map((a) => a.id),
-            grantOf: undefined,
-            credentialId,
-            verify: false,
-            settings,
-            name,
-          })
-        : [];
-      for (const c of made)
+      const r = await connectAccounts(ctx, grantTokensOf(tokens, new Date()), chosen, { settings, name });
+      for (const c of r.regranted)
+        io.stderr.write(
+          `Re-granted ${c.id} (ad account ${c.adAccountId}): ${c.was} -> active, schedule resumed.\n`,
+        );
+      for (const c of r.made)
         io.stderr.write(`Created connection ${c.id} "${c.name}" with an hourly schedule.\n`);
-      const ids = chosen.map(
-        (a) =>
-          (made.find((c) => c.ad_account_id === a.id) ?? existing.find((c) => c.ad_account_id === a.id))!.id,
-      );
+      const ids = r.ids;
       io.stdout.write(ids.map((id) => `${id}\n`).join(''));
 
       const result: ConnectResult = {
         connectionId: ids[0]!,
         connectionIds: ids,
-        regrantedIds: regranted,
+        regrantedIds: r.regranted.map((c) => c.id),
         adAccountId: chosen[0]!.id,
       };
       const answer = o.yes ? 'y' : await prompt.ask('Run the first sync now? [Y/n] ');
       // Enter accepts the default; a closed stdin is not consent.
       if (answer !== undefined && /^(y|yes|)$/i.test(answer)) {
         for (const id of ids) {
-          const handle = await ctx.temporal!.workflow.start('syncConnection', {
-            taskQueue: ctx.env.PINADS_TASK_QUEUE,
-            workflowId: manualSyncWorkflowId(id),
-            workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
-            args: [id, { mode: 'hourly', manual: true }],
-          });
+          const handle = await startSync(ctx, id);
           result.firstSyncWorkflowId ??= handle.workflowId;
           io.stderr.write(
             `Started a sync ${handle.workflowId} (a worker must be running: \`pinads worker\`); follow it with \`pinads connections show ${id}\`.\n`,

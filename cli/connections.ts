@@ -1,14 +1,17 @@
 // `pinads connections create|regrant|update|pause|resume|delete` (list and show: connections-view.ts).
 import type { Command } from 'commander';
-import { pauseConnection, removeConnection, resumeConnection } from '../core/connections.ts';
+import {
+  pauseConnection,
+  removeConnection,
+  resumeConnection,
+  updateConnectionSettings,
+} from '../core/connections.ts';
+import { createConnections, regrantWithToken } from '../core/grants.ts';
+import type { Env } from '../schemas/config.ts';
 import { ConnectionSettings } from '../schemas/config.ts';
-import { type Connection, updateConnection } from '../warehouse/control.ts';
-import { withAccountZone } from './account-zone.ts';
-import { mustGet, registerConnectionViews } from './connections-view.ts';
-import { type Ctx, withContext } from './context.ts';
+import { registerConnectionViews } from './connections-view.ts';
+import { withContext } from './context.ts';
 import { action, UsageError } from './errors.ts';
-import { createConnections, regrantWithToken } from './grant-ops.ts';
-import { checkAccounts, heldGrantToken, readRefreshToken } from './grant-verify.ts';
 import { adAccountIdOption, addSettingsOptions } from './options.ts';
 
 interface SettingsOpts {
@@ -59,40 +62,25 @@ function changedSettings(current: ConnectionSettings, o: SettingsOpts): Connecti
   return ConnectionSettings.parse({ ...current, ...picked });
 }
 
-/**
- * Account time needs the account's zone: kept when already resolved, else from the synced account, else asked of
- * Pinterest with the connection's grant (refused, changing nothing, when none is known).
- */
-async function resolvedZone(
-  ctx: Ctx,
-  c: Connection,
-  settings: ConnectionSettings,
-): Promise<ConnectionSettings> {
-  if (settings.reporting_time_zone !== 'account' || settings.account_time_zone)
-    return withAccountZone(settings, c.ad_account_id, settings.account_time_zone);
-  const { rows } = await ctx.wh.pool.query('SELECT time_zone FROM pinterest_ads.ad_accounts WHERE id = $1', [
-    c.ad_account_id,
-  ]);
-  let zone: string | null | undefined = rows[0]?.time_zone;
-  if (!zone) {
-    if (!ctx.box)
-      throw new UsageError(
-        `ad account ${c.ad_account_id} has no synced time zone yet; pass --reporting-time-zone account (with PINADS_SECRET_KEY set) so pinads can ask Pinterest for it`,
-      );
-    const token = await heldGrantToken(ctx, c.credential_id);
-    zone = (await checkAccounts(ctx.env, token, [c.ad_account_id], '')).get(c.ad_account_id);
+/** `-` reads standard input, a value is used as given, and no flag falls back to PINTEREST_REFRESH_TOKEN. */
+export async function readRefreshToken(
+  flag: string | undefined,
+  env: Env,
+  stdin: NodeJS.ReadableStream = process.stdin,
+): Promise<string | undefined> {
+  if (flag === '-') {
+    let text = '';
+    for await (const chunk of stdin) text += chunk;
+    const token = text.trim();
+    if (!token) throw new UsageError('--refresh-token -: standard input held no refresh token');
+    return token;
   }
-  return withAccountZone(settings, c.ad_account_id, zone);
+  if (flag !== undefined) {
+    if (!flag.trim()) throw new UsageError('--refresh-token must not be empty');
+    return flag.trim();
+  }
+  return env.PINTEREST_REFRESH_TOKEN?.trim() || undefined;
 }
-
-/** Settings whose change alters what stored facts mean (attribution and the reporting day). */
-const MEANING_KEYS = [
-  'click_window_days',
-  'engagement_window_days',
-  'view_window_days',
-  'conversion_report_time',
-  'reporting_time_zone',
-] as const;
 
 const collect = (v: string, prev: string[] = []) => [...prev, adAccountIdOption(v)];
 
@@ -176,24 +164,12 @@ export function registerConnections(program: Command): void {
     .action(
       action(async (id: string, o: SettingsOpts & { name?: string }) => {
         await withContext({ secrets: o.reportingTimeZone === 'account' }, async (ctx) => {
-          const c = await mustGet(ctx, id);
-          const settings = await resolvedZone(ctx, c, changedSettings(c.settings, o));
-          const changed = MEANING_KEYS.filter((k) => settings[k] !== c.settings[k]);
-          await updateConnection(ctx.wh.pool, id, { name: o.name, settings });
+          const r = await updateConnectionSettings(ctx, id, {
+            name: o.name,
+            settings: (current) => changedSettings(current, o),
+          });
           process.stdout.write(`${id} updated\n`);
-          if (!changed.length) return;
-          const { rows } = await ctx.wh.pool.query(
-            `SELECT min(date)::text AS first, max(date)::text AS last FROM pinterest_ads.ad_daily_metrics
-             WHERE ad_account_id = $1`,
-            [c.ad_account_id],
-          );
-          const what = changed.map((k) => `${k} ${c.settings[k]} -> ${settings[k]}`).join(', ');
-          if (!rows[0]?.first)
-            return void process.stderr.write(`${what}: no facts stored yet, so nothing to restate\n`);
-          process.stderr.write(
-            `${what}: the facts already stored (${rows[0].first}..${rows[0].last}) were computed with the old setting ` +
-              `and keep it until restated; to restate them run: pinads backfill ${id} --from ${rows[0].first} --to ${rows[0].last} --wait\n`,
-          );
+          if (r.note) process.stderr.write(`${r.note}\n`);
         });
       }),
     );

@@ -2,25 +2,27 @@
 // over the wire protocol (.pinads/warehouse), the sandbox, and a worker; then a demo connection, a sync, a 30-day
 // backfill and the Overview report, and hourly syncs until Ctrl-C. Real Postgres/Temporal/Pinterest are used
 // when DATABASE_URL, TEMPORAL_ADDRESS or PINTEREST_API_URL are set.
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { addDays, localNow } from '../common/dates.ts';
+import { createConnections, regrantInPlace } from '../core/grants.ts';
+import { runReport } from '../core/reports.ts';
+import { startBackfill, startSync, syncSummary } from '../core/start.ts';
 import { createLogger } from '../observability/logger.ts';
 import { installTemporalLogging } from '../observability/temporal-logger.ts';
 import { startSandbox } from '../sandbox/server.ts';
 import { ConnectionSettings, loadEnv } from '../schemas/config.ts';
 import { startDevServer } from '../temporal/dev-server.ts';
-import { projectRoot, stateDir } from '../temporal/paths.ts';
+import { stateDir } from '../temporal/paths.ts';
 import { listConnections } from '../warehouse/control.ts';
 import { startEmbeddedWarehouse } from '../warehouse/embedded.ts';
+import type { SyncResult } from '../workflows/sync.ts';
+import { followBackfill } from './backfill.ts';
 import { withContext } from './context.ts';
 import { action, UsageError } from './errors.ts';
-import { createConnections, regrantInPlace } from './grant-ops.ts';
-import { reportFromEnv } from './report.ts';
 import { DEFAULT_UI_PORT, startUi } from './ui.ts';
 import { startWorkerFromEnv } from './worker.ts';
 
@@ -39,17 +41,6 @@ function devSecretKey(dir: string): string {
   const file = join(dir, 'secret.key');
   if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('base64'), { mode: 0o600 });
   return readFileSync(file, 'utf8').trim();
-}
-
-/** Runs a pinads command as a child, exactly as a user would, with the environment this process set up. */
-async function runCli(args: string[]): Promise<void> {
-  const bin = join(projectRoot(), 'bin', 'pinads.js');
-  await new Promise<void>((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { stdio: 'inherit', env: process.env });
-    child.once('exit', (code) =>
-      code === 0 ? resolve() : reject(new Error(`pinads ${args[0]} exited with ${code}`)),
-    );
-  });
 }
 
 export function registerDev(program: Command): void {
@@ -165,20 +156,28 @@ export function registerDev(program: Command): void {
 
           if (demo) {
             say(`demo connection ${demo.id} (${demo.name}); first sync…`);
-            await runCli(['sync', demo.id, '--wait']);
             const today = localNow(new Date(), 'UTC').date;
-            say('30-day backfill…');
-            await runCli(['backfill', demo.id, '--from', addDays(today, -30), '--to', today, '--wait']);
-            process.stdout.write(
-              await reportFromEnv({
-                report: 'overview',
-                connectionId: demo.id,
-                from: addDays(today, -6),
-                to: today,
-                level: 'channel',
-                format: 'table',
-              }),
-            );
+            await withContext({ temporal: true }, async (ctx) => {
+              const sync = await startSync(ctx, demo.id, { wait: true });
+              process.stdout.write(`${syncSummary(demo.id, (await sync.result()) as SyncResult)}\n`);
+              say('30-day backfill…');
+              const b = await startBackfill(ctx, demo.id, addDays(today, -30), today);
+              process.stderr.write(`backfill ${b.handle.workflowId} ${b.from}..${b.to}\n`);
+              const p = await followBackfill(b.handle, Date.now());
+              process.stdout.write(
+                `backfill done: ${p.chunksDone}/${p.chunksTotal} chunks, ${p.rowsLoaded} daily rows loaded\n`,
+              );
+              process.stdout.write(
+                await runReport(ctx.wh.pool, {
+                  report: 'overview',
+                  connectionId: demo.id,
+                  from: addDays(today, -6),
+                  to: today,
+                  level: 'channel',
+                  format: 'table',
+                }),
+              );
+            });
           }
           say(
             `syncing hourly on the schedule; dashboard at ${ui.url}; Ctrl-C to stop (state is kept in .pinads/ for the next start)`,

@@ -15,8 +15,8 @@ export async function openReportWarehouse() {
   return openWarehouse(env.DATABASE_URL, { max: 2 });
 }
 
-/** Runs a validated report against DATABASE_URL and returns the text to print (used by `pinads dev` too). */
-export async function reportFromEnv(req: ReportRequest): Promise<string> {
+/** Runs a validated report against DATABASE_URL and returns the text to print. */
+async function reportFromEnv(req: ReportRequest): Promise<string> {
   const wh = await openReportWarehouse();
   try {
     return await runReport(wh.pool, req);

@@ -1,14 +1,18 @@
-// A connection's life: pause, resume and delete, the same for every front door. Each keeps the warehouse row and
-// the Temporal schedule in step.
+// A connection's life after it is created (core/grants.ts): pause, resume, delete and settings updates, the same for
+// every front door. Each keeps the warehouse row and the Temporal schedule in step.
+import type { ConnectionSettings } from '../schemas/config.ts';
 import { deleteSchedule, pauseSchedule, upsertSchedule } from '../temporal/schedules.ts';
 import {
   type Connection,
   deleteConnection,
   getConnection,
   setConnectionStatus,
+  updateConnection,
 } from '../warehouse/control.ts';
+import { withAccountZone } from './account-zone.ts';
 import { type CoreDeps, temporalOf } from './deps.ts';
 import { UsageError } from './errors.ts';
+import { checkAccounts, heldGrantToken } from './grant-verify.ts';
 
 export async function mustGetConnection(d: CoreDeps, id: string): Promise<Connection> {
   const c = await getConnection(d.wh.pool, id);
@@ -45,4 +49,68 @@ export async function removeConnection(d: CoreDeps, id: string): Promise<Connect
   await deleteSchedule(temporalOf(d), c.id);
   await deleteConnection(d.wh.pool, c.id);
   return c;
+}
+
+/**
+ * Account time needs the account's zone: kept when already resolved, else from the synced account, else asked of
+ * Pinterest with the connection's grant (refused, changing nothing, when none is known).
+ */
+async function resolvedZone(
+  ctx: CoreDeps,
+  c: Connection,
+  settings: ConnectionSettings,
+): Promise<ConnectionSettings> {
+  if (settings.reporting_time_zone !== 'account' || settings.account_time_zone)
+    return withAccountZone(settings, c.ad_account_id, settings.account_time_zone);
+  const { rows } = await ctx.wh.pool.query('SELECT time_zone FROM pinterest_ads.ad_accounts WHERE id = $1', [
+    c.ad_account_id,
+  ]);
+  let zone: string | null | undefined = rows[0]?.time_zone;
+  if (!zone) {
+    if (!ctx.box)
+      throw new UsageError(
+        `ad account ${c.ad_account_id} has no synced time zone yet; pass --reporting-time-zone account (with PINADS_SECRET_KEY set) so pinads can ask Pinterest for it`,
+      );
+    const token = await heldGrantToken(ctx, c.credential_id);
+    zone = (await checkAccounts(ctx.env, token, [c.ad_account_id], '')).get(c.ad_account_id);
+  }
+  return withAccountZone(settings, c.ad_account_id, zone);
+}
+
+/** Settings whose change alters what stored facts mean (attribution and the reporting day). */
+const MEANING_KEYS = [
+  'click_window_days',
+  'engagement_window_days',
+  'view_window_days',
+  'conversion_report_time',
+  'reporting_time_zone',
+] as const;
+
+/**
+ * Changes a connection's name and settings (`settings` maps the stored ones to the new ones). Returns a note when a
+ * change alters what stored facts mean: they keep the old meaning until restated, and the note says how.
+ */
+export async function updateConnectionSettings(
+  d: CoreDeps,
+  id: string,
+  change: { name?: string; settings: (current: ConnectionSettings) => ConnectionSettings },
+): Promise<{ connection: Connection; note?: string }> {
+  const c = await mustGetConnection(d, id);
+  const settings = await resolvedZone(d, c, change.settings(c.settings));
+  const changed = MEANING_KEYS.filter((k) => settings[k] !== c.settings[k]);
+  const connection = (await updateConnection(d.wh.pool, id, { name: change.name, settings }))!;
+  if (!changed.length) return { connection };
+  const { rows } = await d.wh.pool.query(
+    `SELECT min(date)::text AS first, max(date)::text AS last FROM pinterest_ads.ad_daily_metrics
+     WHERE ad_account_id = $1`,
+    [c.ad_account_id],
+  );
+  const what = changed.map((k) => `${k} ${c.settings[k]} -> ${settings[k]}`).join(', ');
+  if (!rows[0]?.first) return { connection, note: `${what}: no facts stored yet, so nothing to restate` };
+  return {
+    connection,
+    note:
+      `${what}: the facts already stored (${rows[0].first}..${rows[0].last}) were computed with the old setting ` +
+      `and keep it until restated; to restate them run: pinads backfill ${id} --from ${rows[0].first} --to ${rows[0].last} --wait`,
+  };
 }

@@ -2,7 +2,7 @@
 // transaction that should store it fails, and short-lived access tokens are refreshed at half their lifetime.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { grantAccessToken, refreshAheadMs } from '../../activities/tokens.ts';
+import { grantAccessToken, refreshAheadMs } from '../../core/grant-refresh.ts';
 import { refreshAccessToken, tokenUrlFor } from '../../pinterest/oauth.ts';
 import { type Sandbox, startSandbox } from '../../sandbox/server.ts';
 import { SecretBox } from '../../warehouse/crypto.ts';

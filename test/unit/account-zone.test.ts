@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { refuseUnverifiedAccountTime, withAccountZone } from '../../cli/account-zone.ts';
 import { UsageError } from '../../cli/errors.ts';
+import { refuseUnverifiedAccountTime, withAccountZone } from '../../core/account-zone.ts';
 import { ConnectionSettings } from '../../schemas/config.ts';
 
 const account = ConnectionSettings.parse({ reporting_time_zone: 'account' });

@@ -1,4 +1,4 @@
-// What `connections create|regrant` and `connect` do with a grant: recognise a grant the project already holds, put
+// What creating connections and re-granting do with a grant (`connections create|regrant`, `connect`, `dev`): recognise a grant the project already holds, put
 // connections on it, and repair it in place (checking it against Pinterest first: grant-verify.ts).
 import type pg from 'pg';
 import type { ConnectionSettings } from '../schemas/config.ts';
@@ -10,16 +10,18 @@ import {
   deleteConnection,
   getConnection,
   insertConnection,
+  listConnections,
 } from '../warehouse/control.ts';
 import {
   activateGrant,
   createCredential,
+  type GrantTokens,
   grantOfToken,
   mergeGrant,
   storeGrant,
 } from '../warehouse/grants.ts';
 import { refuseUnverifiedAccountTime, withAccountZone } from './account-zone.ts';
-import type { Ctx } from './context.ts';
+import { boxOf, type CoreDeps, temporalOf } from './deps.ts';
 import { UsageError } from './errors.ts';
 import { checkAccounts, exchangePasted, heldGrantToken } from './grant-verify.ts';
 
@@ -57,6 +59,8 @@ export interface CreateInput {
   /** A credential already chosen (`connect` after its code exchange). */
   credentialId?: string;
   verify: boolean;
+  /** The accounts' zones as Pinterest already reported them (`connect` read the account list): no need to verify. */
+  zones?: ReadonlyMap<string, string | null>;
   settings: ConnectionSettings;
   name?: string;
   origin?: ConnectionOrigin;
@@ -67,9 +71,9 @@ export interface CreateInput {
  * `grantOf` shares another connection's grant, and anything else becomes a new grant. Verified against Pinterest
  * first unless `verify` is false. Then the schedules; rows are undone if they cannot be created.
  */
-export async function createConnections(ctx: Ctx, input: CreateInput): Promise<Connection[]> {
+export async function createConnections(ctx: CoreDeps, input: CreateInput): Promise<Connection[]> {
   const { pool } = ctx.wh;
-  const box = ctx.box!;
+  const box = boxOf(ctx);
   await refuseConnected(pool, input.adAccountIds);
   let credentialId = input.credentialId;
   if (credentialId) {
@@ -81,9 +85,9 @@ export async function createConnections(ctx: Ctx, input: CreateInput): Promise<C
   } else {
     credentialId = await grantOfToken(pool, box, input.refreshToken!);
   }
-  if (!input.verify) refuseUnverifiedAccountTime(input.settings);
+  if (!input.verify && !input.zones) refuseUnverifiedAccountTime(input.settings);
   let fresh: Awaited<ReturnType<typeof exchangePasted>> | undefined;
-  let zones = new Map<string, string | null>();
+  let zones = new Map<string, string | null>(input.zones ?? []);
   if (input.verify) {
     if (credentialId) {
       zones = await checkAccounts(ctx.env, await heldGrantToken(ctx, credentialId), input.adAccountIds, '');
@@ -122,7 +126,7 @@ export async function createConnections(ctx: Ctx, input: CreateInput): Promise<C
     throw err;
   });
   try {
-    for (const c of made) await upsertSchedule(ctx.temporal!, c.id, ctx.env.PINADS_TASK_QUEUE);
+    for (const c of made) await upsertSchedule(temporalOf(ctx), c.id, ctx.env.PINADS_TASK_QUEUE);
   } catch (err) {
     for (const c of made) await deleteConnection(pool, c.id);
     throw err;
@@ -142,12 +146,12 @@ export interface Regranted {
  * paste; `alsoHeld` are older tokens of the same grant to remember.
  */
 export async function regrantInPlace(
-  ctx: Ctx,
+  ctx: CoreDeps,
   credentialIds: readonly string[],
   grant: { tokens?: Awaited<ReturnType<typeof exchangePasted>>; pasted?: string; joinKnown?: string },
 ): Promise<Regranted> {
   const { pool } = ctx.wh;
-  const box = ctx.box!;
+  const box = boxOf(ctx);
   const result = await inTransaction(pool, async (tx) => {
     const target = grant.joinKnown ?? credentialIds[0]!;
     const { rows: before } = await tx.query(
@@ -165,7 +169,7 @@ export async function regrantInPlace(
     };
   });
   for (const c of result.connections)
-    await upsertSchedule(ctx.temporal!, c.id, ctx.env.PINADS_TASK_QUEUE, {
+    await upsertSchedule(temporalOf(ctx), c.id, ctx.env.PINADS_TASK_QUEUE, {
       paused: false,
       note: 're-granted with pinads',
     });
@@ -174,14 +178,14 @@ export async function regrantInPlace(
 
 /** `connections regrant`: a pasted token replaces the grant of `connectionId` and of every connection sharing it. */
 export async function regrantWithToken(
-  ctx: Ctx,
+  ctx: CoreDeps,
   connectionId: string,
   token: string,
   verify: boolean,
 ): Promise<Regranted> {
   const c = await getConnection(ctx.wh.pool, connectionId);
   if (!c) throw new UsageError(`no connection with id ${connectionId} (see \`pinads connections list\`)`);
-  const known = await grantOfToken(ctx.wh.pool, ctx.box!, token);
+  const known = await grantOfToken(ctx.wh.pool, boxOf(ctx), token);
   if (known && known !== c.credential_id) {
     // The token belongs to another grant we hold: that grant's stored token is at least as new, so join it.
     if (verify) await heldGrantToken(ctx, known);
@@ -190,4 +194,53 @@ export async function regrantWithToken(
   if (!verify) return regrantInPlace(ctx, [c.credential_id], { pasted: token });
   const tokens = await exchangePasted(ctx.env, token);
   return regrantInPlace(ctx, [c.credential_id], { tokens, pasted: token });
+}
+
+export interface Connected {
+  /** Each chosen account's connection id, in the order chosen. */
+  ids: string[];
+  made: Connection[];
+  /** Connections re-granted in place: those of the chosen accounts and every one sharing their old grants. */
+  regranted: Regranted['connections'];
+}
+
+/**
+ * `connect`: a new grant (from the code exchange) for the chosen accounts. Accounts already connected are re-granted
+ * in place, with every connection sharing their old grants; the others get new connections on the grant.
+ */
+export async function connectAccounts(
+  ctx: CoreDeps,
+  grant: GrantTokens,
+  accounts: readonly { id: string; time_zone?: string | null }[],
+  o: { settings: ConnectionSettings; name?: string },
+): Promise<Connected> {
+  const existing = (await listConnections(ctx.wh.pool)).filter((c) =>
+    accounts.some((a) => a.id === c.ad_account_id),
+  );
+  let credentialId: string;
+  let regranted: Regranted['connections'] = [];
+  if (existing.length) {
+    const r = await regrantInPlace(ctx, [...new Set(existing.map((c) => c.credential_id))], {
+      tokens: grant,
+    });
+    credentialId = r.credentialId;
+    regranted = r.connections;
+  } else {
+    credentialId = await createCredential(ctx.wh.pool, boxOf(ctx), grant);
+  }
+  const fresh = accounts.filter((a) => !existing.some((c) => c.ad_account_id === a.id));
+  const made = fresh.length
+    ? await createConnections(ctx, {
+        adAccountIds: fresh.map((a) => a.id),
+        credentialId,
+        verify: false,
+        zones: new Map(fresh.map((a) => [a.id, a.time_zone ?? null])),
+        settings: o.settings,
+        name: o.name,
+      })
+    : [];
+  const ids = accounts.map(
+    (a) => (made.find((c) => c.ad_account_id === a.id) ?? existing.find((c) => c.ad_account_id === a.id))!.id,
+  );
+  return { ids, made, regranted };
 }

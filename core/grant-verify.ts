@@ -1,33 +1,14 @@
-// Checking a grant against Pinterest before pinads stores or uses it: reading a pasted token without argv, trading
-// it for its first rotation, getting a usable access token of a held grant, and reading each ad account with it.
-// Every failure is one line a person can act on.
-import { grantAccessToken, grantTokensOf, MissingAppCredentialsError } from '../activities/tokens.ts';
+// Checking a grant against Pinterest before pinads stores or uses it: trading a pasted token for its first
+// rotation, getting a usable access token of a held grant, and reading each ad account with it. Every failure is one
+// line a person can act on.
+
 import { createPinterestClient } from '../pinterest/client.ts';
 import { PinterestError } from '../pinterest/errors.ts';
 import { refreshAccessToken, tokenUrlFor } from '../pinterest/oauth.ts';
 import type { Env } from '../schemas/config.ts';
-import type { Ctx } from './context.ts';
+import { boxOf, type CoreDeps } from './deps.ts';
 import { UsageError } from './errors.ts';
-
-/** `-` reads standard input, a value is used as given, and no flag falls back to PINTEREST_REFRESH_TOKEN. */
-export async function readRefreshToken(
-  flag: string | undefined,
-  env: Env,
-  stdin: NodeJS.ReadableStream = process.stdin,
-): Promise<string | undefined> {
-  if (flag === '-') {
-    let text = '';
-    for await (const chunk of stdin) text += chunk;
-    const token = text.trim();
-    if (!token) throw new UsageError('--refresh-token -: standard input held no refresh token');
-    return token;
-  }
-  if (flag !== undefined) {
-    if (!flag.trim()) throw new UsageError('--refresh-token must not be empty');
-    return flag.trim();
-  }
-  return env.PINTEREST_REFRESH_TOKEN?.trim() || undefined;
-}
+import { grantAccessToken, grantTokensOf, MissingAppCredentialsError } from './grant-refresh.ts';
 
 const appCredentialsHint =
   'check PINTEREST_CLIENT_ID and PINTEREST_CLIENT_SECRET (the app id and secret from https://developers.pinterest.com/apps/)';
@@ -57,10 +38,10 @@ function requireApp(env: Env, subject: string): { clientId: string; clientSecret
 }
 
 /** A usable access token of a grant the project holds (refreshing it under its lock when due). */
-export async function heldGrantToken(ctx: Ctx, credentialId: string): Promise<string> {
+export async function heldGrantToken(ctx: CoreDeps, credentialId: string): Promise<string> {
   requireApp(ctx.env, 'the grant');
   try {
-    const deps = { pool: ctx.wh.pool, box: ctx.box!, pinterest: pinterestOf(ctx.env) };
+    const deps = { pool: ctx.wh.pool, box: boxOf(ctx), pinterest: pinterestOf(ctx.env) };
     return (await grantAccessToken(deps, credentialId, { n: 0 })).token;
   } catch (err) {
     return tokenProblem(err, `the stored grant ${credentialId}`);
