@@ -18,7 +18,7 @@ interface Edge {
 }
 
 /** Every import, export-from and dynamic import() of one source text. */
-export function importsOf(file: string, text: string): Edge[] {
+function importsOf(file: string, text: string): Edge[] {
   const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
   const out: Edge[] = [];
   const add = (node: ts.Node, spec: string, typeOnly: boolean) => {
