@@ -1,11 +1,27 @@
 # The pinads worker (and CLI) image. Runs the TypeScript sources through tsx, a runtime dependency, so there is no
 # build step: `npm ci --omit=dev` is the whole install.
 #   docker build -t pinads .            docker run --env-file .env pinads worker
+# The Airbyte source image (docs/airbyte.md) is the `source` target:
+#   docker build --target source -t pinads/source-pinads:0.1.0 .
 FROM node:20-bookworm-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 
+# source-pinads as an Airbyte connector image: Airbyte runs it with `spec`, `check --config …`, `discover --config …`
+# and `read --config … --catalog … [--state …]`, reads its stdout, and finds it by these labels and entrypoint.
+FROM node:20-bookworm-slim AS source
+ENV NODE_ENV=production \
+  AIRBYTE_ENTRYPOINT="node /app/bin/source-pinads.js"
+WORKDIR /app
+COPY --from=deps /app/node_modules ./node_modules
+COPY . .
+USER node
+LABEL io.airbyte.name=pinads/source-pinads \
+  io.airbyte.version=0.1.0
+ENTRYPOINT ["node", "/app/bin/source-pinads.js"]
+
+# The worker image, last so that a plain `docker build` builds it.
 FROM node:20-bookworm-slim
 # CA roots for the Temporal SDK's native (Rust) TLS client: Temporal Cloud and remote clusters use TLS.
 RUN apt-get update \

@@ -23,9 +23,10 @@ export function parseCatalog(raw: unknown): ConfiguredCatalog {
   for (const s of parsed.data.streams) {
     const def = STREAMS.find((d) => d.name === s.stream.name);
     if (!def) throw new ConfigError(`catalog: this source has no stream "${s.stream.name}"`);
-    if (!def.supported_sync_modes.includes(s.sync_mode))
-      throw new ConfigError(`catalog: stream "${def.name}" does not support sync_mode ${s.sync_mode}`);
-    out.set(def.name, { sync_mode: s.sync_mode });
+    // Clients may ask for incremental everywhere (PyAirbyte does); a stream without it is read in full, as the
+    // Airbyte CDK does.
+    const mode = def.supported_sync_modes.includes(s.sync_mode) ? s.sync_mode : 'full_refresh';
+    out.set(def.name, { sync_mode: mode });
   }
   return out;
 }

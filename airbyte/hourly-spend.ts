@@ -80,6 +80,13 @@ export function daySplit(date: string, zone: string, now: Date): DaySplit {
   return { startMs, hours: Math.min(full, elapsed) };
 }
 
+/** The starts of a split's hours, ISO-8601 UTC. */
+export function splitHours(split: DaySplit): string[] {
+  return Array.from({ length: split.hours }, (_, i) =>
+    new Date(split.startMs + i * HOUR_MS).toISOString().replace('.000Z', 'Z'),
+  );
+}
+
 /** The hourly rows of one ad-day: hour i of n gets floor(S/n), plus one for i < S mod n. None without spend. */
 export function hourlySpendRows(
   fact: { ad_account_id: string; ad_id: string; date: string; spend_micro: bigint },
@@ -90,16 +97,12 @@ export function hourlySpendRows(
   const n = BigInt(split.hours);
   const base = s / n;
   const extra = s % n;
-  const out: HourlySpendRow[] = [];
-  for (let i = 0; i < split.hours; i++) {
-    out.push({
-      ad_account_id: fact.ad_account_id,
-      ad_id: fact.ad_id,
-      hour: new Date(split.startMs + i * HOUR_MS).toISOString().replace('.000Z', 'Z'),
-      date: fact.date,
-      spend_micro: base + (BigInt(i) < extra ? 1n : 0n),
-      method: 'uniform',
-    });
-  }
-  return out;
+  return splitHours(split).map((hour, i) => ({
+    ad_account_id: fact.ad_account_id,
+    ad_id: fact.ad_id,
+    hour,
+    date: fact.date,
+    spend_micro: base + (BigInt(i) < extra ? 1n : 0n),
+    method: 'uniform' as const,
+  }));
 }

@@ -1,0 +1,253 @@
+// source-pinads driven from outside, as Airbyte users run it: through PyAirbyte (PyPI's `airbyte`, with
+// local_executable, offline), into its local DuckDB cache, every stream read against the sandbox; facts held to the
+// sandbox's truth; the incremental read re-reads only the lookback; the rotated refresh token comes back as a
+// CONTROL message and the old one is dead; faults and enforced rate limits still give exact records; a revoked
+// token is a config error. Every line the executable wrote is validated with airbyte-protocol-models.
+// Cost: ~60 s (PyAirbyte's import and six source runs dominate); needs the two venvs .ci/run installs in .tools/.
+import { execFile } from 'node:child_process';
+import { chmod, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { daySplit, hourlySpendRows } from '../../airbyte/hourly-spend.ts';
+import { addDays } from '../../common/dates.ts';
+import { type Sandbox, startSandbox } from '../../sandbox/server.ts';
+import type { TruthRow } from '../helpers/truth.ts';
+
+const run = promisify(execFile);
+const ROOT = resolve(import.meta.dirname, '../..');
+const PYAIRBYTE = join(ROOT, '.tools/airbyte/bin/python');
+const PROTOCOL = join(ROOT, '.tools/airbyte-protocol/bin/python');
+const LOOKBACK = 3;
+
+type Row = Record<string, string | null>;
+interface Result {
+  check_rotated: number;
+  first: Record<string, Row[]>;
+  rotations_after_first: number;
+  old_token_check: string | null;
+  after_second: Record<string, Row[]>;
+  faulty: Record<string, Row[]>;
+  truth_first: Record<string, TruthRow[]>;
+  truth_second: Record<string, TruthRow[]>;
+  revoked: string | null;
+}
+
+const TRUTH_KEYS = [
+  'ad_id',
+  'date',
+  'campaign_id',
+  'ad_group_id',
+  'spend_micro',
+  'impressions',
+  'clicks',
+  'outbound_clicks',
+  'conversions',
+  'conversion_value_micro',
+  'total_conversions',
+  'impressions_earned',
+  'clicks_earned',
+  'total_conversions_quantity',
+  'total_conversions_value_micro',
+] as const;
+const METRICS = TRUTH_KEYS.slice(4);
+const byKey = (a: Row | TruthRow, b: Row | TruthRow) =>
+  `${a.ad_id}/${a.date}`.localeCompare(`${b.ad_id}/${b.date}`);
+
+/** A cache's daily rows of one account, shaped like the truth; all-zero rows (restated away) carry no data. */
+function cached(rows: Row[], account: string): Row[] {
+  return rows
+    .filter((r) => r.ad_account_id === account && METRICS.some((k) => r[k] !== '0'))
+    .map((r) => Object.fromEntries(TRUTH_KEYS.map((k) => [k, r[k]!])))
+    .sort(byKey);
+}
+
+describe('source-pinads through PyAirbyte', () => {
+  let sandbox: Sandbox;
+  let dir: string;
+  let today: string;
+  beforeAll(async () => {
+    // The sandbox's data moves on whole hours: its clock stops at the end of the hour the file started in.
+    const hourEnd = Math.floor(Date.now() / 3_600_000) * 3_600_000 + 3_599_999;
+    sandbox = await startSandbox({
+      reportPollsUntilFinished: 1,
+      now: () => new Date(Math.min(Date.now(), hourEnd)),
+    });
+    today = new Date().toISOString().slice(0, 10);
+    dir = await mkdtemp(join(tmpdir(), 'pinads-airbyte-'));
+    // The real executable, its stdout also kept per run for the protocol check.
+    await writeFile(
+      join(dir, 'source-pinads'),
+      `#!/usr/bin/env bash\nset -o pipefail\n"${ROOT}/bin/source-pinads.js" "$@" | tee "${dir}/transcript-$(date +%s%N)-$1.jsonl"\n`,
+    );
+    await chmod(join(dir, 'source-pinads'), 0o755);
+  });
+  afterAll(async () => {
+    await sandbox?.close();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('reads every stream exactly, incrementally, through token rotation, faults, limits and a revocation', async () => {
+    const info = sandbox.info;
+    const start = addDays(today, -10);
+    const input = {
+      executable: join(dir, 'source-pinads'),
+      work_dir: dir,
+      sandbox_url: info.url,
+      config: {
+        client_id: info.client_id,
+        client_secret: info.client_secret,
+        refresh_token: info.refresh_token,
+        api_url: info.api_url,
+        start_date: start,
+        lookback_days: LOOKBACK,
+      },
+      // The truth at the moment of each read, asked with the config's (pinads') default windows, by the driver.
+      truth_queries: Object.fromEntries(
+        info.ad_accounts.map((a) => [
+          a.id,
+          `/__sandbox/truth?${new URLSearchParams({
+            ad_account_id: a.id,
+            start_date: start,
+            end_date: today,
+            click_window_days: '30',
+            engagement_window_days: '30',
+            view_window_days: '1',
+            conversion_report_time: 'TIME_OF_CONVERSION',
+          })}`,
+        ]),
+      ),
+      rate_limits: { enabled: true, window_ms: 2000, limits: { ads_read: 12, ads_analytics: 8 } },
+      faults: {
+        rate: 0.2,
+        kinds: ['429_code8', '429_code2726', '500', '400_code12', 'report_failed', 'report_expired'],
+        seed: 3,
+        reset_seconds: 1,
+      },
+    };
+    await writeFile(join(dir, 'input.json'), JSON.stringify(input));
+    const env = {
+      ...process.env,
+      AIRBYTE_OFFLINE_MODE: '1',
+      DO_NOT_TRACK: '1',
+      PYTHONWARNINGS: 'ignore',
+      AIRBYTE_LOGGING_ROOT: join(dir, 'logs'),
+      AIRBYTE_PROJECT_DIR: dir,
+    };
+    const { stdout } = await run(
+      PYAIRBYTE,
+      [join(ROOT, 'test/e2e/airbyte/pyairbyte_reads.py'), join(dir, 'input.json')],
+      {
+        env,
+        cwd: dir,
+        maxBuffer: 512 * 1024 * 1024,
+        timeout: 170_000,
+      },
+    );
+    const r = JSON.parse(stdout.trim().split('\n').at(-1)!) as Result;
+    console.log(
+      'PyAirbyte steps (s since start):',
+      JSON.stringify((r as unknown as { seconds: unknown }).seconds),
+    );
+
+    // Every stream, the facts equal to the truth of [start_date, today] account by account.
+    expect(Object.keys(r.first).sort()).toEqual(
+      ['ad_accounts', 'ad_daily_metrics', 'ad_groups', 'ad_hourly_spend', 'ads', 'campaigns'].sort(),
+    );
+    expect(r.first.ad_accounts!.map((a) => a.id).sort()).toEqual(info.ad_accounts.map((a) => a.id).sort());
+    expect(new Set(r.first.ads!.map((a) => a.status))).toContain('ARCHIVED');
+    const sorted = (t: Record<string, TruthRow[]>) =>
+      Object.fromEntries(Object.entries(t).map(([a, rows]) => [a, [...rows].sort(byKey)]));
+    const truth1 = sorted(r.truth_first);
+    for (const a of info.ad_accounts) {
+      expect(cached(r.first.ad_daily_metrics!, a.id)).toEqual(truth1[a.id]);
+      const own = r.first.ad_daily_metrics!.filter((x) => x.ad_account_id === a.id);
+      expect(new Set(own.map((x) => `${x.currency}/${x.time_zone}`))).toEqual(new Set([`${a.currency}/UTC`]));
+    }
+    expect(truth1[info.ad_accounts[0]!.id]!.length).toBeGreaterThan(100);
+    // Ids above 2^53 arrive with every digit.
+    expect(r.first.ads!.some((a) => BigInt(a.id!) > 2n ** 53n)).toBe(true);
+
+    // ad_hourly_spend: the contract's split of each day's spend; closed days exactly, the open day summing up.
+    const hourly = r.first.ad_hourly_spend!;
+    for (const d of r.first.ad_daily_metrics!.filter((x) => x.spend_micro !== '0' && x.date !== today)) {
+      const expected = hourlySpendRows(
+        {
+          ad_account_id: d.ad_account_id!,
+          ad_id: d.ad_id!,
+          date: d.date!,
+          spend_micro: BigInt(d.spend_micro!),
+        },
+        daySplit(d.date!, 'UTC', new Date()),
+      ).map((h) => ({ hour: h.hour, spend_micro: String(h.spend_micro) }));
+      const got = hourly
+        .filter((h) => h.ad_account_id === d.ad_account_id && h.ad_id === d.ad_id && h.date === d.date)
+        .map((h) => ({ hour: h.hour, spend_micro: h.spend_micro }))
+        .sort((x, y) => x.hour!.localeCompare(y.hour!));
+      expect(got).toEqual(expected);
+    }
+
+    // Rotation: check and each read rotate the token; the platform gets every new one; the old one is dead.
+    expect(r.check_rotated).toBe(1);
+    expect(r.rotations_after_first).toBe(2);
+    expect(r.old_token_check).toMatch(/authorization grant is invalid/);
+
+    // The incremental read, from the rotated config and the cache's state, re-read only the lookback; after the
+    // restatement the deduplicated cache equals the new truth.
+    const transcripts = (await readdir(dir)).filter((f) => f.startsWith('transcript-')).sort();
+    const reads = transcripts.filter((f) => f.endsWith('-read.jsonl'));
+    expect(reads).toHaveLength(4);
+    const lines = async (f: string) =>
+      (await readFile(join(dir, f), 'utf8'))
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
+    const second = await lines(reads[1]!);
+    const dates = second
+      .filter((m) => m.type === 'RECORD' && m.record.stream === 'ad_daily_metrics')
+      .map((m) => m.record.data.date as string);
+    expect(dates.length).toBeGreaterThan(0);
+    expect(dates.reduce((a, b) => (a < b ? a : b))).toBe(addDays(today, -LOOKBACK));
+    const truth2 = sorted(r.truth_second);
+    expect(truth2).not.toEqual(truth1);
+    for (const a of info.ad_accounts) {
+      expect(cached(r.after_second.ad_daily_metrics!, a.id)).toEqual(truth2[a.id]);
+      // Under faults and Pinterest's limits enforced, a full read is exact too.
+      expect(cached(r.faulty.ad_daily_metrics!, a.id)).toEqual(truth2[a.id]);
+    }
+    const stats = (await (await fetch(`${info.url}/__sandbox/stats`)).json()) as {
+      responses_by_status: Record<string, number>;
+    };
+    expect(stats.responses_by_status['429']).toBeGreaterThan(0);
+    expect(stats.responses_by_status['500']).toBeGreaterThan(0);
+
+    // Revoked: the read fails as a config error, said in one line.
+    expect(r.revoked).toMatch(/AirbyteConnectorFailedError/);
+    const revoked = await lines(reads[3]!);
+    const errors = revoked.filter((m) => m.type === 'TRACE' && m.trace.type === 'ERROR');
+    expect(errors.map((m) => m.trace.error.failure_type)).toEqual(['config_error']);
+    expect(errors[0].trace.error.message).toMatch(
+      /^Pinterest rejected the credentials \(Pinterest 401 code 283/,
+    );
+    expect(revoked.filter((m) => m.type === 'RECORD')).toEqual([]);
+
+    // Every message of every run is an Airbyte protocol message, and nothing else reached stdout.
+    const v = await run(
+      PROTOCOL,
+      [join(ROOT, 'test/e2e/airbyte/validate_messages.py'), ...transcripts.map((f) => join(dir, f))],
+      {
+        maxBuffer: 64 * 1024 * 1024,
+      },
+    );
+    const validation = JSON.parse(v.stdout) as {
+      lines: number;
+      by_type: Record<string, number>;
+      problems: string[];
+    };
+    expect(validation.problems).toEqual([]);
+    expect(Object.keys(validation.by_type).sort()).toEqual(
+      ['CATALOG', 'CONNECTION_STATUS', 'CONTROL', 'LOG', 'RECORD', 'SPEC', 'STATE', 'TRACE'].sort(),
+    );
+  }, 200_000);
+});
