@@ -60,6 +60,15 @@ describe('links in README.md and docs/', () => {
   });
 });
 
+describe('the README', () => {
+  it('stays a front door (about 12 KB), with the rest in docs/', () => {
+    const readme = readPages().find((p) => p.path === 'README.md')!;
+    expect(Buffer.byteLength(readme.text)).toBeLessThan(13_000);
+    expect(readme.text).toContain('npm install && npm test');
+    expect(readme.md.links.filter((l) => l.target.startsWith('docs/')).length).toBeGreaterThan(10);
+  });
+});
+
 describe('voice', () => {
   it('no page of the docs speaks in the first person', () => {
     expect(firstPerson(readPages())).toEqual([]);
