@@ -113,7 +113,7 @@ async function awaitReport(
 
 /**
  * The body as a stream, or null when it holds nothing but whitespace: an empty report (all-zero rows are omitted,
- * FACTS §5.1), which replaces the window with zero rows.
+ * docs/pinterest-api.md §5.1), which replaces the window with zero rows.
  */
 async function nonEmpty(stream: Readable): Promise<Readable | null> {
   const iterator = stream[Symbol.asyncIterator]();

@@ -1,4 +1,4 @@
-// The hourly spend split (DESIGN §3) as a pure function, for the Airbyte stream `ad_hourly_spend`: the same rows the
+// The hourly spend split (docs/warehouse.md, Hourly spend) as a pure function, for the Airbyte stream `ad_hourly_spend`: the same rows the
 // warehouse's view (migration 010) expands from the split the loader stores (warehouse/load.ts), computed without
 // Postgres. Postgres' zone rules decide there; here Intl's, with Postgres' reading of a local midnight that falls in
 // a DST gap or overlap. test/integration/airbyte-hourly-spend.test.ts holds the two equal through the real loader.

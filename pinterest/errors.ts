@@ -40,7 +40,7 @@ function parseReset(header: string | undefined): number {
 }
 
 export interface ErrorRule {
-  /** What the row covers, in the words of DESIGN §2. */
+  /** What the row covers, in the words of docs/reliability.md. */
   when: string;
   match: (f: ErrorFacts) => boolean;
   action: (f: ErrorFacts) => ErrorAction;

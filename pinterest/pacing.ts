@@ -1,4 +1,4 @@
-// Per-login request pacing. Pinterest budgets requests per user per app and per category (FACTS §8.1): 300 a
+// Per-login request pacing. Pinterest budgets requests per user per app and per category (docs/pinterest-api.md §8.1): 300 a
 // minute in ads_analytics, 1,000 in ads_read, 100 a second overall. A Pacer reserves a slot before each API request
 // so an agency's syncs queue behind the budget instead of collecting 429s. The activity layer opens a scope with
 // withPacing() (the connection, the priority, the attempt's cancellation signal and deadline); the client calls

@@ -1,4 +1,4 @@
-// The sandbox's clock (DESIGN §10): "now" for the data (delivery so far, late conversions becoming visible,
+// The sandbox's clock (docs/sandbox.md): "now" for the data (delivery so far, late conversions becoming visible,
 // readiness, restatements, "today" in the date limits) and for every expiry measured in Pinterest's time (access
 // and refresh tokens, authorization codes, report validity, download links). Without a POST it follows real time,
 // or the `now` option a test passed at start. Rate-limit windows never read it: they stay on the wall clock, as

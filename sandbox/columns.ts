@@ -50,7 +50,7 @@ export const METRICS: Record<string, (m: Metrics) => number> = {
   IMPRESSION_1: (m) => m.impressions,
   PAID_IMPRESSION: (m) => m.impressions,
   IMPRESSION_2: (m) => m.earnedImpressions,
-  // The TOTAL_ columns are paid plus earned (FACTS §4.5).
+  // The TOTAL_ columns are paid plus earned (docs/pinterest-api.md §4.5).
   TOTAL_IMPRESSION: (m) => m.impressions + m.earnedImpressions,
   CLICKTHROUGH_1: (m) => m.clicks,
   CLICKTHROUGH_2: (m) => m.earnedClicks,

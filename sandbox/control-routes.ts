@@ -1,4 +1,4 @@
-// The /__sandbox/* routes (DESIGN §6 and §10): how tests and benches steer the sandbox from outside. Their handlers
+// The /__sandbox/* routes (docs/sandbox.md): how tests and benches steer the sandbox from outside. Their handlers
 // live beside the state they change (control.ts, oauth.ts, clock.ts); this is only the table.
 import type { IncomingMessage } from 'node:http';
 import type { SandboxContext } from './context.ts';

@@ -1,4 +1,4 @@
-// The /__sandbox/* control endpoints (DESIGN §6): ground truth, faults, restatement, stats, fresh grants.
+// The /__sandbox/* control endpoints (docs/sandbox.md): ground truth, faults, restatement, stats, fresh grants.
 import type { ServerResponse } from 'node:http';
 import { type SandboxContext, todayDay } from './context.ts';
 import { FAULT_KINDS, type FaultConfig, type FaultKind } from './faults.ts';

@@ -6,7 +6,7 @@ import { between, hashString, mix, unit } from './hash.ts';
 export const ENTITY_STATUSES = ['ACTIVE', 'PAUSED', 'ARCHIVED', 'DRAFT', 'DELETED_DRAFT'] as const;
 export type EntityStatus = (typeof ENTITY_STATUSES)[number];
 
-/** DESIGN §5: the tracking template every well-tagged ad carries, braces literal. */
+/** The tracking template (docs/tracking.md): every well-tagged ad carries, braces literal. */
 export const TRACKING_TEMPLATE =
   'cvg_source=pinterest&cvg_adid={adid}&cvg_cid={campaignid}&utm_source=pinterest&utm_medium=cpc' +
   '&utm_campaign={campaign_name}&utm_term={adgroupname}&utm_content={adid}';

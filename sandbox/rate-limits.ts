@@ -1,4 +1,4 @@
-// Pinterest's per-login rate limits (FACTS §8.1), applied when the sandbox runs with --enforce-rate-limits: each
+// Pinterest's per-login rate limits (docs/pinterest-api.md §8.1), applied when the sandbox runs with --enforce-rate-limits: each
 // category has a budget of requests per sliding minute per user per app, plus 100 requests per second overall. The
 // sandbox has one login, so every token it issued shares the budgets. A rejected request costs no budget.
 import { ApiError } from './http.ts';

@@ -1,7 +1,7 @@
 // When Pinterest calls a UTC day's metrics final (GET /v5/resources/metrics_ready_state), on the sandbox clock.
 // Both instants follow from the ledger, so "ready" is a promise the data keeps:
 // - delivery (spend, impressions, clicks) of a day is complete once its last hour has passed; Pinterest reports
-//   with "about a 3 hour delay" (FACTS §7), so non-conversion metrics turn ready 3 h after the UTC day ends;
+//   with "about a 3 hour delay" (docs/pinterest-api.md §7), so non-conversion metrics turn ready 3 h after the UTC day ends;
 // - every conversion of a day surfaces at most MAX_VISIBILITY_DELAY_HOURS after it happened, so once that has
 //   passed (plus a margin) the day's TIME_OF_CONVERSION numbers never change again, except by an explicit
 //   POST /__sandbox/restate. Under TIME_OF_AD_ACTION a day still gains long-lag conversions (up to the attribution

@@ -1,5 +1,5 @@
 // The Pinterest API v5 sandbox: a real HTTP server on 127.0.0.1 with deterministic data, ground truth and faults.
-// It is the only stand-in for Pinterest anywhere in the test suite (DESIGN §6).
+// It is the only stand-in for Pinterest anywhere in the test suite (docs/sandbox.md).
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';

@@ -1,4 +1,4 @@
-// Ground truth: exactly the rows an ad-level DAY report created right now would contain, in DESIGN §4's normalized
+// Ground truth: exactly the rows an ad-level DAY report created right now would contain, in the warehouse's normalized
 // names, every id and number as a decimal string so big values stay exact.
 import type { SandboxAccount } from './data.ts';
 import type { Attribution, Ledger } from './ledger.ts';

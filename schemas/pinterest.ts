@@ -165,7 +165,7 @@ export const GetReportResponse = z.looseObject({
 });
 export type GetReportResponse = z.infer<typeof GetReportResponse>;
 
-/** `Account` of GET /user_account: whose login a grant is (its budget is per user, FACTS §8.1). */
+/** `Account` of GET /user_account: whose login a grant is (its budget is per user, docs/pinterest-api.md §8.1). */
 export const UserAccount = z.looseObject({
   id: z.string().regex(/^\d{1,20}$/),
   username: z.string().nullable().optional(),

@@ -3,7 +3,7 @@ import { z } from 'zod';
 // A real calendar day: "2026-02-30" or "2026-11-00" would pass the window check by string order, then fail in SQL.
 import { isIsoDate } from '../common/dates.ts';
 
-/** Normalized metric column → Pinterest async-report column (DESIGN §4). A column absent from a row means 0. */
+/** Normalized metric column → Pinterest async-report column (docs/warehouse.md). A column absent from a row means 0. */
 export const METRIC_COLUMNS = {
   spend_micro: 'SPEND_IN_MICRO_DOLLAR',
   impressions: 'IMPRESSION_1',
@@ -12,7 +12,7 @@ export const METRIC_COLUMNS = {
   conversions: 'TOTAL_CHECKOUT',
   conversion_value_micro: 'TOTAL_CHECKOUT_VALUE_IN_MICRO_DOLLAR',
   total_conversions: 'TOTAL_CONVERSIONS',
-  // What Fivetran's dbt packages sum (compat/FIVETRAN.md): earned delivery, and the quantity and value of every
+  // What Fivetran's dbt packages sum (docs/warehouse.md, Coming from Fivetran): earned delivery, and the quantity and value of every
   // conversion type, not only checkouts.
   impressions_earned: 'IMPRESSION_2',
   clicks_earned: 'CLICKTHROUGH_2',

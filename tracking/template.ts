@@ -4,7 +4,7 @@
 // path and may reorder or re-encode what the advertiser wrote, and Pinterest only substitutes macros written with
 // literal braces. Only the query part is rewritten; everything else is kept byte for byte.
 
-/** The seed's template (DESIGN §5). Pinterest fills in the `{…}` macros when it serves the ad. */
+/** The seed's template (docs/tracking.md). Pinterest fills in the `{…}` macros when it serves the ad. */
 export const TRACKING_TEMPLATE =
   'cvg_source=pinterest&cvg_adid={adid}&cvg_cid={campaignid}&utm_source=pinterest&utm_medium=cpc' +
   '&utm_campaign={campaign_name}&utm_term={adgroupname}&utm_content={adid}';

@@ -45,7 +45,7 @@ export const LOAD_LOCK_TIMEOUT_MS = 120_000;
 const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
 
 /**
- * Each day of the window with its hourly spend split (DESIGN §3), which the day's rows store: the first hour and the
+ * Each day of the window with its hourly spend split (docs/warehouse.md, Hourly spend), which the day's rows store: the first hour and the
  * number of hours. pinterest_ads.ad_hourly_spend is a view that expands them, hour i of n getting floor(S/n) plus one
  * for i < S mod n, so the hours sum to the day's spend by construction. A day runs from local midnight to the next
  * local midnight in the reporting zone, so it has 23, 24 or 25 hours; on the open day only the hours elapsed so far

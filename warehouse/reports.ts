@@ -1,4 +1,4 @@
-// The read queries behind `pinads report` and `pinads tracking audit`. They read the contract views (DESIGN §4)
+// The read queries behind `pinads report` and `pinads tracking audit`. They read the contract views (docs/warehouse.md)
 // and return every number as the text of a Postgres numeric, so no value ever passes through a float.
 //
 // Aggregates over a date range are recomputed from sums, never by averaging daily ratios: the views' `spend` and

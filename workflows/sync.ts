@@ -1,4 +1,4 @@
-// syncConnection: what the hourly Schedule runs for one connection (DESIGN §2, §9): the ad_daily hourly window
+// syncConnection: what the hourly Schedule runs for one connection (docs/architecture.md, How a sync works): the ad_daily hourly window
 // first, committed on its own; then, once per reporting day, the daily pass of every report that is due; one sync
 // per connection at a time.
 import { ApplicationFailure, isCancellation, log, patched } from '@temporalio/workflow';

@@ -1,4 +1,4 @@
-// The tables and columns Fivetran's dbt packages read (compat/FIVETRAN.md), with the types the packages cast
+// The tables and columns Fivetran's dbt packages read (docs/warehouse.md, Coming from Fivetran), with the types the packages cast
 // them to. Facts about names, copied from that file; the views of migration 009 and test/dbt must match them.
 
 export type FivetranType = 'string' | 'timestamp' | 'int' | 'numeric' | 'boolean';

@@ -236,7 +236,7 @@ describe.skipIf(!haveSpec)('conformance with the Pinterest OpenAPI spec', () => 
   });
 
   /**
-   * Fields the spec asks for in an operation's description but declares in no request schema (FACTS §9.1):
+   * Fields the spec asks for in an operation's description but declares in no request schema (docs/pinterest-api.md §9.1):
    * `/oauth/token` tells apps made before 2025-09-25 to send `continuous_refresh=true` on the code exchange.
    */
   const DESCRIBED_ONLY: Record<string, string[]> = { 'oauth/token': ['continuous_refresh'] };

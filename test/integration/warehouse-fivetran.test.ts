@@ -1,4 +1,4 @@
-// The Fivetran-compatible views (migration 009): every table of compat/FIVETRAN.md with exactly its columns, typed as
+// The Fivetran-compatible views (migration 009): every Fivetran table (docs/warehouse.md, Coming from Fivetran) with exactly its columns, typed as
 // the packages cast them, and values that are exact sums of the ad-level facts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { upsertAdAccount, upsertEntities } from '../../warehouse/entities.ts';
@@ -101,7 +101,7 @@ async function columns(table: string): Promise<Record<string, string>> {
 const q = async (sql: string, params: unknown[] = []) => (await m.wh.pool.query(sql, params)).rows;
 
 describe('Fivetran-compatible views', () => {
-  it('has every table of FIVETRAN.md with exactly its columns, typed as the packages cast them', async () => {
+  it('has every Fivetran table with exactly its columns, typed as the packages cast them', async () => {
     for (const [table, cols] of Object.entries(FIVETRAN_TABLES)) {
       const expected = Object.fromEntries(Object.entries(cols).map(([c, t]) => [c, pgType(c, t)]));
       expect({ table, cols: await columns(table) }).toEqual({ table, cols: expected });

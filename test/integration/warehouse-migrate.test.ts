@@ -14,7 +14,7 @@ const EVENT_METRICS = {
   page_visits: 'numeric',
 };
 
-/** The metric columns of ad_daily_metrics, which every catalog fact table repeats (DESIGN §10). */
+/** The metric columns of ad_daily_metrics, which every catalog fact table repeats (docs/warehouse.md). */
 const METRIC_TYPES = {
   spend_micro: 'bigint',
   impressions: 'bigint',
@@ -30,7 +30,7 @@ const METRIC_TYPES = {
   ...EVENT_METRICS,
 };
 
-/** What every fact row carries besides its metrics (DESIGN §10). */
+/** What every fact row carries besides its metrics (docs/warehouse.md). */
 const STAMPS = {
   currency: 'text',
   time_zone: 'text',
@@ -41,7 +41,7 @@ const STAMPS = {
   synced_at: 'timestamp with time zone',
 };
 
-/** DESIGN §4 and the control-plane DDL of the brief: relation → column → data_type (information_schema). */
+/** The warehouse contract (docs/reference/tables.md): relation → column → data_type (information_schema). */
 const CONTRACT: Record<string, Record<string, string>> = {
   'pinterest_ads.ad_daily_metrics': {
     ad_account_id: 'text',
@@ -73,7 +73,7 @@ const CONTRACT: Record<string, Record<string, string>> = {
     conversion_report_time: 'text',
     synced_at: 'timestamp with time zone',
   },
-  // DESIGN §10: the catalog's fact tables, finality and the restatement ledger (migration 014).
+  // The catalog's fact tables, finality and the restatement ledger (migration 014).
   'pinterest_ads.ad_targeting_daily_metrics': {
     ad_account_id: 'text',
     ad_id: 'text',
@@ -250,7 +250,7 @@ const ENTITY_COLUMNS: Record<string, Record<string, string>> = {
     synced_at: 'timestamp with time zone',
     raw: 'jsonb',
   },
-  // Migration 013 (DESIGN §10): the entities of the daily extra reports.
+  // Migration 013 (docs/warehouse.md): the entities of the daily extra reports.
   'pinterest_ads.keywords': {
     id: 'text',
     ad_account_id: 'text',

@@ -1,4 +1,4 @@
-// The hourly spend split (DESIGN §3) through the real loader SQL, against an independent model in TypeScript.
+// The hourly spend split (docs/warehouse.md, Hourly spend) through the real loader SQL, against an independent model in TypeScript.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadReportWindow } from '../../warehouse/load.ts';

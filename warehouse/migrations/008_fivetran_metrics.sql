@@ -1,4 +1,4 @@
--- The four metrics Fivetran's dbt packages sum besides ours (compat/FIVETRAN.md): earned impressions and clicks
+-- The four metrics Fivetran's dbt packages sum besides ours (docs/warehouse.md, Coming from Fivetran): earned impressions and clicks
 -- (IMPRESSION_2, CLICKTHROUGH_2) and the quantity and value of all conversions, not only checkouts.
 -- Nullable on purpose: rows loaded before this migration were never asked for them, and NULL says "not pulled"
 -- where 0 would claim "none happened". A sync or backfill that replaces a window fills them in.

@@ -1,4 +1,4 @@
--- Fivetran-compatible views (compat/FIVETRAN.md): the tables fivetran/dbt_pinterest and dbt_ad_reporting read from
+-- Fivetran-compatible views (docs/warehouse.md, Coming from Fivetran): the tables fivetran/dbt_pinterest and dbt_ad_reporting read from
 -- schema pinterest_ads, named and typed as their column macros declare, so a team that leaves Fivetran keeps every
 -- model unchanged. They read ad_daily_metrics and the entity tables only.
 --

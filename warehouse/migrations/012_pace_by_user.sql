@@ -1,4 +1,4 @@
--- Pinterest budgets requests per user per app (FACTS §8.1), not per grant: two grants of one login (say two
+-- Pinterest budgets requests per user per app (docs/pinterest-api.md §8.1), not per grant: two grants of one login (say two
 -- `pinads connect` runs that chose different ad accounts) draw on one budget. Each credential remembers whose
 -- login it is (the user account id, read once after a token refresh), and the pacing buckets are keyed by that
 -- login: 'user:<id>', or 'grant:<credential id>' until the user is known. Buckets hold only the next slot's time,

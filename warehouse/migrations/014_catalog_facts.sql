@@ -1,5 +1,5 @@
 -- The report catalog's fact tables (catalog/), the standard conversion events on the ad-level facts, and what each
--- load records about the days it pulled: the pull record (finality) and the restatement ledger (DESIGN §10).
+-- load records about the days it pulled: the pull record (finality) and the restatement ledger (docs/warehouse.md).
 -- Every fact row carries currency, time zone, the attribution windows and conversion_report_time; money is in
 -- micro-units of the account currency, ids are text, and a window is replaced (deleted, then inserted) per account.
 
