@@ -76,7 +76,7 @@ export async function accessToken(
 
 /**
  * Runs fn with an API client for the connection. A 401 from the API refreshes once and runs fn again; a second
- * 401 means the grant no longer works (DESIGN §2 error table).
+ * 401 means the grant no longer works (the error table, pinterest/errors.ts).
  */
 export async function withApi<T>(
   deps: ActivityDeps,

@@ -14,7 +14,7 @@ function fmtDuration(ms: number): string {
     : `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
 }
 
-export function progressLine(p: BackfillProgress, elapsedMs: number, tty: boolean): string {
+function progressLine(p: BackfillProgress, elapsedMs: number, tty: boolean): string {
   const frac = p.chunksTotal ? p.chunksDone / p.chunksTotal : 1;
   const eta =
     p.chunksDone > 0 && p.chunksDone < p.chunksTotal

@@ -10,6 +10,7 @@ import { PinterestError } from '../pinterest/errors.ts';
 import {
   buildAuthorizeUrl,
   exchangeAuthorizationCode,
+  SCOPES,
   type Tokens,
   tokenUrlFor,
 } from '../pinterest/oauth.ts';
@@ -22,12 +23,6 @@ import { withContext } from './context.ts';
 import { action, UsageError } from './errors.ts';
 import { CALLBACK_PATH, DEFAULT_CALLBACK_PORT, newOAuthState, startOAuthCallback } from './oauth-callback.ts';
 import { adAccountIdOption, addSettingsOptions, intOption } from './options.ts';
-
-/**
- * `ads:read` alone: the spec's security for GET /ad_accounts, the entity lists and the reports is `ads:read`, and a
- * grant should ask for no more than it uses.
- */
-export const CONNECT_SCOPES = ['ads:read'] as const;
 
 export interface ConnectOptions {
   adAccount?: string[];
@@ -59,7 +54,7 @@ export interface ConnectIo {
   openBrowser(url: string): void;
 }
 
-export interface ConnectResult {
+interface ConnectResult {
   /** The first chosen account's connection. */
   connectionId: string;
   /** Every chosen account's connection, in the order chosen. */
@@ -72,7 +67,7 @@ export interface ConnectResult {
 }
 
 /** Best effort: the URL is printed anyway, so a missing opener is not an error. */
-export function openInBrowser(url: string): void {
+function openInBrowser(url: string): void {
   const [cmd, args] =
     process.platform === 'darwin'
       ? ['open', [url]]
@@ -88,7 +83,7 @@ export function openInBrowser(url: string): void {
   }
 }
 
-export function processIo(): ConnectIo {
+function processIo(): ConnectIo {
   return {
     stdin: process.stdin,
     stdout: process.stdout,
@@ -99,7 +94,7 @@ export function processIo(): ConnectIo {
 }
 
 /** The whole flow without commander or process globals, so tests can drive it. Tokens are never written out. */
-export async function runConnect(o: ConnectOptions, io: ConnectIo = processIo()): Promise<ConnectResult> {
+async function runConnect(o: ConnectOptions, io: ConnectIo = processIo()): Promise<ConnectResult> {
   const env = loadEnv();
   const missing = ['PINTEREST_CLIENT_ID', 'PINTEREST_CLIENT_SECRET'].filter(
     (k) => !env[k as 'PINTEREST_CLIENT_ID' | 'PINTEREST_CLIENT_SECRET'],
@@ -132,7 +127,7 @@ export async function runConnect(o: ConnectOptions, io: ConnectIo = processIo())
           oauthUrl: env.PINTEREST_OAUTH_URL,
           clientId,
           redirectUri: callback.redirectUri,
-          scopes: CONNECT_SCOPES,
+          scopes: SCOPES,
           state,
         });
         io.stderr.write(`Redirect URI (register it in your Pinterest app once): ${callback.redirectUri}\n`);

@@ -62,7 +62,7 @@ async function describe(ctx: Ctx, c: Connection, temporal: { client?: Client; no
   };
 }
 
-export async function mustGet(ctx: Ctx, id: string): Promise<Connection> {
+async function mustGet(ctx: Ctx, id: string): Promise<Connection> {
   const c = await getConnection(ctx.wh.pool, id);
   if (!c) throw new UsageError(`no connection with id ${id} (see \`pinads connections list\`)`);
   return c;

@@ -63,7 +63,7 @@ function changedSettings(current: ConnectionSettings, o: SettingsOpts): Connecti
 }
 
 /** `-` reads standard input, a value is used as given, and no flag falls back to PINTEREST_REFRESH_TOKEN. */
-export async function readRefreshToken(
+async function readRefreshToken(
   flag: string | undefined,
   env: Env,
   stdin: NodeJS.ReadableStream = process.stdin,

@@ -4,10 +4,10 @@ import { oneLine, UsageError } from '../core/errors.ts';
 
 export { oneLine, UsageError };
 
-export const EXIT_FAILURE = 1;
+const EXIT_FAILURE = 1;
 export const EXIT_USAGE = 2;
 
-export function exitCodeFor(err: unknown): number {
+function exitCodeFor(err: unknown): number {
   return err instanceof UsageError || err instanceof ConfigError ? EXIT_USAGE : EXIT_FAILURE;
 }
 

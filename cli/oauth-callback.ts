@@ -11,7 +11,7 @@ export const CALLBACK_PATH = '/callback';
  * `http://127.0.0.1:8719/callback` once and every `pinads connect` works. `--port` overrides it.
  */
 export const DEFAULT_CALLBACK_PORT = 8719;
-export const DEFAULT_CALLBACK_TIMEOUT_MS = 5 * 60_000;
+const DEFAULT_CALLBACK_TIMEOUT_MS = 5 * 60_000;
 
 /** 256 random bits, URL-safe: far beyond the 128 bits that make a forged callback unguessable. */
 export function newOAuthState(): string {

@@ -2,10 +2,9 @@
 // every commander error to exit code 2.
 
 import { type Command, InvalidArgumentError as UsageError } from 'commander';
-import { isIsoDate } from '../common/dates.ts';
 import { WINDOW_DAYS } from '../schemas/config.ts';
 
-export function windowDaysOption(flag: string) {
+function windowDaysOption(flag: string) {
   return (v: string): number => {
     const n = Number(v);
     if (!/^\d+$/.test(v) || !(WINDOW_DAYS as readonly number[]).includes(n)) {
@@ -28,14 +27,6 @@ export function choiceOption<T extends string>(flag: string, choices: readonly T
     if (!(choices as readonly string[]).includes(v))
       throw new UsageError(`${flag} must be one of ${choices.join(', ')} (got ${JSON.stringify(v)})`);
     return v as T;
-  };
-}
-
-export function dateOption(flag: string) {
-  return (v: string): string => {
-    if (!isIsoDate(v))
-      throw new UsageError(`${flag} must be a calendar date YYYY-MM-DD (got ${JSON.stringify(v)})`);
-    return v;
   };
 }
 

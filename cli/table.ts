@@ -1,7 +1,7 @@
 // Aligned plain-text tables: numbers right-aligned, everything else left.
 const NUMERIC = /^-?[\d,]+(\.\d+)?%?$/;
 
-export function formatTable(headers: string[], rows: string[][]): string {
+function formatTable(headers: string[], rows: string[][]): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]) =>
     cells

@@ -35,7 +35,7 @@ const ZERO_DECIMAL_CURRENCIES = new Set([
 ]);
 
 /** Pinterest reports money in micro-units: six decimals hold every amount exactly. */
-export const MICRO_DECIMALS = 6;
+const MICRO_DECIMALS = 6;
 
 export function currencyDecimals(currency: string | null | undefined): number {
   return currency && ZERO_DECIMAL_CURRENCIES.has(currency.toUpperCase()) ? 0 : 2;

@@ -23,7 +23,7 @@ import {
   renderTable,
 } from './report-format.ts';
 
-export const REPORTS = ['overview', 'channels'] as const;
+const REPORTS = ['overview', 'channels'] as const;
 type ReportName = (typeof REPORTS)[number];
 
 const columns = (...spec: [string, ColumnKind][]): Column[] => spec.map(([key, kind]) => ({ key, kind }));
@@ -35,7 +35,7 @@ export const OVERVIEW_COLUMNS = columns(
   ['cpa', 'money'], ['roas', 'ratio'],
 );
 // biome-ignore format: as above
-export const CHANNELS_COLUMNS = columns(
+const CHANNELS_COLUMNS = columns(
   ['entity_id', 'text'], ['entity_name', 'text'], ['currency', 'text'], ['purchases', 'count'],
   ['revenue', 'money'], ['roas', 'ratio'], ['cpa', 'money'], ['spend', 'money'],
 );

@@ -11,7 +11,7 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 
 export const SESSION_COOKIE = 'pinads_session';
-export const CSRF_COOKIE = 'pinads_csrf';
+const CSRF_COOKIE = 'pinads_csrf';
 
 export const LOOPBACK_HOST = '127.0.0.1';
 

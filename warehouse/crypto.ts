@@ -138,11 +138,3 @@ export class SecretBox {
 function fingerprintWith(key: Key, token: string): string {
   return `${key.id}:${createHmac('sha256', key.mac).update(token.trim()).digest('base64url')}`;
 }
-
-/** The box an environment describes: PINADS_SECRET_KEY plus PINADS_PREVIOUS_SECRET_KEYS. */
-export function secretBoxFromEnv(env: {
-  PINADS_SECRET_KEY?: string;
-  PINADS_PREVIOUS_SECRET_KEYS?: string;
-}): SecretBox {
-  return new SecretBox(env.PINADS_SECRET_KEY, env.PINADS_PREVIOUS_SECRET_KEYS);
-}

@@ -31,7 +31,7 @@ export async function grantOfToken(
 }
 
 /** Remembers that the credential holds (or held) these tokens; a fingerprint known elsewhere moves here. */
-export async function rememberTokens(
+async function rememberTokens(
   db: Queryable,
   box: SecretBox,
   credentialId: string,

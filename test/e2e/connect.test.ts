@@ -159,7 +159,7 @@ describe('pinads connect', () => {
       env,
     );
     const authorizeUrl = new URL(await cli.authorizeUrl);
-    expect(authorizeUrl.searchParams.get('scope')).toBe('ads:read');
+    expect(authorizeUrl.searchParams.get('scope')).toBe('ads:read,user_accounts:read');
     expect(Buffer.from(authorizeUrl.searchParams.get('state')!, 'base64url').length).toBeGreaterThanOrEqual(
       16,
     );
@@ -199,7 +199,7 @@ describe('pinads connect', () => {
       clientSecret: sandbox.info.client_secret,
       refreshToken,
     });
-    expect(refreshed.scope).toBe('ads:read');
+    expect(refreshed.scope).toBe('ads:read,user_accounts:read');
 
     const schedule = await temporal.schedule.getHandle(scheduleId(conn.id)).describe();
     expect(schedule.action).toMatchObject({
