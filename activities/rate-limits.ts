@@ -23,6 +23,7 @@ const TIMEOUT_MARGIN_MS = 15_000;
 /** Epoch ms by which the current attempt should be done waiting: its start-to-close timeout less a margin. */
 export function attemptDeadlineMs(): number {
   const info = Context.current().info;
+  if (!(info.startToCloseTimeoutMs > 0)) return Number.POSITIVE_INFINITY;
   const margin = Math.min(TIMEOUT_MARGIN_MS, info.startToCloseTimeoutMs / 4);
   return info.currentAttemptScheduledTimestampMs + info.startToCloseTimeoutMs - margin;
 }
@@ -94,11 +95,12 @@ export function pacedActivity<A extends unknown[], R>(
   return (...args: A): Promise<R> => {
     if (!pacer || typeof args[0] !== 'string') return fn(...args);
     const ctx = Context.current();
+    const deadline = attemptDeadlineMs();
     const scope = {
       scope: args[0],
       priority: priorityOf(args) ?? defaultPriority,
       signal: ctx.cancellationSignal,
-      deadlineMs: attemptDeadlineMs(),
+      deadlineMs: Number.isFinite(deadline) ? deadline : undefined,
     };
     return withPacing(pacer, scope, () => fn(...args));
   };
