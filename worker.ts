@@ -8,7 +8,9 @@ import {
   type WorkflowBundleWithSourceMap,
 } from '@temporalio/worker';
 import { z } from 'zod';
+import { createAlertActivities } from './activities/alerts.ts';
 import { type ActivityDeps, createActivities } from './activities/index.ts';
+import { type AlertSettings, alertSettings } from './alerts/settings.ts';
 
 // From the prebuilt dist/ this module is worker.js and bundles the compiled workflows next to it.
 const ext = import.meta.url.endsWith('.js') ? 'js' : 'ts';
@@ -62,6 +64,8 @@ export interface WorkerOptions {
   deps: ActivityDeps;
   client?: Client;
   settings?: WorkerSettings;
+  /** Defaults to the environment (PINADS_ALERT_WEBHOOK_URL, PINADS_STALE_AFTER_H). */
+  alerts?: AlertSettings;
 }
 
 export async function createWorker(o: WorkerOptions): Promise<Worker> {
@@ -71,7 +75,10 @@ export async function createWorker(o: WorkerOptions): Promise<Worker> {
     namespace: o.namespace,
     taskQueue: o.taskQueue,
     workflowBundle: await workflowBundle(),
-    activities: createActivities(o.deps),
+    activities: {
+      ...createActivities(o.deps),
+      ...createAlertActivities(o.deps, o.alerts ?? alertSettings()),
+    },
     maxConcurrentActivityTaskExecutions: s.PINADS_ACTIVITY_SLOTS,
     maxConcurrentWorkflowTaskExecutions: s.PINADS_WORKFLOW_SLOTS,
     ...(s.PINADS_TASK_QUEUE_ACTIVITIES_PER_SECOND

@@ -20,6 +20,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   source: async () => (await import('./source.ts')).registerSource,
   tracking: async () => (await import('./tracking.ts')).registerTracking,
   ui: async () => (await import('./ui.ts')).registerUi,
+  alerts: async () => (await import('./alerts.ts')).registerAlerts,
 };
 
 /** The command named on the command line (`pinads X …` or `pinads help X`), if it is one of ours. */

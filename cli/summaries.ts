@@ -55,4 +55,8 @@ export const SUMMARIES: Record<string, Summary> = {
     description:
       'serve the dashboard: Overview and Channels reports, sync runs and tracking audit, per connection',
   },
+  alerts: {
+    term: 'alerts',
+    description: 'alerts to a webhook (PINADS_ALERT_WEBHOOK_URL) when a connection breaks or goes stale',
+  },
 };

@@ -1,5 +1,8 @@
 // `pinads worker`: runs a worker on the task queue until SIGINT/SIGTERM. Run more of them to scale out.
 import type { Command } from 'commander';
+import { runAlertCheck } from '../activities/alerts.ts';
+import { ensureAlertSchedule } from '../alerts/schedule.ts';
+import { alertSettings } from '../alerts/settings.ts';
 import { createLogger, type Logger } from '../observability/logger.ts';
 import { createMetrics } from '../observability/metrics.ts';
 import { type MetricsServer, serveMetrics } from '../observability/server.ts';
@@ -26,6 +29,7 @@ export async function startWorkerFromEnv(
   const box = new SecretBox(env.PINADS_SECRET_KEY, env.PINADS_PREVIOUS_SECRET_KEYS);
   const metrics = createMetrics();
   const settings = workerSettings();
+  const alerts = alertSettings();
   const limits = parseLimits(process.env.PINADS_RATE_LIMITS);
   const wh = await openWarehouse(requireDatabaseUrl(env), { max: settings.PINADS_PG_POOL_MAX });
   await migrate(wh.pool);
@@ -37,6 +41,7 @@ export async function startWorkerFromEnv(
     taskQueue: env.PINADS_TASK_QUEUE,
     client,
     settings,
+    alerts,
     deps: {
       wh,
       // Every worker on the queue reserves its requests in the same Postgres buckets: one budget per login.
@@ -53,6 +58,12 @@ export async function startWorkerFromEnv(
       },
     },
   });
+  // The stale check's own schedule, and one check before this worker takes any task: after a day down, the
+  // connections that went stale are announced now, before their first syncs make them fresh again.
+  await ensureAlertSchedule(client, env.PINADS_TASK_QUEUE, alerts.staleAfterH);
+  await runAlertCheck({ wh, temporal: client, metrics }, alerts, env.PINADS_TASK_QUEUE).catch((err) =>
+    o.logger?.warn({ err: String((err as Error)?.message ?? err) }, 'alert check at start-up failed'),
+  );
   const server = env.PINADS_METRICS_PORT
     ? await serveMetrics(metrics.registry, env.PINADS_METRICS_PORT)
     : undefined;

@@ -68,6 +68,17 @@ export function createMetrics() {
       buckets: [1, 2, 3, 5, 8, 13, 21, 34, 55],
       registers,
     }),
+    alertsSent: new Counter({
+      name: 'pinads_alerts_sent_total',
+      help: 'Alert messages the webhook receiver took, by event (needs_reauth, config_error, paused, stale, resolved)',
+      labelNames: ['event'] as const,
+      registers,
+    }),
+    alertDeliveryFailures: new Counter({
+      name: 'pinads_alert_delivery_failures_total',
+      help: 'Alert delivery attempts the receiver did not take (retried with backoff)',
+      registers,
+    }),
   };
 }
 
