@@ -71,8 +71,8 @@ export async function deliverPending(
   for (;;) {
     o.heartbeat?.();
     const { rows } = await pool.query<Pending>(
-      `SELECT id::text, payload, attempts FROM pinads.alert_outbox
-        WHERE delivered_at IS NULL AND abandoned_at IS NULL ORDER BY id LIMIT 1`,
+      `SELECT o.id::text AS id, o.payload, o.attempts FROM pinads.alert_outbox o
+        WHERE o.delivered_at IS NULL AND o.abandoned_at IS NULL ORDER BY o.id LIMIT 1`,
     );
     const next = rows[0];
     if (!next) return out;

@@ -44,7 +44,9 @@ const CHANGES = `
         THEN 'stale'
       END AS kind) d
     LEFT JOIN pinads.alerts o ON o.connection_id = c.id AND o.resolved_at IS NULL
-   WHERE d.kind IS DISTINCT FROM o.kind OR (d.kind = 'stale' AND ok.at IS DISTINCT FROM o.last_ok_at)`;
+   WHERE d.kind IS DISTINCT FROM o.kind
+      -- A newer success than the episode's (the stored one went through a JS Date: millisecond precision).
+      OR (d.kind = 'stale' AND ok.at >= coalesce(o.last_ok_at + interval '1 millisecond', '-infinity'))`;
 
 interface Row {
   id: string;

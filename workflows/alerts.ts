@@ -30,13 +30,8 @@ export async function deliverAlerts(o: DeliveryOptions): Promise<{ delivered: nu
   const send = proxyActivities<AlertActivities>({
     startToCloseTimeout: '5m',
     heartbeatTimeout: '1m',
-    // Unlimited attempts: an alert is never dropped because the receiver was down for long.
-    retry: {
-      initialInterval: '1s',
-      backoffCoefficient: 2,
-      maximumInterval: `${Math.max(1, o.retryMaxS)}s`,
-      maximumAttempts: 0,
-    },
+    // No maximumAttempts: unlimited, so an alert is never dropped because the receiver was down for long.
+    retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: `${Math.max(1, o.retryMaxS)}s` },
   });
   let delivered = 0;
   while (more) {
