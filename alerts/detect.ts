@@ -34,7 +34,8 @@ const CHANGES = `
     FROM pinads.connections c
     LEFT JOIN LATERAL (
       SELECT max(r.finished_at) AS at FROM pinads.sync_runs r
-       WHERE r.connection_id = c.id AND r.status = 'succeeded' AND r.kind IN ('hourly', 'manual')) ok ON true
+       WHERE r.connection_id = c.id AND r.status = 'succeeded' AND r.kind IN ('hourly', 'manual')
+         AND r.report = 'ad_daily') ok ON true
     CROSS JOIN LATERAL (SELECT CASE
       WHEN c.status = 'needs_reauth' THEN 'needs_reauth'
       WHEN c.status = 'paused' AND c.status_reason IS DISTINCT FROM '${USER_PAUSE_REASON}' THEN 'paused'
@@ -119,7 +120,8 @@ async function latestRuns(client: pg.PoolClient, ids: string[]): Promise<Map<str
   const { rows } = await client.query<LatestRun>(
     `SELECT u.id, r.status, r.error, r.started_at FROM unnest($1::text[]) u(id)
        LEFT JOIN LATERAL (SELECT status, error, started_at FROM pinads.sync_runs
-                           WHERE connection_id = u.id ORDER BY started_at DESC LIMIT 1) r ON true`,
+                           WHERE connection_id = u.id AND report = 'ad_daily'
+                           ORDER BY started_at DESC LIMIT 1) r ON true`,
     [ids],
   );
   return new Map(rows.map((r) => [r.id, r]));

@@ -12,8 +12,8 @@
 ALTER TABLE pinads.connections ADD COLUMN status_changed_at timestamptz NOT NULL DEFAULT now();
 UPDATE pinads.connections SET status_changed_at = updated_at;
 
-CREATE FUNCTION pinads.stamp_status_change() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
+-- (BEGIN on the first line: the migration check reads a line starting with BEGIN as transaction control.)
+CREATE FUNCTION pinads.stamp_status_change() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
   IF NEW.status IS DISTINCT FROM OLD.status OR NEW.status_reason IS DISTINCT FROM OLD.status_reason THEN
     NEW.status_changed_at := now();
   END IF;
@@ -57,4 +57,4 @@ CREATE INDEX alert_outbox_pending_idx ON pinads.alert_outbox (id) WHERE delivere
 -- The freshness of every connection (last successful hourly window) is read by the alert check and the dashboard's
 -- overview: one index probe per connection instead of a scan of sync_runs.
 CREATE INDEX sync_runs_hourly_ok_idx ON pinads.sync_runs (connection_id, finished_at DESC)
-  WHERE status = 'succeeded' AND kind IN ('hourly', 'manual');
+  WHERE status = 'succeeded' AND kind IN ('hourly', 'manual') AND report = 'ad_daily';
