@@ -187,6 +187,7 @@ const CONTRACT: Record<string, Record<string, string>> = {
     origin: 'text',
     created_at: 'timestamp with time zone',
     updated_at: 'timestamp with time zone',
+    status_changed_at: 'timestamp with time zone',
   },
   'pinads.sync_runs': {
     id: 'bigint',
