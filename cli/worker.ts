@@ -1,6 +1,6 @@
 // `pinads worker`: runs a worker on the task queue until SIGINT/SIGTERM. Run more of them to scale out.
 import type { Command } from 'commander';
-import { runAlertCheck } from '../activities/alerts.ts';
+import { runAlertCheck } from '../alerts/check.ts';
 import { ensureAlertSchedule } from '../alerts/schedule.ts';
 import { alertSettings } from '../alerts/settings.ts';
 import { createLogger, type Logger } from '../observability/logger.ts';
@@ -61,7 +61,7 @@ export async function startWorkerFromEnv(
   // The stale check's own schedule, and one check before this worker takes any task: after a day down, the
   // connections that went stale are announced now, before their first syncs make them fresh again.
   await ensureAlertSchedule(client, env.PINADS_TASK_QUEUE, alerts.staleAfterH);
-  await runAlertCheck({ wh, temporal: client, metrics }, alerts, env.PINADS_TASK_QUEUE).catch((err) =>
+  await runAlertCheck(wh.pool, client, alerts, env.PINADS_TASK_QUEUE).catch((err) =>
     o.logger?.warn({ err: String((err as Error)?.message ?? err) }, 'alert check at start-up failed'),
   );
   const server = env.PINADS_METRICS_PORT

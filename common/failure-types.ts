@@ -25,3 +25,5 @@ export const UNKNOWN_ACCOUNT_TIME_ZONE = 'UnknownAccountTimeZone';
 export const INVALID_BACKFILL_RANGE = 'InvalidBackfillRange';
 export const LOOKBACK_FAILED = 'LookbackFailed';
 export const BACKFILL_CHUNKS_FAILED = 'BackfillChunksFailed';
+/** An alert the webhook receiver did not take; Temporal retries the delivery with backoff (activities/alerts.ts). */
+export const ALERT_DELIVERY_FAILED = 'AlertDeliveryFailed';

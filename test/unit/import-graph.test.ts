@@ -85,6 +85,14 @@ const RULES: { folder: string; forbidden: (e: Edge) => boolean; why: string }[] 
       (under('workflows')(e) && !e.typeOnly),
     why: 'core/ serves every door: no front door, no activity context, workflow code as types only',
   },
+  {
+    folder: 'alerts',
+    forbidden: (e) =>
+      ['activities', 'cli', 'dashboard', 'workflows'].some((f) => under(f)(e)) ||
+      e.to === '@temporalio/workflow' ||
+      e.to === '@temporalio/activity',
+    why: 'alerts/ is plain code the worker, its activities and the CLI share: no activity context, no workflow code',
+  },
 ];
 
 describe('import graph', () => {
