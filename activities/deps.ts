@@ -3,7 +3,7 @@ import type { Client } from '@temporalio/client';
 import type { Observability } from '../observability/observe.ts';
 import type { Pacer } from '../pinterest/pacing.ts';
 import type { SecretBox } from '../warehouse/crypto.ts';
-import type { loadReportWindow } from '../warehouse/load.ts';
+import type { LoadWindow } from '../warehouse/load.ts';
 import type { Warehouse } from '../warehouse/pool.ts';
 
 /** `logger` and `metrics` (Observability) default to silent logs and the process-wide metrics. */
@@ -21,7 +21,7 @@ export interface ActivityDeps extends Observability {
   /** Report polling backoff (ms). */
   poll?: { initialMs: number; maxMs: number };
   /** The window loader; the bench swaps in the previous storage layout to measure it as a baseline. */
-  loadWindow?: typeof loadReportWindow;
+  loadWindow?: LoadWindow;
   /** Paces each grant's API requests under Pinterest's per-login limits (warehouse/rate-buckets.ts). */
   pacer?: Pacer;
 }

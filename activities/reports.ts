@@ -1,7 +1,9 @@
 // The async report lifecycle in the API's own words: create, poll until FINISHED, download (no bearer), parse,
 // validate, normalize, and load the window in one transaction.
+
 import { PassThrough, Readable } from 'node:stream';
 import { ApplicationFailure, heartbeat, sleep } from '@temporalio/activity';
+import { AD_DAILY } from '../catalog/index.ts';
 import type { DateWindow } from '../common/dates.ts';
 import { REPORT_GENERATION_FAILED } from '../common/failure-types.ts';
 import { reportingZone } from '../core/reporting-day.ts';
@@ -252,7 +254,7 @@ export function reportActivities(deps: ActivityDeps) {
         for (let refresh = 0; ; refresh++) {
           const { url } = await awaitReport(deps, api, c.ad_account_id, token, refresh === 0);
           try {
-            return await (deps.loadWindow ?? loadReportWindow)(deps.wh, {
+            return await (deps.loadWindow ?? loadReportWindow)(deps.wh, AD_DAILY, {
               adAccountId: c.ad_account_id,
               window,
               currency,

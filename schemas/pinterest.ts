@@ -222,5 +222,13 @@ export const CreateReportRequest = z.strictObject({
   conversion_report_time: z.enum(['TIME_OF_AD_ACTION', 'TIME_OF_CONVERSION']).optional(),
   reporting_timezone: z.enum(['PINTEREST_TIME_ZONE', 'AD_ACCOUNT_TIME_ZONE']).optional(),
   report_format: z.enum(['JSON', 'CSV']).optional(),
+  // OpenAPI 5.23 TargetingTypeFilter: 1 to 5 types, with a *_TARGETING level.
+  targeting_types: z.array(z.string().min(1)).min(1).max(5).optional(),
+  custom_conversion_event_metrics: z
+    .array(
+      z.strictObject({ custom_event_metrics_type: z.string().min(1), custom_event_name: z.string().min(1) }),
+    )
+    .min(1)
+    .optional(),
 });
 export type CreateReportRequest = z.infer<typeof CreateReportRequest>;

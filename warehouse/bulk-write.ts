@@ -4,29 +4,16 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import type { DailyFactRow } from '../schemas/report.ts';
+import { tableColumns } from '../catalog/columns.ts';
+import { AD_DAILY } from '../catalog/entries.ts';
 
 /**
- * Column name → SQL type, in DailyFactRow's field names and order. The one declared list of report columns: the
- * loader's writes (warehouse/load.ts) are built from it.
+ * The ad-level report's columns (catalog `ad_daily`), name → SQL type, in a normalized row's order: entity, date,
+ * campaign, ad group, then the metrics in the table's order.
  */
-export const FACT_COLUMNS = [
-  ['ad_id', 'text'],
-  ['date', 'date'],
-  ['campaign_id', 'text'],
-  ['ad_group_id', 'text'],
-  ['spend_micro', 'bigint'],
-  ['impressions', 'bigint'],
-  ['clicks', 'bigint'],
-  ['outbound_clicks', 'bigint'],
-  ['conversions', 'numeric'],
-  ['conversion_value_micro', 'bigint'],
-  ['total_conversions', 'numeric'],
-  ['impressions_earned', 'bigint'],
-  ['clicks_earned', 'bigint'],
-  ['total_conversions_quantity', 'numeric'],
-  ['total_conversions_value_micro', 'bigint'],
-] as const satisfies readonly (readonly [keyof DailyFactRow, string])[];
+export const FACT_COLUMNS: readonly (readonly [string, string])[] = tableColumns(AD_DAILY).map(
+  (c) => [c.name, c.sqlType] as const,
+);
 
 /** Rows one at a time or, cheaper, a batch at a time (the report parser yields a batch per downloaded chunk). */
 export type Rows<T> = AsyncIterable<T | readonly T[]>;

@@ -1,16 +1,32 @@
-// The replace-window loader: one report window of one ad account replaces exactly that window in the warehouse,
-// daily facts together with their hourly spend split (stored on the daily row), in one transaction.
-import type { DailyFactRow } from '../schemas/report.ts';
-import { copyCell, FACT_COLUMNS, type Rows, type RowTarget, writeRows } from './bulk-write.ts';
-import type { Warehouse } from './pool.ts';
+// The replace-window loader: one window of one catalog entry for one ad account replaces exactly that window in the
+// entry's table, in one transaction, together with the pull record of its dates and (ad_daily) the day's hourly
+// spend split and the restatement ledger. It writes whatever the entry declares (catalog/).
+import { AD_DAILY } from '../catalog/entries.ts';
+import type { NormalizedRow, ReportEntry } from '../catalog/types.ts';
+import { addDays } from '../common/dates.ts';
+import { type Rows, writeRows } from './bulk-write.ts';
+import { boundTransaction, endStuckHolders, LoadLockTimeoutError, lockAccount } from './load-lock.ts';
+import { type Day, duplicateRowsError, LoadRejectedError, rowTarget } from './load-target.ts';
+import type { LoadTimeouts, Warehouse } from './pool.ts';
+import {
+  DELETE_RETURNING_TOTALS,
+  recordPulls,
+  recordRestatements,
+  type TotalsRow,
+  totalsOf,
+} from './pull-record.ts';
 
-export interface LoadWindowInput {
+export { LOAD_LOCK_NAMESPACE, LoadLockTimeoutError } from './load-lock.ts';
+export { LoadRejectedError } from './load-target.ts';
+
+export interface LoadWindowInput<Row extends object = object> {
   adAccountId: string;
   /** Inclusive dates (YYYY-MM-DD) in the reporting zone. */
   window: { start: string; end: string };
   /** Stamped on every fact row; timeZone is the reporting zone ('UTC' or an IANA name). */
   currency: string;
   timeZone: string;
+  /** The settings the report was requested with (the window's SettingsSnapshot), stamped on every row. */
   attribution: {
     click_window_days: number;
     engagement_window_days: number;
@@ -18,41 +34,44 @@ export interface LoadWindowInput {
     conversion_report_time: string;
   };
   /** Normalized report rows, singly or in batches; the iterator may throw mid-way, which aborts the load. */
-  rows: Rows<DailyFactRow>;
-  /** Decides the open (current) day and how many of its hours have elapsed. */
+  rows: Rows<Row>;
+  /** The activity's clock: decides the open day and its hours, and is the pull record's last_pulled_at. */
   now: Date;
-  /** How long to wait for the account's load lock before failing (retryably); default LOAD_LOCK_TIMEOUT_MS. */
+  /** When the report was requested (its numbers are no older); finality is judged at this instant. Default now. */
+  requestedAt?: Date;
+  /** pinads.sync_runs.id of the run, recorded on the pull record and the ledger rows. */
+  runId?: string | null;
+  /** Override the warehouse's lock wait (LoadTimeouts.lockMs). */
   lockTimeoutMs?: number;
 }
 
+/** loadReportWindow's catalog form, as activities call it. */
+export type LoadWindow = (
+  wh: Warehouse,
+  entry: ReportEntry,
+  input: LoadWindowInput,
+) => Promise<LoadWindowResult>;
+
 export interface LoadWindowResult {
+  /** Rows written to the entry's table. */
   dailyRows: number;
-  /** Rows the window now has in the ad_hourly_spend view. */
+  /** Rows the window now has in the ad_hourly_spend view (ad_daily; 0 otherwise). */
   hourlyRows: number;
+  /** Account-days the restatement ledger recorded (ad_daily; 0 otherwise). */
+  restatements: number;
 }
-
-/** The input itself is unloadable (duplicate ad-days, dates outside the window, bad arguments): do not retry. */
-export class LoadRejectedError extends Error {
-  override name = 'LoadRejectedError';
-}
-
-/** Advisory-lock namespace ("pina") for per-account loads; the second key is hashtext(ad_account_id). */
-export const LOAD_LOCK_NAMESPACE = 0x70696e61;
-
-/** Longer than any healthy load of one window holds the lock; shorter than the activity's timeout. */
-export const LOAD_LOCK_TIMEOUT_MS = 120_000;
 
 const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
 
 /**
- * Each day of the window with its hourly spend split (docs/warehouse.md, Hourly spend), which the day's rows store: the first hour and the
+ * Each day of the window with its hourly spend split (docs/warehouse.md, Hourly spend), which ad_daily's rows store: the first hour and the
  * number of hours. pinterest_ads.ad_hourly_spend is a view that expands them, hour i of n getting floor(S/n) plus one
  * for i < S mod n, so the hours sum to the day's spend by construction. A day runs from local midnight to the next
  * local midnight in the reporting zone, so it has 23, 24 or 25 hours; on the open day only the hours elapsed so far
  * (counting the current one) share the spend. A day still in the future, which only a clock skew produces, gets it
  * all in its first hour. Postgres computes them (its zone rules are the ones the view and every query apply), once
  * per day of the window (at most 186), and day_start::text goes back into the same session's COPY unchanged.
- * Params: $1 zone, $2 now, $3-$4 window.
+ * (catalog/split.ts is the same rule in TypeScript, for the Airbyte source.) Params: $1 zone, $2 now, $3-$4 window.
  */
 const WINDOW_DAYS = `
 WITH bounds AS (
@@ -68,95 +87,12 @@ SELECT date::text AS date, day_start::text AS day_start,
        )::int AS n
 FROM bounds`;
 
-/** The daily table's columns as the loader writes them; synced_at takes its default, now(), the transaction's start. */
-const DAILY_COLUMNS = [
-  ['ad_account_id', 'text'],
-  ...FACT_COLUMNS,
-  ['currency', 'text'],
-  ['time_zone', 'text'],
-  ['click_window_days', 'int'],
-  ['engagement_window_days', 'int'],
-  ['view_window_days', 'int'],
-  ['conversion_report_time', 'text'],
-  ['split_first_hour', 'timestamptz'],
-  ['split_hours', 'smallint'],
-] as const;
-
-const FACT_NAMES = FACT_COLUMNS.map(([name]) => name);
-
-interface Split {
-  start: string;
-  n: number;
-}
-
-/**
- * The daily rows as they are written, stamped with the load's constants and their day's split; counts what it wrote.
- * A row dated outside the window has no day here and is refused before it reaches the table.
- */
-function dailyTarget(input: LoadWindowInput, days: Map<string, Split>) {
-  const a = input.attribution;
-  const stamp = [
-    input.currency,
-    input.timeZone,
-    String(a.click_window_days),
-    String(a.engagement_window_days),
-    String(a.view_window_days),
-    a.conversion_report_time,
-  ];
-  const counts = { hourly: 0 };
-  const dayOf = (r: DailyFactRow) => {
-    const day = days.get(r.date);
-    if (day === undefined) {
-      const { start, end } = input.window;
-      throw new LoadRejectedError(
-        `report row for ad ${r.ad_id} on ${r.date} is outside the window ${start}..${end}`,
-      );
-    }
-    // Zero-spend days have no split (no hourly rows).
-    if (r.spend_micro <= 0n) return null;
-    counts.hourly += day.n;
-    return day;
-  };
-  // Every report column is required (the old stage was NOT NULL throughout; the Fivetran columns of the table are not).
-  const fact = (r: DailyFactRow, name: (typeof FACT_NAMES)[number]) => {
-    const v = r[name];
-    if (v === undefined || v === null)
-      throw new LoadRejectedError(`report row for ad ${r.ad_id} on ${r.date} has no ${name}`);
-    return v;
-  };
-  const account = copyCell(input.adAccountId);
-  const stampText = stamp.map(copyCell).join('\t');
-  const target: RowTarget<DailyFactRow> = {
-    table: 'pinterest_ads.ad_daily_metrics',
-    columns: DAILY_COLUMNS,
-    cells(r) {
-      const split = dayOf(r);
-      return [
-        input.adAccountId,
-        ...FACT_NAMES.map((name) => fact(r, name)),
-        ...stamp,
-        split ? split.start : null,
-        split ? String(split.n) : null,
-      ];
-    },
-    // The same cells, without an array per row: this line is built once per report row.
-    copyLine(r) {
-      const split = dayOf(r);
-      let line = account;
-      for (let i = 0; i < FACT_NAMES.length; i++) line += `\t${copyCell(fact(r, FACT_NAMES[i]!))}`;
-      return `${line}\t${stampText}\t${split ? `${copyCell(split.start)}\t${split.n}` : '\\N\t\\N'}`;
-    },
-  };
-  return { target, counts };
-}
-
 /** Whole hours from a to b, rounded up: the index of the first hour starting at or after b, for a split from a. */
 const hoursUntil = (a: string, b: string) => `ceil(extract(epoch FROM ${b} - ${a}) / 3600)::int`;
 
 /**
  * After a reporting-zone change, the window's days cover some hours of the neighbouring days, which were split in
- * the old zone. Those neighbours keep their spend but re-split it over the hours the window does not cover (the old
- * per-hour table deleted those hours instead, so the neighbours' hourly sums fell short of their daily spend).
+ * the old zone. Those neighbours keep their spend but re-split it over the hours the window does not cover.
  * A neighbour wholly covered, which only a zone shift of 24 h or more can produce, is left without a split.
  * Params: $1 ad account, $2-$3 window, $4 zone.
  */
@@ -192,48 +128,117 @@ function validate(input: LoadWindowInput): void {
     if (!Number.isInteger(a[k])) throw new LoadRejectedError(`attribution.${k} must be an integer`);
   }
   if (Number.isNaN(input.now.getTime())) throw new LoadRejectedError('now is not a valid date');
+  if (input.requestedAt && Number.isNaN(input.requestedAt.getTime()))
+    throw new LoadRejectedError('requestedAt is not a valid date');
+  if (input.runId != null && !/^\d+$/.test(input.runId))
+    throw new LoadRejectedError(`runId ${input.runId} is not a sync_runs id`);
+}
+
+function windowDates(w: { start: string; end: string }): string[] {
+  const out: string[] = [];
+  for (let d = w.start; d <= w.end; d = addDays(d, 1)) out.push(d);
+  return out;
 }
 
 /**
- * Replaces one ad account's window with the given rows: the window's daily facts and hourly spend are deleted and
- * re-inserted from the rows, so an ad-day absent from the rows (dropped to zero) disappears. A per-account advisory
- * lock comes first, so an hourly sync and a backfill of the same account never interleave while different accounts
- * load in parallel. The rows then stream straight into the daily table as the report downloads, its split computed on
- * the way, so the server writes while the connector parses (a stage table cost a second full write of every row).
- * Any failure rolls everything back: the warehouse is exactly as before.
+ * Replaces one ad account's window of `entry` with the given rows: the window's rows are deleted and re-inserted
+ * from the report, so a row absent from it (dropped to zero) disappears. A per-account advisory lock comes first,
+ * so an hourly sync and a backfill of the same account never interleave while different accounts load in parallel.
+ * The rows then stream straight into the table as the report downloads. Any failure rolls everything back: the
+ * warehouse, its pull records and its ledger are exactly as before.
  */
-export async function loadReportWindow(wh: Warehouse, input: LoadWindowInput): Promise<LoadWindowResult> {
+export function loadReportWindow(
+  wh: Warehouse,
+  entry: ReportEntry,
+  input: LoadWindowInput,
+): Promise<LoadWindowResult>;
+/** The ad-level report (`ad_daily`), as callers from before the catalog wrote it. */
+export function loadReportWindow(wh: Warehouse, input: LoadWindowInput): Promise<LoadWindowResult>;
+export async function loadReportWindow(
+  wh: Warehouse,
+  entryOrInput: ReportEntry | LoadWindowInput,
+  maybeInput?: LoadWindowInput,
+): Promise<LoadWindowResult> {
+  const entry = maybeInput ? (entryOrInput as ReportEntry) : AD_DAILY;
+  const input = maybeInput ?? (entryOrInput as LoadWindowInput);
   validate(input);
-  const { adAccountId, window: w } = input;
-  const client = await wh.pool.connect();
+  const timeouts = { ...wh.loadTimeouts, ...(input.lockTimeoutMs ? { lockMs: input.lockTimeoutMs } : {}) };
+  try {
+    return await inTransaction(wh, timeouts, entry, input);
+  } catch (err) {
+    if (!(err instanceof LoadLockTimeoutError)) throw err;
+    // The holder may be stuck where Postgres cannot cancel it: end it if so, then try once more. No row has been
+    // asked of the report yet (the download opens only after the lock), so the retry starts from scratch.
+    if ((await endStuck(wh, input.adAccountId)) === 0) throw err;
+    return inTransaction(wh, timeouts, entry, input);
+  }
+}
+
+async function endStuck(wh: Warehouse, adAccountId: string): Promise<number> {
+  const client = await wh.loadPool.connect();
+  try {
+    return await endStuckHolders(client, adAccountId);
+  } finally {
+    client.release();
+  }
+}
+
+async function inTransaction(
+  wh: Warehouse,
+  timeouts: LoadTimeouts,
+  entry: ReportEntry,
+  input: LoadWindowInput,
+): Promise<LoadWindowResult> {
+  const { adAccountId, window: w, timeZone } = input;
+  const client = await wh.loadPool.connect();
   let healthy = true;
   try {
     await client.query('BEGIN');
     try {
-      // A stuck holder of the account lock must not block this load forever: give up, roll back, and let the
-      // activity retry (a worker session idle in a transaction is ended by idle_in_transaction_session_timeout).
-      await client.query(
-        `SET LOCAL lock_timeout = ${Math.trunc(input.lockTimeoutMs ?? LOAD_LOCK_TIMEOUT_MS)}`,
-      );
-      await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [
-        LOAD_LOCK_NAMESPACE,
-        adAccountId,
-      ]);
+      await boundTransaction(client, timeouts);
+      await lockAccount(client, adAccountId);
       const range = [adAccountId, w.start, w.end];
-      await client.query(
-        `DELETE FROM pinterest_ads.ad_daily_metrics WHERE ad_account_id = $1 AND date BETWEEN $2::date AND $3::date`,
-        range,
-      );
-      const { rows: dayRows } = await client.query<{ date: string; day_start: string; n: number }>(
-        WINDOW_DAYS,
-        [input.timeZone, input.now, w.start, w.end],
-      );
-      const days = new Map(dayRows.map((d) => [d.date, { start: d.day_start, n: d.n }]));
-      const { target, counts } = dailyTarget(input, days);
-      const daily = await writeDaily(client, wh.canCopy, target, input.rows);
-      await client.query(TRIM_NEIGHBOURS, [...range, input.timeZone]);
+      let before: TotalsRow[] = [];
+      if (entry.restatements) before = (await client.query<TotalsRow>(DELETE_RETURNING_TOTALS, range)).rows;
+      else await client.query(deleteSql(entry), [...range, ...deleteParams(entry)]);
+      const dates = windowDates(w);
+      const days = new Map<string, Day>(dates.map((d) => [d, { rows: 0 }]));
+      if (entry.hourlySplit) {
+        const { rows } = await client.query<{ date: string; day_start: string; n: number }>(WINDOW_DAYS, [
+          timeZone,
+          input.now,
+          w.start,
+          w.end,
+        ]);
+        for (const d of rows) Object.assign(days.get(d.date)!, { start: d.day_start, n: d.n });
+      }
+      const { target, counts } = rowTarget(entry, input, days);
+      let written: number;
+      try {
+        written = await writeRows(client, wh.canCopy, target, input.rows as Rows<NormalizedRow>);
+      } catch (err) {
+        throw duplicateRowsError(entry, err) ?? err;
+      }
+      if (entry.hourlySplit) await client.query(TRIM_NEIGHBOURS, [...range, timeZone]);
+      const runId = input.runId ?? null;
+      const restated = entry.restatements
+        ? await recordRestatements(client, { ...input, runId }, totalsOf(before))
+        : 0;
+      const a = input.attribution;
+      await recordPulls(client, {
+        adAccountId,
+        report: entry.id,
+        timeZone,
+        now: input.now,
+        requestedAt: input.requestedAt ?? input.now,
+        runId,
+        conversionReportTime: a.conversion_report_time,
+        longestWindowDays: Math.max(a.click_window_days, a.engagement_window_days, a.view_window_days),
+        dates,
+        rows: dates.map((d) => days.get(d)!.rows),
+      });
       await client.query('COMMIT');
-      return { dailyRows: daily, hourlyRows: counts.hourly };
+      return { dailyRows: written, hourlyRows: counts.hourly, restatements: restated };
     } catch (err) {
       // A connection that cannot even roll back is discarded; closing it aborts the transaction server-side.
       await client.query('ROLLBACK').catch(() => {
@@ -246,24 +251,14 @@ export async function loadReportWindow(wh: Warehouse, input: LoadWindowInput): P
   }
 }
 
-/**
- * The window was just emptied and every written row is inside it, so a primary-key violation can only mean duplicate
- * ad-days in the report; the violation names the first one, and a good load pays nothing to look for them.
- */
-async function writeDaily(
-  client: Parameters<typeof writeRows>[0],
-  canCopy: boolean,
-  target: RowTarget<DailyFactRow>,
-  rows: Rows<DailyFactRow>,
-): Promise<number> {
-  try {
-    return await writeRows(client, canCopy, target, rows);
-  } catch (err) {
-    const e = err as { code?: string; constraint?: string; detail?: string };
-    if (e.code !== '23505' || e.constraint !== 'ad_daily_metrics_pkey') throw err;
-    // Detail: Key (ad_account_id, ad_id, date)=(<account>, <ad>, <date>) already exists.
-    const key = /=\((.*)\) already exists/.exec(e.detail ?? '')?.[1]?.split(', ');
-    if (key?.length !== 3) throw new LoadRejectedError('duplicate report rows (the same ad on the same day)');
-    throw new LoadRejectedError(`duplicate report rows: ad ${key[1]} on ${key[2]} appears more than once`);
-  }
+/** The delete of a window: the account's dates, narrowed to the entry's targeting types where it has them. */
+function deleteSql(entry: ReportEntry): string {
+  const base = `DELETE FROM ${entry.table} WHERE ad_account_id = $1 AND date BETWEEN $2::date AND $3::date`;
+  return entry.deleteScope === 'account_dates_targeting_types'
+    ? `${base} AND targeting_type = ANY($4::text[])`
+    : base;
+}
+
+function deleteParams(entry: ReportEntry): unknown[] {
+  return entry.deleteScope === 'account_dates_targeting_types' ? [entry.targetingTypes ?? []] : [];
 }

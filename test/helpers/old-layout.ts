@@ -4,13 +4,33 @@
 // migrate(pool, { before: OLD_LAYOUT_BEFORE }).
 
 import type pg from 'pg';
+import type { ReportEntry } from '../../catalog/types.ts';
 import type { DailyFactRow } from '../../schemas/report.ts';
-import { FACT_COLUMNS, type Rows, type RowTarget, writeRows } from '../../warehouse/bulk-write.ts';
+import { type Rows, type RowTarget, writeRows } from '../../warehouse/bulk-write.ts';
 import type { LoadWindowInput, LoadWindowResult } from '../../warehouse/load.ts';
 import type { Warehouse } from '../../warehouse/pool.ts';
 
 /** The first migration of the new layout. */
 export const OLD_LAYOUT_BEFORE = '010';
+
+/** The report columns the old layout staged (the table as it was before 010: no split, no event columns). */
+const FACT_COLUMNS = [
+  ['ad_id', 'text'],
+  ['date', 'date'],
+  ['campaign_id', 'text'],
+  ['ad_group_id', 'text'],
+  ['spend_micro', 'bigint'],
+  ['impressions', 'bigint'],
+  ['clicks', 'bigint'],
+  ['outbound_clicks', 'bigint'],
+  ['conversions', 'numeric'],
+  ['conversion_value_micro', 'bigint'],
+  ['total_conversions', 'numeric'],
+  ['impressions_earned', 'bigint'],
+  ['clicks_earned', 'bigint'],
+  ['total_conversions_quantity', 'numeric'],
+  ['total_conversions_value_micro', 'bigint'],
+] as const satisfies readonly (readonly [keyof DailyFactRow, string])[];
 
 const FACT_LIST = FACT_COLUMNS.map(([name]) => name).join(', ');
 
@@ -65,9 +85,13 @@ JOIN days d ON d.date = s.date
 CROSS JOIN LATERAL generate_series(0, (d.n - 1)::int) AS h(i)
 WHERE s.spend_micro > 0`;
 
-/** The old replace-window load (without its input checks): same lock, same deletes, 24 hourly rows per ad-day. */
+/**
+ * The old replace-window load of the ad-level report (without its input checks): same lock, same deletes, 24 hourly
+ * rows per ad-day, no pull record or ledger. `_entry` is always ad_daily (the loader's signature).
+ */
 export async function loadReportWindowOldLayout(
   wh: Warehouse,
+  _entry: ReportEntry,
   input: LoadWindowInput,
 ): Promise<LoadWindowResult> {
   const { adAccountId, window: w, attribution: a } = input;
@@ -76,7 +100,7 @@ export async function loadReportWindowOldLayout(
     await client.query('BEGIN');
     try {
       await createStage(client);
-      await stageRows(client, wh.canCopy, input.rows);
+      await stageRows(client, wh.canCopy, input.rows as Rows<DailyFactRow>);
       await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [0x70696e61, adAccountId]);
       const range = [adAccountId, w.start, w.end];
       await client.query(
@@ -101,7 +125,7 @@ export async function loadReportWindowOldLayout(
       ]);
       const hourly = await client.query(INSERT_HOURLY, [adAccountId, input.timeZone, input.now]);
       await client.query('COMMIT');
-      return { dailyRows: daily.rowCount ?? 0, hourlyRows: hourly.rowCount ?? 0 };
+      return { dailyRows: daily.rowCount ?? 0, hourlyRows: hourly.rowCount ?? 0, restatements: 0 };
     } catch (err) {
       await client.query('ROLLBACK').catch(() => {});
       throw err;

@@ -49,12 +49,19 @@ export function factRow(p: Partial<DailyFactRow> & { ad_id: string; date: string
     clicks_earned: 1n,
     total_conversions_quantity: '3',
     total_conversions_value_micro: 4_000_000n,
+    add_to_carts: '4',
+    add_to_cart_value_micro: 5_000_000n,
+    signups: '1',
+    signup_value_micro: 0n,
+    leads: '0',
+    lead_value_micro: 0n,
+    page_visits: '7',
     ...p,
   };
 }
 
 /** Yields the rows, then throws if `failAfter` is given and reached: a report stream that breaks mid-way. */
-export async function* rowsOf(rows: DailyFactRow[], failAfter?: number): AsyncGenerator<DailyFactRow> {
+export async function* rowsOf<T extends object>(rows: T[], failAfter?: number): AsyncGenerator<T> {
   let i = 0;
   for (const r of rows) {
     if (failAfter !== undefined && i === failAfter) throw new Error('report stream broke');
@@ -67,7 +74,7 @@ export async function* rowsOf(rows: DailyFactRow[], failAfter?: number): AsyncGe
 export function loadInput(
   adAccountId: string,
   window: { start: string; end: string },
-  rows: DailyFactRow[],
+  rows: object[],
   over: Partial<LoadWindowInput> = {},
 ): LoadWindowInput {
   return {

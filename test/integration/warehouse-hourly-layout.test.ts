@@ -1,7 +1,9 @@
 // The hourly split stored on the daily row (migration 010): the migration converts the old per-hour table in place
 // with the same rows and values, the new loader writes what the old one wrote, the view is served from indexes, and
 // the split can never disagree with the day's spend.
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AD_DAILY } from '../../catalog/index.ts';
 import type { DailyFactRow } from '../../schemas/report.ts';
 import { type LoadWindowInput, loadReportWindow } from '../../warehouse/load.ts';
 import { migrate } from '../../warehouse/migrate.ts';
@@ -123,7 +125,11 @@ describe('migration 010: the old per-hour table converted in place', () => {
       `SELECT relkind FROM pg_class WHERE oid = 'pinterest_ads.ad_hourly_spend'::regclass`,
     );
     expect(kind[0].relkind).toBe('r');
-    const oldCounts = await loadAll(old.wh, loadReportWindowOldLayout, LOADS);
+    const oldCounts = await loadAll(
+      old.wh,
+      (wh, input) => loadReportWindowOldLayout(wh, AD_DAILY, input),
+      LOADS,
+    );
     const hourlyBefore = await allHourly(old.wh);
     const dailyBefore = await allDaily(old.wh);
     expect(hourlyBefore.length).toBeGreaterThan(1000);
@@ -154,11 +160,11 @@ describe('migration 010: the old per-hour table converted in place', () => {
         factRow({ ad_id: '77', date, spend_micro: 2_400_000n }),
       );
       const w = { start: '2026-06-01', end: '2026-06-03' };
-      await loadReportWindowOldLayout(db.wh, loadInput('acct-zones', w, rows));
+      await loadReportWindowOldLayout(db.wh, AD_DAILY, loadInput('acct-zones', w, rows));
       const berlin = loadInput('acct-zones', { start: '2026-06-02', end: '2026-06-02' }, [rows[1]!], {
         timeZone: 'Europe/Berlin',
       });
-      await loadReportWindowOldLayout(db.wh, berlin);
+      await loadReportWindowOldLayout(db.wh, AD_DAILY, berlin);
       const before = await allHourly(db.wh);
       // The old loader deleted 22:00 and 23:00 UTC of 06-01: that day's hours summed to 22/24 of its spend.
       expect(before.filter((r) => r.includes('|2026-06-01|'))).toHaveLength(22);

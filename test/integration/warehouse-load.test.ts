@@ -58,7 +58,7 @@ describe('loadReportWindow on Postgres', () => {
       }),
     );
     // Zero-spend rows produce no hourly rows; full local days in June in Berlin have 24 hours.
-    expect(res).toEqual({ dailyRows: 3, hourlyRows: 48 });
+    expect(res).toEqual({ dailyRows: 3, hourlyRows: 48, restatements: 0 });
     const stamp = {
       currency: 'EUR',
       time_zone: 'Europe/Berlin',
@@ -103,7 +103,7 @@ describe('loadReportWindow on Postgres', () => {
     const daily1 = await dailyFacts(m.wh, 'acct-idem');
     const hourly1 = await hourlySpend(m.wh, 'acct-idem');
     const again = await loadReportWindow(m.wh, loadInput('acct-idem', W, rows));
-    expect(again).toEqual({ dailyRows: 2, hourlyRows: 48 });
+    expect(again).toMatchObject({ dailyRows: 2, hourlyRows: 48 });
     expect(await dailyFacts(m.wh, 'acct-idem')).toEqual(daily1);
     expect(await hourlySpend(m.wh, 'acct-idem')).toEqual(hourly1);
   });
@@ -168,6 +168,7 @@ describe('loadReportWindow on Postgres', () => {
       expect(await loadReportWindow(m.wh, loadInput('acct-fail', W, good))).toEqual({
         dailyRows: 2,
         hourlyRows: 48,
+        restatements: 0,
       });
     }
 

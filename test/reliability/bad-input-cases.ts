@@ -197,14 +197,19 @@ export function reportCases(inWindowBadDate: string): ReportCase[] {
       message: /SPEND_IN_MICRO_DOLLAR .*expected string, received boolean/,
     },
     {
-      name: 'fractional spend',
-      corrupt: first(/"SPEND_IN_MICRO_DOLLAR":\d+/, '"SPEND_IN_MICRO_DOLLAR":12.5'),
-      message: 'SPEND_IN_MICRO_DOLLAR must be an integer',
+      name: 'spend with a decimal comma',
+      corrupt: first(/"SPEND_IN_MICRO_DOLLAR":\d+/, '"SPEND_IN_MICRO_DOLLAR":"12,5"'),
+      message: 'SPEND_IN_MICRO_DOLLAR must be a number',
     },
     {
       name: 'non-numeric impressions',
       corrupt: first(/"IMPRESSION_1":\d+/, '"IMPRESSION_1":"n/a"'),
-      message: 'IMPRESSION_1 must be an integer',
+      message: 'IMPRESSION_1 must be a number',
+    },
+    {
+      name: 'a null campaign id',
+      corrupt: first(/"CAMPAIGN_ID":\d+/, '"CAMPAIGN_ID":null'),
+      message: /CAMPAIGN_ID .*received null/,
     },
     {
       name: 'non-numeric conversions',
@@ -259,7 +264,7 @@ export function reportCases(inWindowBadDate: string): ReportCase[] {
     {
       name: 'conversions beyond a double',
       corrupt: first(/"TOTAL_CONVERSIONS":[\d.]+/, '"TOTAL_CONVERSIONS":1e999'),
-      message: 'TOTAL_CONVERSIONS is not a finite number',
+      message: 'TOTAL_CONVERSIONS 1e999 is out of range (1e308 or more)',
     },
     {
       name: 'a duplicated row',

@@ -126,3 +126,41 @@ describe('bad report files served to the real loadReport activity', () => {
     expect(await snapshot()).toEqual(before);
   });
 });
+
+// #23 item 9: a value JSON allows (an exponent, a fraction of a micro-unit, a null) once failed the window every hour,
+// for good. Now each loads by the documented rule (docs/what-is-pulled.md "Values") and the window equals the truth.
+describe('odd but valid values in a report file', () => {
+  /** 123456 → 1.23456e5: the same integer in exponent form. */
+  const exponent = (digits: string) =>
+    digits.length === 1 ? `${digits}e0` : `${digits[0]}.${digits.slice(1)}e${digits.length - 1}`;
+
+  it('load exactly: spend in exponent form, values with a fraction of a micro-unit, null metrics', async () => {
+    proxy.corrupt = (body) => {
+      let n = 0;
+      const out = body
+        .replace(/"SPEND_IN_MICRO_DOLLAR":(\d+)/g, (_, d: string) => `"SPEND_IN_MICRO_DOLLAR":${exponent(d)}`)
+        // .4 of a micro-unit rounds to the integer below, which is the truth.
+        .replace(
+          /"TOTAL_CHECKOUT_VALUE_IN_MICRO_DOLLAR":(\d+)/g,
+          '"TOTAL_CHECKOUT_VALUE_IN_MICRO_DOLLAR":$1.4',
+        )
+        // An optional id sent as null, and a metric the sandbox leaves out (zero) sent as null instead.
+        .replace(/"AD_ACCOUNT_ID":"\d+"/g, '"AD_ACCOUNT_ID":null')
+        .replace(/\{"DATE":/g, () => {
+          n++;
+          return '{"TOTAL_LEAD":null,"DATE":';
+        });
+      if (n === 0 || !/e\d/.test(out)) throw new Error('nothing to make odd');
+      return { body: out };
+    };
+    try {
+      const handle = await startBackfill(h.client, h.taskQueue, connId, window.start, window.end);
+      await handle.result();
+    } finally {
+      proxy.corrupt = undefined;
+    }
+    expect(await h.facts(acct, window.start, window.end)).toEqual(
+      await h.truth(acct, window.start, window.end),
+    );
+  });
+});
