@@ -3,7 +3,13 @@
 
 import { PassThrough, Readable } from 'node:stream';
 import { ApplicationFailure, heartbeat, sleep } from '@temporalio/activity';
-import { AD_DAILY } from '../catalog/index.ts';
+import {
+  entryOf,
+  type NormalizedRow,
+  normalizeRow,
+  type ReportEntry,
+  reportRequests,
+} from '../catalog/index.ts';
 import type { DateWindow } from '../common/dates.ts';
 import { REPORT_GENERATION_FAILED } from '../common/failure-types.ts';
 import { reportingZone } from '../core/reporting-day.ts';
@@ -11,14 +17,7 @@ import { metricsOf } from '../observability/observe.ts';
 import type { PinterestClient } from '../pinterest/client.ts';
 import { PinterestError } from '../pinterest/errors.ts';
 import { parseReportBatches } from '../pinterest/report-parser.ts';
-import { CreateReportRequest } from '../schemas/pinterest.ts';
-import {
-  type DailyFactRow,
-  normalizeReportRow,
-  REPORT_COLUMNS,
-  REPORT_GRANULARITY,
-  REPORT_LEVEL,
-} from '../schemas/report.ts';
+import type { CreateReportRequest } from '../schemas/pinterest.ts';
 import type { Connection } from '../warehouse/control.ts';
 import { loadReportWindow } from '../warehouse/load.ts';
 import { type ActivityDeps, nowOf } from './deps.ts';
@@ -35,22 +34,25 @@ import { loadConnection, withApi } from './tokens.ts';
 /** How often an expired download link is replaced by a fresh one before the activity gives up and retries. */
 const MAX_LINK_REFRESHES = 3;
 
-/** The create-report body, checked against the raw request schema before it is sent. */
-export function reportRequestBody(spec: WindowSpec): CreateReportRequest {
-  const s = spec.settings;
-  return CreateReportRequest.parse({
-    start_date: spec.window.start,
-    end_date: spec.window.end,
-    granularity: REPORT_GRANULARITY,
-    level: REPORT_LEVEL,
-    columns: [...REPORT_COLUMNS],
-    click_window_days: s.click_window_days,
-    engagement_window_days: s.engagement_window_days,
-    view_window_days: s.view_window_days,
-    conversion_report_time: s.conversion_report_time,
-    report_format: 'JSON',
-    ...(s.reporting_time_zone === 'account' ? { reporting_timezone: 'AD_ACCOUNT_TIME_ZONE' } : {}),
-  });
+/**
+ * The create-report bodies of a window, built from its catalog entry (catalog/request.ts): one per request variant,
+ * none when there is nothing to ask (a per-event report for an account without advertiser-defined events).
+ */
+export async function reportRequestBodies(
+  deps: ActivityDeps,
+  c: Connection,
+  spec: WindowSpec,
+): Promise<CreateReportRequest[]> {
+  const entry = entryOf(spec.report);
+  const customEvents = entry.perEvent
+    ? (
+        await deps.wh.pool.query<{ name: string }>(
+          'SELECT name FROM pinterest_ads.conversion_events WHERE ad_account_id = $1 ORDER BY name',
+          [c.ad_account_id],
+        )
+      ).rows.map((r) => r.name)
+    : undefined;
+  return reportRequests(entry, spec.window, spec.settings, { customEvents });
 }
 
 /** A FINISHED report: its short-lived url, or null when Pinterest says it is empty (`size: 0`). */
@@ -142,8 +144,6 @@ async function nonEmpty(stream: Readable): Promise<Readable | null> {
   );
 }
 
-async function* noRows(): AsyncGenerator<DailyFactRow> {}
-
 function counted(stream: Readable, bytes: { n: number }): Readable {
   const pass = new PassThrough();
   stream.on('data', (chunk: Buffer) => {
@@ -153,21 +153,25 @@ function counted(stream: Readable, bytes: { n: number }): Readable {
   return stream.pipe(pass);
 }
 
-/** The report's rows, normalized a downloaded chunk at a time; `ads` collects the distinct ad ids on the way. */
+/**
+ * The report's rows, normalized by its catalog entry a downloaded chunk at a time; `ads` collects the distinct ad
+ * ids on the way (entries keyed by ad).
+ */
 async function* normalizedRows(
+  entry: ReportEntry,
   stream: Readable,
   window: DateWindow,
-  ads: Set<string>,
-): AsyncGenerator<DailyFactRow[]> {
+  ads: Set<string> | undefined,
+): AsyncGenerator<NormalizedRow[]> {
   let sinceBeat = 0;
   let last = '';
   for await (const records of parseReportBatches(stream)) {
-    const out: DailyFactRow[] = new Array(records.length);
+    const out: NormalizedRow[] = [];
     for (let i = 0; i < records.length; i++) {
       const { entityKey, index, row } = records[i]!;
-      out[i] = normalizeReportRow(row, { entityKey, index, window });
+      normalizeRow(entry, row, { entityKey, index, window }, out);
       // A key is a slice of the downloaded chunk's text and would keep all of it alive: the set keeps a copy.
-      if (entityKey !== last && !ads.has(entityKey)) ads.add(Buffer.from(entityKey).toString());
+      if (ads && entityKey !== last && !ads.has(entityKey)) ads.add(Buffer.from(entityKey).toString());
       last = entityKey;
     }
     yield out;
@@ -180,18 +184,33 @@ async function* normalizedRows(
 }
 
 /**
- * The report's rows, downloading only when the loader first asks for them: after it holds the account's lock, so a
- * body never idles (and hits its stall timeout) while its load waits behind another load of the same account.
+ * The rows of every report of the window (one per request variant), downloading each only when the loader first
+ * asks for its rows: after it holds the account's lock, so a body never idles (and hits its stall timeout) while
+ * its load waits behind another load of the same account.
  */
 async function* downloadedRows(
+  entry: ReportEntry,
   api: PinterestClient,
-  url: string,
+  urls: (string | null)[],
   window: DateWindow,
   bytes: { n: number },
-  ads: Set<string>,
-): AsyncGenerator<DailyFactRow[]> {
-  const body = await nonEmpty(counted(await api.downloadReport(url), bytes));
-  if (body !== null) yield* normalizedRows(body, window, ads);
+  ads: Set<string> | undefined,
+): AsyncGenerator<NormalizedRow[]> {
+  for (const url of urls) {
+    if (url === null) continue;
+    const body = await nonEmpty(counted(await api.downloadReport(url), bytes));
+    if (body !== null) yield* normalizedRows(entry, body, window, ads);
+  }
+}
+
+export interface RequestedReport {
+  /** The first token ('' when nothing was requested), for flows that carry one. */
+  token: string;
+  tokens: string[];
+  apiCalls: number;
+  settings: SettingsSnapshot;
+  /** ISO instant of the request. */
+  requestedAt: string;
 }
 
 export interface LoadReportResult {
@@ -220,27 +239,40 @@ async function specOf(deps: ActivityDeps, c: Connection, w: DateWindow | WindowR
 
 export function reportActivities(deps: ActivityDeps) {
   return {
-    /** Requests the window's report with the spec's settings, and hands them back to be carried to the load. */
-    async requestReport(
-      connectionId: string,
-      w: DateWindow | WindowRequest,
-    ): Promise<{ token: string; apiCalls: number; settings: SettingsSnapshot }> {
+    /**
+     * Requests the window's report(s) with the spec's settings, and hands them back to be carried to the load, with
+     * the instant of the request (finality is judged at it). `tokens` holds one token per request variant, none when
+     * the entry has nothing to ask; `token` is the first (or '') for the flows that carry one.
+     */
+    async requestReport(connectionId: string, w: DateWindow | WindowRequest): Promise<RequestedReport> {
       const c = await loadConnection(deps, connectionId);
       const spec = await specOf(deps, c, w);
-      const { result, apiCalls } = await withApi(deps, c, (api) =>
-        api.createReport(c.ad_account_id, reportRequestBody(spec)),
-      );
-      return { token: result.token, apiCalls, settings: spec.settings };
+      const requestedAt = nowOf(deps).toISOString();
+      const bodies = await reportRequestBodies(deps, c, spec);
+      const { result: tokens, apiCalls } = await withApi(deps, c, async (api) => {
+        const out: string[] = [];
+        for (const body of bodies) out.push((await api.createReport(c.ad_account_id, body)).token);
+        return out;
+      });
+      return { token: tokens[0] ?? '', tokens, apiCalls, settings: spec.settings, requestedAt };
     },
 
+    /**
+     * Downloads the window's report(s) and replaces the window with their rows (warehouse/load.ts). `token` is one
+     * token or every token requestReport returned ('' or []: nothing was requested, the window is empty). `run` is
+     * the sync_runs row the window is recorded in and the instant of the request, when the workflow has them.
+     */
     async loadReport(
       connectionId: string,
-      token: string,
+      token: string | string[],
       w: DateWindow | WindowRequest,
+      run: { runId?: string; requestedAt?: string } = {},
     ): Promise<LoadReportResult> {
       const c = await loadConnection(deps, connectionId);
       const spec = await specOf(deps, c, w);
       const { window, settings } = spec;
+      const entry = entryOf(spec.report);
+      const tokens = (Array.isArray(token) ? token : [token]).filter((t) => t !== '');
       const { rows } = await deps.wh.pool.query(
         'SELECT currency FROM pinterest_ads.ad_accounts WHERE id = $1',
         [c.ad_account_id],
@@ -249,12 +281,15 @@ export function reportActivities(deps: ActivityDeps) {
       if (!currency)
         throw new Error(`ad account ${c.ad_account_id} has not been synced yet (no currency known)`);
       const bytes = { n: 0 };
+      const byAd = entry.entity.name === 'ad_id';
       let ads = new Set<string>();
       const { result, apiCalls } = await withApi(deps, c, async (api) => {
         for (let refresh = 0; ; refresh++) {
-          const { url } = await awaitReport(deps, api, c.ad_account_id, token, refresh === 0);
+          const urls: (string | null)[] = [];
+          for (const t of tokens)
+            urls.push((await awaitReport(deps, api, c.ad_account_id, t, refresh === 0)).url);
           try {
-            return await (deps.loadWindow ?? loadReportWindow)(deps.wh, AD_DAILY, {
+            return await (deps.loadWindow ?? loadReportWindow)(deps.wh, entry, {
               adAccountId: c.ad_account_id,
               window,
               currency,
@@ -266,8 +301,10 @@ export function reportActivities(deps: ActivityDeps) {
                 view_window_days: settings.view_window_days,
                 conversion_report_time: settings.conversion_report_time,
               },
-              rows: url === null ? noRows() : downloadedRows(api, url, window, bytes, ads),
+              rows: downloadedRows(entry, api, urls, window, bytes, byAd ? ads : undefined),
               now: nowOf(deps),
+              runId: run.runId ?? null,
+              ...(run.requestedAt ? { requestedAt: new Date(run.requestedAt) } : {}),
             });
           } catch (err) {
             // The signed link lives five minutes; a slow queue can outlive it. Poll again for a fresh one.
