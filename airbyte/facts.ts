@@ -55,6 +55,13 @@ function dailyRecord(r: DailyFactRow, a: Stamp): Record<string, JsonValue> {
     clicks_earned: r.clicks_earned,
     total_conversions_quantity: new JsonNumber(r.total_conversions_quantity),
     total_conversions_value_micro: r.total_conversions_value_micro,
+    add_to_carts: new JsonNumber(r.add_to_carts),
+    add_to_cart_value_micro: r.add_to_cart_value_micro,
+    signups: new JsonNumber(r.signups),
+    signup_value_micro: r.signup_value_micro,
+    leads: new JsonNumber(r.leads),
+    lead_value_micro: r.lead_value_micro,
+    page_visits: new JsonNumber(r.page_visits),
   };
 }
 
@@ -77,6 +84,13 @@ function zeroRow(
     clicks_earned: 0n,
     total_conversions_quantity: '0',
     total_conversions_value_micro: 0n,
+    add_to_carts: '0',
+    add_to_cart_value_micro: 0n,
+    signups: '0',
+    signup_value_micro: 0n,
+    leads: '0',
+    lead_value_micro: 0n,
+    page_visits: '0',
   };
 }
 
