@@ -5,7 +5,12 @@
 import type pg from 'pg';
 import { createPinterestClient } from '../pinterest/client.ts';
 import type { RequestEvent } from '../pinterest/http.ts';
-import { refreshAccessToken, type Tokens, tokenUrlFor } from '../pinterest/oauth.ts';
+import {
+  AnswerWithoutAccessToken,
+  refreshAccessToken,
+  type Tokens,
+  tokenUrlFor,
+} from '../pinterest/oauth.ts';
 import { type CredentialRow, getCredential, withLockedCredential } from '../warehouse/control.ts';
 import type { SecretBox } from '../warehouse/crypto.ts';
 import { type GrantTokens, noteGrantProblem, storeGrant } from '../warehouse/grants.ts';
@@ -79,8 +84,9 @@ async function refreshed(
   now: () => Date,
 ): Promise<{ token: string; refreshed: boolean }> {
   let rotated: GrantTokens | undefined;
+  let oddities: string[] = [];
   try {
-    return await withLockedCredential(d.pool, credentialId, async (row, tx) => {
+    const r = await withLockedCredential(d.pool, credentialId, async (row, tx) => {
       // Another connection of the same grant may have refreshed while we waited for the lock.
       const again = fresh(row);
       if (again) return { token: again, refreshed: false };
@@ -89,29 +95,56 @@ async function refreshed(
           'PINTEREST_CLIENT_ID and PINTEREST_CLIENT_SECRET must be set to refresh tokens',
         );
       calls.n += 1;
-      const t = await refreshAccessToken(
-        {
-          tokenUrl: tokenUrlFor(d.pinterest.apiUrl),
-          clientId: d.pinterest.clientId,
-          clientSecret: d.pinterest.clientSecret,
-          refreshToken: d.box.decrypt(row.refresh_token_enc, {
-            credentialId: row.id,
-            field: 'refresh_token',
-          }),
-        },
-        { onRequest: d.onRequest },
-      );
-      rotated = grantTokensOf(t, now());
+      let t: Tokens | AnswerWithoutAccessToken;
+      try {
+        t = await refreshAccessToken(
+          {
+            tokenUrl: tokenUrlFor(d.pinterest.apiUrl),
+            clientId: d.pinterest.clientId,
+            clientSecret: d.pinterest.clientSecret,
+            refreshToken: d.box.decrypt(row.refresh_token_enc, {
+              credentialId: row.id,
+              field: 'refresh_token',
+            }),
+          },
+          { onRequest: d.onRequest },
+        );
+      } catch (err) {
+        // A new refresh token without an access token: store the refresh token all the same (below), then fail.
+        if (!(err instanceof AnswerWithoutAccessToken)) throw err;
+        t = err;
+      }
+      const tokens = t instanceof AnswerWithoutAccessToken ? t.tokens : t;
+      oddities = tokens.oddities;
+      rotated = grantTokensOf(tokens, now());
       await storeGrant(tx, d.box, row.id, rotated);
       // A run that gets a token proves the app credentials work again: clear a configuration note.
-      await noteGrantProblem(tx, row.id, null);
-      return { token: t.accessToken, refreshed: true };
+      if (rotated.accessToken) await noteGrantProblem(tx, row.id, null);
+      return { token: rotated.accessToken, refreshed: true };
     });
+    if (oddities.length) warnOdd(d, credentialId, oddities);
+    return usable(r);
   } catch (err) {
     // Pinterest already rotated the grant: the old token is dead, so losing the new one would lose the grant.
-    if (rotated) return { token: await persistRotated(d, credentialId, rotated, err), refreshed: true };
-    throw err;
+    if (!rotated) throw err;
+    if (oddities.length) warnOdd(d, credentialId, oddities);
+    return usable({ token: await persistRotated(d, credentialId, rotated, err), refreshed: true });
   }
+}
+
+function warnOdd(d: GrantDeps, credentialId: string, oddities: string[]): void {
+  (d.warn ?? stderrWarn)(
+    `Pinterest's token answer was odd (${oddities.join('; ')}); the new refresh token was kept`,
+    { credentialId, oddities },
+  );
+}
+
+/** The access token of a refresh, or the error of one that returned none (its refresh token is stored). */
+function usable(r: { token?: string; refreshed: boolean }): { token: string; refreshed: boolean } {
+  if (r.token) return { token: r.token, refreshed: r.refreshed };
+  throw new Error(
+    "Pinterest's token answer held a new refresh token but no access token; the refresh token is stored and the next attempt refreshes again",
+  );
 }
 
 /** Credential id → when this process last asked whose login it is (one ask per process, not one per sync). */
@@ -154,13 +187,21 @@ async function rememberLogin(d: GrantDeps, credentialId: string, token: string, 
   }
 }
 
-export function grantTokensOf(t: Tokens, issuedAt: Date): GrantTokens {
+/** What to store of a token answer; without an access token, only the refresh token (and its expiry). */
+export function grantTokensOf(
+  t: Omit<Tokens, 'accessToken'> & { accessToken?: string },
+  issuedAt: Date,
+): GrantTokens {
   const at = issuedAt.getTime();
+  const refreshTokenExpiresAt = t.refreshTokenExpiresIn
+    ? new Date(at + t.refreshTokenExpiresIn * 1000)
+    : t.refreshTokenExpiresAt
+      ? new Date(t.refreshTokenExpiresAt * 1000)
+      : undefined;
+  if (!t.accessToken) return { refreshToken: t.refreshToken, refreshTokenExpiresAt, scope: t.scope };
   return {
     refreshToken: t.refreshToken,
-    refreshTokenExpiresAt: t.refreshTokenExpiresIn
-      ? new Date(at + t.refreshTokenExpiresIn * 1000)
-      : undefined,
+    refreshTokenExpiresAt,
     accessToken: t.accessToken,
     accessTokenExpiresAt: new Date(at + t.expiresIn * 1000),
     accessTokenIssuedAt: issuedAt,

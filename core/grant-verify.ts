@@ -4,8 +4,14 @@
 
 import { createPinterestClient } from '../pinterest/client.ts';
 import { PinterestError } from '../pinterest/errors.ts';
-import { refreshAccessToken, tokenUrlFor } from '../pinterest/oauth.ts';
+import {
+  AnswerWithoutAccessToken,
+  refreshAccessToken,
+  type Tokens,
+  tokenUrlFor,
+} from '../pinterest/oauth.ts';
 import type { Env } from '../schemas/config.ts';
+import type { GrantTokens } from '../warehouse/grants.ts';
 import { boxOf, type CoreDeps } from './deps.ts';
 import { UsageError } from './errors.ts';
 import { grantAccessToken, grantTokensOf, MissingAppCredentialsError } from './grant-refresh.ts';
@@ -54,19 +60,30 @@ const pinterestOf = (env: Env) => ({
   clientSecret: env.PINTEREST_CLIENT_SECRET,
 });
 
-/** Trades a pasted token for its first rotation: proof it works, and the tokens to store. */
-export async function exchangePasted(env: Env, token: string) {
+/**
+ * Trades a pasted token for its first rotation: proof it works, and the tokens to store. An odd but successful
+ * answer is said on `warn` and kept; one without an access token still yields the new refresh token to store.
+ */
+export async function exchangePasted(
+  env: Env,
+  token: string,
+  warn: (line: string) => void = (line) => process.stderr.write(`pinads: warning: ${line}\n`),
+): Promise<GrantTokens> {
   const app = requireApp(env, 'the refresh token');
+  let t: Omit<Tokens, 'accessToken'> & { accessToken?: string };
   try {
-    const t = await refreshAccessToken({
+    t = await refreshAccessToken({
       tokenUrl: tokenUrlFor(env.PINTEREST_API_URL),
       ...app,
       refreshToken: token,
     });
-    return grantTokensOf(t, new Date());
   } catch (err) {
-    return tokenProblem(err, 'this refresh token');
+    if (!(err instanceof AnswerWithoutAccessToken)) return tokenProblem(err, 'this refresh token');
+    t = err.tokens;
   }
+  if (t.oddities.length)
+    warn(`Pinterest's token answer was odd (${t.oddities.join('; ')}); the new refresh token was kept`);
+  return grantTokensOf(t, new Date());
 }
 
 /** Up to this many accounts are read one by one (one request each); more come from the account list. */

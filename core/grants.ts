@@ -98,7 +98,7 @@ export async function createConnections(ctx: CoreDeps, input: CreateInput): Prom
       credentialId = await createCredential(pool, box, fresh, [input.refreshToken!]);
       zones = await checkAccounts(
         ctx.env,
-        fresh.accessToken!,
+        fresh.accessToken ?? (await heldGrantToken(ctx, credentialId)),
         input.adAccountIds,
         '; the grant was kept, so the same token works for a rerun',
       );

@@ -187,17 +187,19 @@ export type AdAccountAnalytics = z.infer<typeof AdAccountAnalytics>;
 
 /**
  * `OauthAccessTokenResponse` (code and refresh flows). Since 5.18 the refresh flow always returns a rotated
- * refresh token; the code flow returns one too for apps with refresh enabled.
+ * refresh token; the code flow returns one too for apps with refresh enabled. Deliberately loose: by the time this
+ * answer arrives Pinterest has already rotated the grant, so a field of an unexpected shape must not throw the new
+ * refresh token away. pinterest/oauth.ts reads each field and says what was odd.
  */
 export const TokenResponse = z.looseObject({
-  access_token: z.string().min(1),
-  token_type: z.string().optional(),
-  expires_in: z.number().int().nonnegative(),
-  scope: z.string(),
-  response_type: z.string().optional(),
-  refresh_token: z.string().min(1),
-  refresh_token_expires_in: z.number().int().optional(),
-  refresh_token_expires_at: z.number().int().optional(),
+  access_token: z.unknown().optional(),
+  token_type: z.unknown().optional(),
+  expires_in: z.unknown().optional(),
+  scope: z.unknown().optional(),
+  response_type: z.unknown().optional(),
+  refresh_token: z.unknown().optional(),
+  refresh_token_expires_in: z.unknown().optional(),
+  refresh_token_expires_at: z.unknown().optional(),
 });
 export type TokenResponse = z.infer<typeof TokenResponse>;
 
