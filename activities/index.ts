@@ -3,7 +3,7 @@
 // (observability/observe.ts: its log lines and metrics).
 
 import { Context } from '@temporalio/activity';
-import { observed } from '../observability/observe.ts';
+import { metricsOf, observed } from '../observability/observe.ts';
 import type { ActivityDeps } from './deps.ts';
 import { BULK_ACTIVITIES, entityActivities } from './entities.ts';
 import { classified } from './failures.ts';
@@ -54,6 +54,11 @@ export function createActivities(deps: ActivityDeps) {
     ...turnActivities(deps),
   };
   const opts = { durableWaitThresholdSeconds: deps.durableWaitThresholdSeconds };
+  // Time in the pacer (its booking included); a request counts as having waited past 10 ms.
+  const pacerMetrics = (category: string, priority: string, ms: number) => {
+    metricsOf(deps).pacerWaitSeconds.inc({ category, priority }, ms / 1000);
+    if (ms > 10) metricsOf(deps).pacerWaits.inc({ category, priority });
+  };
   return Object.fromEntries(
     Object.entries(raw).map(([name, fn]) => [
       name,
@@ -69,6 +74,7 @@ export function createActivities(deps: ActivityDeps) {
                 deps.durableWaitThresholdSeconds,
               ),
               BULK_ACTIVITIES.has(name) ? 'bulk' : 'core',
+              pacerMetrics,
             ),
             opts,
           ),

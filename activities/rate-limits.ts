@@ -6,7 +6,14 @@ import { ApplicationFailure, Context, sleep } from '@temporalio/activity';
 import { RATE_LIMITED_UNTIL } from '../common/failure-types.ts';
 import { activityLog, recordRateLimitWait } from '../observability/observe.ts';
 import { PinterestError } from '../pinterest/errors.ts';
-import { type Pacer, PacerWaitTooLong, type Priority, priorityOf, withPacing } from '../pinterest/pacing.ts';
+import {
+  type Pacer,
+  PacerWaitTooLong,
+  type PacingScope,
+  type Priority,
+  priorityOf,
+  withPacing,
+} from '../pinterest/pacing.ts';
 
 /** Seconds to wait when Pinterest says "wait", or undefined when the error is not a short rate limit. */
 export function rateLimitWaitSeconds(err: unknown, durableWaitThresholdSeconds = 60): number | undefined {
@@ -91,6 +98,7 @@ export function pacedActivity<A extends unknown[], R>(
   pacer: Pacer | undefined,
   fn: (...args: A) => Promise<R>,
   defaultPriority: Priority = 'core',
+  onWait?: PacingScope['onWait'],
 ) {
   return (...args: A): Promise<R> => {
     if (!pacer || typeof args[0] !== 'string') return fn(...args);
@@ -101,6 +109,7 @@ export function pacedActivity<A extends unknown[], R>(
       priority: priorityOf(args) ?? defaultPriority,
       signal: ctx.cancellationSignal,
       deadlineMs: Number.isFinite(deadline) ? deadline : undefined,
+      onWait,
     };
     return withPacing(pacer, scope, () => fn(...args));
   };

@@ -43,6 +43,18 @@ export function createMetrics() {
       labelNames: ['kind'] as const,
       registers,
     }),
+    pacerWaits: new Counter({
+      name: 'pinads_pacer_waits_total',
+      help: 'API requests that waited over 10 ms for a slot in their login budget, by category and priority (core, bulk)',
+      labelNames: ['category', 'priority'] as const,
+      registers,
+    }),
+    pacerWaitSeconds: new Counter({
+      name: 'pinads_pacer_wait_seconds_total',
+      help: 'Seconds API requests spent in the pacer (booking and waiting for a slot), by category and priority',
+      labelNames: ['category', 'priority'] as const,
+      registers,
+    }),
     activityDuration: new Histogram({
       name: 'pinads_activity_duration_seconds',
       help: 'Activity attempt durations by activity and outcome (ok, failed)',

@@ -89,6 +89,8 @@ export interface PacingScope {
   signal?: AbortSignal;
   /** Epoch ms by which a request must have left; a wait ending later is handed back (PacerWaitTooLong). */
   deadlineMs?: number;
+  /** Told how long each metered request waited for its slot (metrics). */
+  onWait?: (category: Category, priority: Priority, ms: number) => void;
 }
 
 const current = new AsyncLocalStorage<PacingScope & { pacer: Pacer }>();
@@ -128,11 +130,13 @@ export async function pace(method: string, path: string): Promise<void> {
   s.signal?.throwIfAborted();
   const category = categoryOf(method, path);
   if (category) {
+    const start = Date.now();
     await s.pacer.take(s.scope, category, {
       priority: s.priority,
       signal: s.signal,
       maxWaitMs: s.deadlineMs === undefined ? undefined : Math.max(0, s.deadlineMs - Date.now()),
     });
+    s.onWait?.(category, s.priority, Date.now() - start);
   }
   s.signal?.throwIfAborted();
 }

@@ -4,6 +4,7 @@
 // hourly windows (`core`) arrive. Every pacer admission is logged: an hourly-window request lets at most a horizon's
 // worth of daily-pass requests go ahead of it, where first come, first served makes it wait behind all of them.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaultMetrics } from '../../observability/metrics.ts';
 import type { Pacer, Priority } from '../../pinterest/pacing.ts';
 import { ConnectionSettings } from '../../schemas/config.ts';
 import { insertConnection } from '../../warehouse/control.ts';
@@ -90,5 +91,9 @@ describe('hourly windows before the daily pass, across connections of one login'
     expect(Math.max(...overtaken)).toBeLessThanOrEqual(2);
     const runs = await h.wh.pool.query<{ status: string }>('SELECT DISTINCT status FROM pinads.sync_runs');
     expect(runs.rows).toEqual([{ status: 'succeeded' }]);
+    // The worker's metrics tell the two apart: operators see the daily pass queue behind the hourly windows.
+    const text = await defaultMetrics().registry.getSingleMetricAsString('pinads_pacer_wait_seconds_total');
+    expect(text).toMatch(/pinads_pacer_wait_seconds_total\{category="ads_analytics",priority="bulk"\} \d/);
+    expect(text).toMatch(/pinads_pacer_wait_seconds_total\{category="ads_analytics",priority="core"\} \d/);
   });
 });
