@@ -29,6 +29,11 @@ export class Session {
   readonly api: PinterestClient;
   apiCalls = 0;
   private accessToken?: string;
+  /** When the access token expires (epoch ms), and how long before that it is replaced. */
+  private expiresAtMs = 0;
+  private refreshAheadMs = 0;
+  /** Whether any API request succeeded since the last refresh: a 401 after one is an expiry, not a dead grant. */
+  private workedSinceRefresh = false;
   private refreshing?: Promise<string>;
   private readonly sleep: (ms: number) => Promise<unknown>;
 
@@ -41,9 +46,15 @@ export class Session {
     this.sleep = opts.sleep ?? sleep;
     this.api = createPinterestClient({
       apiUrl: config.api_url,
-      getAccessToken: () => (this.accessToken ? Promise.resolve(this.accessToken) : this.refresh()),
-      onRequest: () => {
+      // Replaced ahead of its expiry, as the Temporal path does: min(60 s, half its lifetime) before.
+      getAccessToken: () =>
+        this.accessToken && Date.now() < this.expiresAtMs - this.refreshAheadMs
+          ? Promise.resolve(this.accessToken)
+          : this.refresh(this.accessToken),
+      onRequest: (event) => {
         this.apiCalls++;
+        if (event.endpoint === 'api' && event.status !== undefined && event.status < 300)
+          this.workedSinceRefresh = true;
       },
     });
   }
@@ -74,6 +85,9 @@ export class Session {
           refresh_token: t.refreshToken,
         });
         this.accessToken = t.accessToken;
+        this.expiresAtMs = Date.now() + t.expiresIn * 1000;
+        this.refreshAheadMs = Math.min(60_000, (t.expiresIn * 1000) / 2);
+        this.workedSinceRefresh = false;
         return t.accessToken;
       } catch (err) {
         throw tokenFailure(err);
@@ -90,7 +104,7 @@ export class Session {
    */
   async call<T>(what: string, fn: (api: PinterestClient) => Promise<T>): Promise<T> {
     let failures = 0;
-    let refreshed = false;
+    let refreshes = 0;
     for (;;) {
       const token = this.accessToken;
       try {
@@ -99,9 +113,14 @@ export class Session {
         if (!(err instanceof PinterestError)) throw err;
         const a = err.action;
         if (a.kind === 'refresh') {
-          // A second 401 right after a refresh: the grant itself no longer works.
-          if (refreshed) throw new ConfigError(reauthMessage(err));
-          refreshed = true;
+          // A fresh token, inside its lifetime, refused before any request worked with it: the grant itself no
+          // longer works. (Five refreshes within one call: this request is refused whatever the token.)
+          const fresh =
+            token !== undefined &&
+            token === this.accessToken &&
+            !this.workedSinceRefresh &&
+            Date.now() < this.expiresAtMs;
+          if (fresh || ++refreshes > 5) throw new ConfigError(reauthMessage(err));
           await this.refresh(token);
           continue;
         }

@@ -121,8 +121,10 @@ fresh = Holder({**holder.config, "refresh_token": control("/__sandbox/refresh_to
 control("/__sandbox/rate_limits", args["rate_limits"])
 control("/__sandbox/faults", args["faults"])
 faulty = DuckDBCache(db_path=f"{work}/faulty.duckdb")
-source_for(fresh).read(cache=faulty, force_full_refresh=True)
-out["faulty"] = {s: rows(faulty, s) for s in ["ad_daily_metrics", "ad_hourly_spend"]}
+faulty_source = source_for(fresh)
+faulty_source.select_streams(["ad_daily_metrics"])
+faulty_source.read(cache=faulty, force_full_refresh=True)
+out["faulty"] = {s: rows(faulty, s) for s in ["ad_daily_metrics"]}
 lap("faulty_read")
 control("/__sandbox/faults", {"rate": 0})
 control("/__sandbox/rate_limits", {"enabled": False})
