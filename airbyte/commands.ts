@@ -5,10 +5,11 @@ import { PinterestError } from '../pinterest/errors.ts';
 import { parseLimits } from '../pinterest/pacing.ts';
 import { parseCatalog, parseState } from './catalog.ts';
 import { CONFIG_JSON_SCHEMA, parseConfig, readJsonFile } from './config.ts';
-import type { Emitter, FailureType, JsonValue } from './protocol.ts';
+import { failureType, oneLine, ReadIncomplete } from './errors.ts';
+import type { Emitter, JsonValue } from './protocol.ts';
 import { read } from './read.ts';
 import { DEFAULT_TIMING, type ReportTiming } from './reports.ts';
-import { Session, TransientError } from './session.ts';
+import { Session } from './session.ts';
 import { STREAMS } from './streams.ts';
 
 export type SourceCommand = 'spec' | 'check' | 'discover' | 'read';
@@ -17,18 +18,6 @@ export interface SourceFiles {
   config?: string;
   catalog?: string;
   state?: string;
-}
-
-/** One line, no stack: what went wrong. */
-function oneLine(err: unknown): string {
-  return (err instanceof Error ? err.message : String(err)).replace(/\s*\n\s*/g, ' ').trim();
-}
-
-function failureType(err: unknown): FailureType {
-  if (err instanceof ConfigError) return 'config_error';
-  if (err instanceof TransientError) return 'transient_error';
-  if (err instanceof PinterestError && err.retryable) return 'transient_error';
-  return 'system_error';
 }
 
 async function loadConfig(files: SourceFiles) {
@@ -119,7 +108,8 @@ export async function runSource(
       }
     }
   } catch (err) {
-    out.error(failureType(err), oneLine(err), err instanceof Error ? err.name : undefined);
+    if (!(err instanceof ReadIncomplete))
+      out.error(failureType(err), oneLine(err), err instanceof Error ? err.name : undefined);
     return 1;
   }
 }

@@ -1,22 +1,20 @@
-// The fact streams ad_daily_metrics and ad_hourly_spend, both fed by one ad-level daily report per account window:
-// from the account's cursor minus the lookback (or start_date) to today, in Pinterest's 186-day chunks, a STATE per
-// stream after each account. Re-read days also carry zero rows for ad-days that left the report (Pinterest omits
-// all-zero rows), so a destination deduplicating on the primary key replaces a restated-away day instead of keeping
-// its old numbers.
+// The fact streams: one per catalog entry (its report, per account window), and ad_hourly_spend from ad_daily's rows.
+// Each account is read from its cursor minus the lookback (or start_date) to today, in Pinterest's 186-day chunks,
+// with a STATE per stream after the account. Re-read days also carry zero rows for rows that left the report
+// (Pinterest omits all-zero rows), so a destination deduplicating on the primary key replaces a restated-away row
+// instead of keeping its old numbers.
+import { tableColumns } from '../catalog/columns.ts';
+import type { NormalizedRow, ReportEntry } from '../catalog/index.ts';
 import { ConfigError } from '../common/config-error.ts';
 import { addDays, chunkRange, type DateWindow, MAX_DAYS_BACK, MAX_REPORT_DAYS } from '../common/dates.ts';
 import { type ConnectionSettings, lookbackDays } from '../schemas/config.ts';
 import type { AdAccount } from '../schemas/pinterest.ts';
-import type { DailyFactRow } from '../schemas/report.ts';
 import { settingsOf } from './config.ts';
 import { daySplit, hourlySpendRows, splitHours } from './hourly-spend.ts';
 import { JsonNumber, type JsonValue } from './protocol.ts';
 import { localDate, mapLimit, type ReadInput, withStatus } from './read-context.ts';
 import { reportRows } from './reports.ts';
-
-export const DAILY = 'ad_daily_metrics';
-export const HOURLY = 'ad_hourly_spend';
-export const FACT_STREAMS = [DAILY, HOURLY] as const;
+import { FACT_ENTRIES, HOURLY, streamName } from './streams.ts';
 
 /** Accounts read at once: enough to keep the pacer's budget busy, few enough to keep memory flat. */
 const ACCOUNT_CONCURRENCY = 4;
@@ -29,21 +27,15 @@ interface Stamp {
   syncedAt: string;
 }
 
-/** The daily record: pinterest_ads.ad_daily_metrics' columns, money in micro-units with the account's currency. */
-function dailyRecord(r: DailyFactRow, a: Stamp): Record<string, JsonValue> {
+/** A fact record: the warehouse table's columns, ids as text, integers exact, decimals from their text. */
+function factRecord(entry: ReportEntry, r: NormalizedRow, a: Stamp): Record<string, JsonValue> {
+  const out: Record<string, JsonValue> = { ad_account_id: a.id };
+  for (const c of tableColumns(entry)) {
+    const v = r[c.name] ?? null;
+    out[c.name] = c.kind === 'decimal' && typeof v === 'string' ? new JsonNumber(v) : v;
+  }
   return {
-    ad_account_id: a.id,
-    ad_id: r.ad_id,
-    date: r.date,
-    campaign_id: r.campaign_id,
-    ad_group_id: r.ad_group_id,
-    spend_micro: r.spend_micro,
-    impressions: r.impressions,
-    clicks: r.clicks,
-    outbound_clicks: r.outbound_clicks,
-    conversions: new JsonNumber(r.conversions),
-    conversion_value_micro: r.conversion_value_micro,
-    total_conversions: new JsonNumber(r.total_conversions),
+    ...out,
     currency: a.currency,
     time_zone: a.zone,
     click_window_days: a.s.click_window_days,
@@ -51,47 +43,17 @@ function dailyRecord(r: DailyFactRow, a: Stamp): Record<string, JsonValue> {
     view_window_days: a.s.view_window_days,
     conversion_report_time: a.s.conversion_report_time,
     synced_at: a.syncedAt,
-    impressions_earned: r.impressions_earned,
-    clicks_earned: r.clicks_earned,
-    total_conversions_quantity: new JsonNumber(r.total_conversions_quantity),
-    total_conversions_value_micro: r.total_conversions_value_micro,
-    add_to_carts: new JsonNumber(r.add_to_carts),
-    add_to_cart_value_micro: r.add_to_cart_value_micro,
-    signups: new JsonNumber(r.signups),
-    signup_value_micro: r.signup_value_micro,
-    leads: new JsonNumber(r.leads),
-    lead_value_micro: r.lead_value_micro,
-    page_visits: new JsonNumber(r.page_visits),
   };
 }
 
-/** An ad-day with nothing left: what a restatement that zeroed it now says. */
-function zeroRow(
-  ad: { ad_id: string; campaign_id: string; ad_group_id: string },
-  date: string,
-): DailyFactRow {
-  return {
-    ...ad,
-    date,
-    spend_micro: 0n,
-    impressions: 0n,
-    clicks: 0n,
-    outbound_clicks: 0n,
-    conversions: '0',
-    conversion_value_micro: 0n,
-    total_conversions: '0',
-    impressions_earned: 0n,
-    clicks_earned: 0n,
-    total_conversions_quantity: '0',
-    total_conversions_value_micro: 0n,
-    add_to_carts: '0',
-    add_to_cart_value_micro: 0n,
-    signups: '0',
-    signup_value_micro: 0n,
-    leads: '0',
-    lead_value_micro: 0n,
-    page_visits: '0',
-  };
+/** A row that a restatement emptied: its dimensions, every metric zero. */
+function zeroRow(entry: ReportEntry, r: NormalizedRow, date: string): NormalizedRow {
+  const out: NormalizedRow = { ...r, date };
+  for (const c of tableColumns(entry)) {
+    if (c.kind === 'count' || c.kind === 'micro') out[c.name] = 0n;
+    else if (c.kind === 'decimal') out[c.name] = '0';
+  }
+  return out;
 }
 
 /** The window an account's facts are read for: from its cursor minus the lookback (or start_date) to today. */
@@ -114,16 +76,32 @@ export function factWindow(p: {
   return start <= end ? { start, end } : undefined;
 }
 
-export async function readFacts(input: ReadInput, accounts: AdAccount[]): Promise<void> {
-  const { session, out, catalog, state } = input;
-  const selected = FACT_STREAMS.filter((s) => catalog.has(s));
-  const incremental = selected.filter((s) => catalog.get(s)!.sync_mode === 'incremental');
-  const s = settingsOf(input.config);
-  const counts = new Map<string, number>(selected.map((name) => [name, 0]));
-  const cursors = new Map(incremental.map((name) => [name, { ...(state.get(name)?.accounts ?? {}) }]));
-  const count = (name: string, n: number) => counts.set(name, counts.get(name)! + n);
+/** The selected fact streams, grouped by the catalog entry whose report feeds them. */
+export function factGroups(catalog: ReadInput['catalog']): { entry: ReportEntry; streams: string[] }[] {
+  return FACT_ENTRIES.map((entry) => ({
+    entry,
+    streams: [streamName(entry), ...(entry.hourlySplit ? [HOURLY] : [])].filter((n) => catalog.has(n)),
+  })).filter((g) => g.streams.length > 0);
+}
 
-  await withStatus(out, selected, async (running) => {
+/** Reads the streams one catalog entry feeds, for every account. */
+export async function readEntry(
+  input: ReadInput,
+  accounts: AdAccount[],
+  entry: ReportEntry,
+  streams: string[],
+): Promise<void> {
+  const { out, catalog, state } = input;
+  const table = streamName(entry);
+  const incremental = streams.filter((n) => catalog.get(n)!.sync_mode === 'incremental');
+  const s = settingsOf(input.config);
+  const counts = new Map<string, number>(streams.map((name) => [name, 0]));
+  const count = (name: string, n: number) => counts.set(name, counts.get(name)! + n);
+  const cursors = new Map(incremental.map((name) => [name, { ...(state.get(name)?.accounts ?? {}) }]));
+  // The row's identity apart from its date: which rows a re-read day must still have.
+  const identity = entry.key.filter((k) => k !== 'ad_account_id' && k !== 'date');
+
+  await withStatus(out, streams, async (running) => {
     await mapLimit(accounts, ACCOUNT_CONCURRENCY, async (a) => {
       const zone = s.reporting_time_zone === 'account' ? (a as { time_zone?: string }).time_zone : 'UTC';
       if (!zone)
@@ -131,38 +109,32 @@ export async function readFacts(input: ReadInput, accounts: AdAccount[]): Promis
           `ad account ${a.id} has no time zone at Pinterest, so its account-time dates are unknown; set reporting_time_zone to utc`,
         );
       const now = input.now?.() ?? new Date();
-      const today = localDate(now, zone);
-      // Both streams come from one report: re-read from the older of their cursors (any missing: a full read).
+      // The streams of one report re-read from the older of their cursors (any missing: a full read).
       const own =
-        incremental.length === selected.length ? incremental.map((n) => cursors.get(n)![a.id]?.date) : [];
+        incremental.length === streams.length ? incremental.map((n) => cursors.get(n)![a.id]?.date) : [];
       const cursor =
         own.length && own.every((c) => c !== undefined) ? (own as string[]).sort()[0] : undefined;
       const window = factWindow({
-        today,
+        today: localDate(now, zone),
         utcToday: now.toISOString().slice(0, 10),
         startDate: input.config.start_date,
         cursor,
         lookbackDays: lookbackDays(s),
       });
-      const emit = (r: DailyFactRow, stamp: Stamp) => {
-        if (catalog.has(DAILY)) {
-          out.record(DAILY, dailyRecord(r, stamp));
-          count(DAILY, 1);
+      const emit = (r: NormalizedRow, stamp: Stamp) => {
+        if (catalog.has(table)) {
+          out.record(table, factRecord(entry, r, stamp));
+          count(table, 1);
         }
-        if (!catalog.has(HOURLY)) return;
-        const split = daySplit(r.date, zone, now);
+        if (!streams.includes(HOURLY)) return;
+        const fact = { ad_account_id: a.id, ad_id: r.ad_id as string, date: r.date as string };
+        const spend = r.spend_micro as bigint;
+        const split = daySplit(fact.date, zone, now);
         // A zero row still names every hour of its day, so the hours an earlier read wrote are replaced too.
         const hours =
-          r.spend_micro > 0n
-            ? hourlySpendRows({ ad_account_id: a.id, ...r }, split)
-            : splitHours(split).map((hour) => ({
-                ad_account_id: a.id,
-                ad_id: r.ad_id,
-                hour,
-                date: r.date,
-                spend_micro: 0n,
-                method: 'uniform',
-              }));
+          spend > 0n
+            ? hourlySpendRows({ ...fact, spend_micro: spend }, split)
+            : splitHours(split).map((hour) => ({ ...fact, hour, spend_micro: 0n, method: 'uniform' }));
         for (const h of hours) out.record(HOURLY, h as unknown as Record<string, JsonValue>);
         count(HOURLY, hours.length);
       };
@@ -174,26 +146,27 @@ export async function readFacts(input: ReadInput, accounts: AdAccount[]): Promis
           s,
           syncedAt: new Date().toISOString(),
         };
-        // Ad-days already delivered by an earlier read (dates up to the cursor): which ones the report still has.
+        // Rows already delivered by an earlier read (dates up to the cursor): which ones the report still has.
+        const last = cursor !== undefined && cursor < chunk.end ? cursor : chunk.end;
         const redelivered =
           cursor !== undefined && chunk.start <= cursor
-            ? new Map<string, { ad: DailyFactRow; dates: Set<string> }>()
+            ? new Map<string, { row: NormalizedRow; dates: Set<string> }>()
             : undefined;
-        for await (const batch of reportRows(session, a.id, s, chunk, input.timing)) {
+        for await (const batch of reportRows(input.session, a.id, entry, s, chunk, input.timing)) {
           if (batch.length) running();
           for (const r of batch) {
             emit(r, stamp);
-            if (redelivered && r.date <= cursor!) {
-              const seen = redelivered.get(r.ad_id) ?? { ad: r, dates: new Set<string>() };
-              seen.dates.add(r.date);
-              redelivered.set(r.ad_id, seen);
+            if (redelivered && (r.date as string) <= last) {
+              const id = identity.map((k) => r[k] ?? '').join('\u0000');
+              const seen = redelivered.get(id) ?? { row: r, dates: new Set<string>() };
+              seen.dates.add(r.date as string);
+              redelivered.set(id, seen);
             }
           }
         }
-        const lastRedelivered = cursor! < chunk.end ? cursor! : chunk.end;
-        for (const { ad, dates } of redelivered?.values() ?? [])
-          for (let d = chunk.start; d <= lastRedelivered; d = addDays(d, 1))
-            if (!dates.has(d)) emit(zeroRow(ad, d), stamp);
+        for (const { row, dates } of redelivered?.values() ?? [])
+          for (let d = chunk.start; d <= last; d = addDays(d, 1))
+            if (!dates.has(d)) emit(zeroRow(entry, row, d), stamp);
       }
       for (const name of incremental) {
         const accountsState = cursors.get(name)!;

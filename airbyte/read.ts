@@ -5,7 +5,8 @@ import { ALL_ENTITY_STATUSES } from '../pinterest/client.ts';
 import { PinterestError } from '../pinterest/errors.ts';
 import { withPacing } from '../pinterest/pacing.ts';
 import type { AdAccount } from '../schemas/pinterest.ts';
-import { FACT_STREAMS, readFacts } from './facts.ts';
+import { failureType, oneLine, ReadIncomplete } from './errors.ts';
+import { factGroups, readEntry } from './facts.ts';
 import { createMemoryPacer } from './memory-pacer.ts';
 import type { JsonValue } from './protocol.ts';
 import { mapLimit, type ReadInput, withStatus } from './read-context.ts';
@@ -71,18 +72,21 @@ export async function read(input: ReadInput): Promise<void> {
   const pacer = createMemoryPacer({ limits: input.limits });
   await withPacing(pacer, 'login', async () => {
     const accounts = await accountsOf(input);
-    let failure: unknown;
-    const attempt = async (fn: () => Promise<void>) => {
+    const failed: string[] = [];
+    const attempt = async (streams: string[], fn: () => Promise<void>) => {
       try {
         await fn();
       } catch (err) {
         if (err instanceof ConfigError) throw err;
-        failure ??= err;
+        // Said at once, naming the stream; the other streams still run.
+        input.out.error(failureType(err), oneLine(err), (err as Error)?.name, streams[0]);
+        failed.push(...streams);
       }
     };
     for (const stream of ['ad_accounts', 'campaigns', 'ad_groups', 'ads'] as const)
-      if (input.catalog.has(stream)) await attempt(() => readEntities(input, stream, accounts));
-    if (FACT_STREAMS.some((f) => input.catalog.has(f))) await attempt(() => readFacts(input, accounts));
-    if (failure !== undefined) throw failure;
+      if (input.catalog.has(stream)) await attempt([stream], () => readEntities(input, stream, accounts));
+    for (const { entry, streams } of factGroups(input.catalog))
+      await attempt(streams, () => readEntry(input, accounts, entry, streams));
+    if (failed.length) throw new ReadIncomplete(`streams ${failed.join(', ')} did not complete`);
   });
 }

@@ -1,19 +1,20 @@
-// One account's ad-level daily report for a window, for the Airbyte door: create, poll until FINISHED, download
-// (no bearer), parse and normalize with the engine's own parser and normalizer. Retries go through Session.call.
+// One account's report of a catalog entry for a window, for the Airbyte door: the entry's create-report bodies
+// (catalog/request.ts), each polled until FINISHED, downloaded (no bearer), parsed and normalized by the engine's own
+// parser and the entry's normalizer (catalog/normalize.ts). Retries go through Session.call.
 import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  type NormalizedRow,
+  normalizeRecords,
+  type ReportEntry,
+  type RequestContext,
+  type RequestSettings,
+  reportRequests,
+} from '../catalog/index.ts';
 import type { DateWindow } from '../common/dates.ts';
 import { PinterestError } from '../pinterest/errors.ts';
 import { parseReportBatches } from '../pinterest/report-parser.ts';
-import type { ConnectionSettings } from '../schemas/config.ts';
-import { CreateReportRequest } from '../schemas/pinterest.ts';
-import {
-  type DailyFactRow,
-  normalizeReportRow,
-  REPORT_COLUMNS,
-  REPORT_GRANULARITY,
-  REPORT_LEVEL,
-} from '../schemas/report.ts';
+import type { CreateReportRequest } from '../schemas/pinterest.ts';
 import { type Session, TransientError } from './session.ts';
 
 /** Reports requested again after FAILED/EXPIRED/CANCELLED/DOES_NOT_EXIST or a stall, before the read fails. */
@@ -29,23 +30,6 @@ export interface ReportTiming {
 }
 
 export const DEFAULT_TIMING: ReportTiming = { initialPollMs: 1000, maxPollMs: 10_000, deadlineS: 900 };
-
-/** The create-report body of the ad-level daily report, as the Temporal path sends it (activities/reports.ts). */
-function reportBody(s: ConnectionSettings, window: DateWindow): CreateReportRequest {
-  return CreateReportRequest.parse({
-    start_date: window.start,
-    end_date: window.end,
-    granularity: REPORT_GRANULARITY,
-    level: REPORT_LEVEL,
-    columns: [...REPORT_COLUMNS],
-    click_window_days: s.click_window_days,
-    engagement_window_days: s.engagement_window_days,
-    view_window_days: s.view_window_days,
-    conversion_report_time: s.conversion_report_time,
-    report_format: 'JSON',
-    ...(s.reporting_time_zone === 'account' ? { reporting_timezone: 'AD_ACCOUNT_TIME_ZONE' } : {}),
-  });
-}
 
 class ReportNotReady extends Error {}
 
@@ -90,22 +74,35 @@ async function nonEmpty(stream: Readable): Promise<Readable | null> {
   );
 }
 
-/**
- * The window's normalized rows, a downloaded chunk at a time. A download that breaks is fetched again from a fresh
- * link of the same report and the rows already yielded are skipped (the same report file has the same rows in the
- * same order), so a consumer sees each row once.
- */
+/** The window's rows of every report the entry asks for (one per targeting-type group, most entries one). */
 export async function* reportRows(
   session: Session,
   accountId: string,
-  settings: ConnectionSettings,
+  entry: ReportEntry,
+  settings: RequestSettings,
   window: DateWindow,
   timing: ReportTiming = DEFAULT_TIMING,
-): AsyncGenerator<DailyFactRow[]> {
+  ctx: RequestContext = {},
+): AsyncGenerator<NormalizedRow[]> {
+  for (const body of reportRequests(entry, window, settings, ctx))
+    yield* oneReport(session, accountId, entry, body, window, timing);
+}
+
+/**
+ * One report's normalized rows, a downloaded chunk at a time. A download that breaks is fetched again from a fresh
+ * link of the same report and the rows already yielded are skipped (the same report file has the same rows in the
+ * same order), so a consumer sees each row once.
+ */
+async function* oneReport(
+  session: Session,
+  accountId: string,
+  entry: ReportEntry,
+  body: CreateReportRequest,
+  window: DateWindow,
+  timing: ReportTiming,
+): AsyncGenerator<NormalizedRow[]> {
   for (let request = 1; ; request++) {
-    const { token } = await session.call('create report', (api) =>
-      api.createReport(accountId, reportBody(settings, window)),
-    );
+    const { token } = await session.call('create report', (api) => api.createReport(accountId, body));
     let yielded = 0;
     try {
       for (let download = 1; ; download++) {
@@ -113,12 +110,10 @@ export async function* reportRows(
         if (url === null) return;
         let seen = 0;
         try {
-          const body = await nonEmpty(await session.api.downloadReport(url));
-          if (body === null) return;
-          for await (const records of parseReportBatches(body)) {
-            const rows = records.map(({ entityKey, index, row }) =>
-              normalizeReportRow(row, { entityKey, index, window }),
-            );
+          const stream = await nonEmpty(await session.api.downloadReport(url));
+          if (stream === null) return;
+          for await (const records of parseReportBatches(stream)) {
+            const rows = normalizeRecords(entry, records, window);
             const fresh = rows.slice(Math.max(0, yielded - seen));
             seen += rows.length;
             if (fresh.length > 0) {

@@ -1,8 +1,17 @@
 // The streams `discover` declares: the entities in every status, and the facts with the warehouse tables' names,
-// columns and keys. Fact columns come from the loader's one declared list (warehouse/bulk-write.ts FACT_COLUMNS).
-import { FACT_COLUMNS } from '../warehouse/bulk-write.ts';
+// columns and keys: one stream per catalog entry (catalog/), its columns those the loader writes, and the hourly
+// spend split of ad_daily.
+
+import { tableColumns } from '../catalog/columns.ts';
+import { CATALOG, type ReportEntry } from '../catalog/index.ts';
 
 type Schema = Record<string, unknown>;
+
+interface Column {
+  name: string;
+  sqlType: string;
+  nullable: boolean;
+}
 
 /** Warehouse SQL type → JSON Schema: ids and text as strings, micro-units and counts as integers (never floats). */
 const SQL_TYPES: Record<string, Schema> = {
@@ -24,13 +33,18 @@ export interface StreamDef {
   source_defined_primary_key: string[][];
 }
 
-function objectSchema(columns: readonly (readonly [string, string])[], extra: boolean): Schema {
+function objectSchema(columns: readonly Column[], extra = false): Schema {
+  const type = (c: Column) => {
+    const t = SQL_TYPES[c.sqlType];
+    if (!t) throw new Error(`no JSON type for SQL type ${c.sqlType} (column ${c.name})`);
+    return c.nullable ? { ...t, type: ['null', t.type as string] } : t;
+  };
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',
     type: 'object',
     additionalProperties: extra,
-    required: extra ? ['id'] : columns.map(([name]) => name),
-    properties: Object.fromEntries(columns.map(([name, sql]) => [name, SQL_TYPES[sql]])),
+    required: extra ? ['id'] : columns.filter((c) => !c.nullable).map((c) => c.name),
+    properties: Object.fromEntries(columns.map((c) => [c.name, type(c)])),
   };
 }
 
@@ -54,34 +68,53 @@ function entity(name: string, ids: string[]): StreamDef {
   };
 }
 
-/** pinterest_ads.ad_daily_metrics' columns, in the table's order (split_* are storage, not data). */
-export const AD_DAILY_COLUMNS = [
-  ['ad_account_id', 'text'],
-  ...FACT_COLUMNS.slice(0, 11),
-  ['currency', 'text'],
-  ['time_zone', 'text'],
-  ['click_window_days', 'int'],
-  ['engagement_window_days', 'int'],
-  ['view_window_days', 'int'],
-  ['conversion_report_time', 'text'],
-  ['synced_at', 'timestamptz'],
-  ...FACT_COLUMNS.slice(11),
-] as const;
+/** Stamped on every fact row by the load (and here by the source), after the report's own columns. */
+const STAMP_COLUMNS: readonly Column[] = [
+  { name: 'currency', sqlType: 'text', nullable: false },
+  { name: 'time_zone', sqlType: 'text', nullable: false },
+  { name: 'click_window_days', sqlType: 'int', nullable: false },
+  { name: 'engagement_window_days', sqlType: 'int', nullable: false },
+  { name: 'view_window_days', sqlType: 'int', nullable: false },
+  { name: 'conversion_report_time', sqlType: 'text', nullable: false },
+  { name: 'synced_at', sqlType: 'timestamptz', nullable: false },
+];
+
+/** The stream of a catalog entry is named after its warehouse table. */
+export function streamName(entry: ReportEntry): string {
+  return entry.table.replace(/^pinterest_ads\./, '');
+}
+
+/**
+ * The catalog entries the source reads. Per-event entries (ad_custom_conversions_daily) wait for the catalog's
+ * normalizer to read per-event rows; the stream appears with it.
+ */
+export const FACT_ENTRIES: readonly ReportEntry[] = CATALOG.filter((e) => !e.perEvent);
+
+/** A fact stream's columns: the account, the entry's row columns (catalog/columns.ts), the stamps. */
+export function factColumns(entry: ReportEntry): Column[] {
+  return [
+    { name: 'ad_account_id', sqlType: 'text', nullable: false },
+    ...tableColumns(entry).map((c) => ({ name: c.name, sqlType: c.sqlType, nullable: c.nullable })),
+    ...STAMP_COLUMNS,
+  ];
+}
 
 /** pinterest_ads.ad_hourly_spend's columns. */
-export const AD_HOURLY_COLUMNS = [
-  ['ad_account_id', 'text'],
-  ['ad_id', 'text'],
-  ['hour', 'timestamptz'],
-  ['date', 'date'],
-  ['spend_micro', 'bigint'],
-  ['method', 'text'],
-] as const;
+export const AD_HOURLY_COLUMNS: readonly Column[] = [
+  { name: 'ad_account_id', sqlType: 'text', nullable: false },
+  { name: 'ad_id', sqlType: 'text', nullable: false },
+  { name: 'hour', sqlType: 'timestamptz', nullable: false },
+  { name: 'date', sqlType: 'date', nullable: false },
+  { name: 'spend_micro', sqlType: 'bigint', nullable: false },
+  { name: 'method', sqlType: 'text', nullable: false },
+];
 
-function facts(name: string, columns: readonly (readonly [string, string])[], key: string[]): StreamDef {
+export const HOURLY = 'ad_hourly_spend';
+
+function facts(name: string, columns: readonly Column[], key: readonly string[]): StreamDef {
   return {
     name,
-    json_schema: objectSchema(columns, false),
+    json_schema: objectSchema(columns),
     supported_sync_modes: ['full_refresh', 'incremental'],
     source_defined_cursor: true,
     default_cursor_field: ['date'],
@@ -94,8 +127,8 @@ export const STREAMS: readonly StreamDef[] = [
   entity('campaigns', ['ad_account_id']),
   entity('ad_groups', ['ad_account_id', 'campaign_id']),
   entity('ads', ['ad_account_id', 'campaign_id', 'ad_group_id', 'pin_id']),
-  facts('ad_daily_metrics', AD_DAILY_COLUMNS, ['ad_account_id', 'ad_id', 'date']),
-  facts('ad_hourly_spend', AD_HOURLY_COLUMNS, ['ad_account_id', 'ad_id', 'hour']),
+  ...FACT_ENTRIES.map((e) => facts(streamName(e), factColumns(e), e.key)),
+  facts(HOURLY, AD_HOURLY_COLUMNS, ['ad_account_id', 'ad_id', 'hour']),
 ];
 
 export type EntityStream = 'ad_accounts' | 'campaigns' | 'ad_groups' | 'ads';

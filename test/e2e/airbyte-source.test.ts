@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { daySplit, hourlySpendRows } from '../../airbyte/hourly-spend.ts';
 import { addDays } from '../../common/dates.ts';
 import { type Sandbox, startSandbox } from '../../sandbox/server.ts';
+import { refreshTokens } from '../../sandbox/testing.ts';
 import type { TruthRow } from '../helpers/truth.ts';
 
 const run = promisify(execFile);
@@ -63,6 +64,77 @@ function cached(rows: Row[], account: string): Row[] {
     .sort(byKey);
 }
 
+const BASE_STREAMS = ['ad_accounts', 'campaigns', 'ad_groups', 'ads', 'ad_daily_metrics', 'ad_hourly_spend'];
+/** The catalog's other fact streams, each with the report level it needs and its truth queries (DESIGN names). */
+const EXTRA_STREAMS = [
+  {
+    stream: 'ad_targeting_daily_metrics',
+    level: 'PIN_PROMOTION_TARGETING',
+    truth: ['COUNTRY', 'REGION', 'AGE_BUCKET', 'GENDER', 'APPTYPE'].map((t) => ({
+      kind: 'targeting',
+      targeting_type: t,
+    })),
+  },
+  { stream: 'keyword_daily_metrics', level: 'KEYWORD', truth: [{ kind: 'keyword' }] },
+];
+
+function truthQuery(account: string, start: string, end: string, extra: Record<string, string>): string {
+  return `/__sandbox/truth?${new URLSearchParams({
+    ad_account_id: account,
+    start_date: start,
+    end_date: end,
+    click_window_days: '30',
+    engagement_window_days: '30',
+    view_window_days: '1',
+    conversion_report_time: 'TIME_OF_CONVERSION',
+    ...extra,
+  })}`;
+}
+
+/** Whether the sandbox creates reports of this level yet (it answers 400 for a level it does not serve). */
+async function sandboxServes(sandbox: Sandbox, level: string): Promise<boolean> {
+  const minted = (await (
+    await fetch(`${sandbox.info.url}/__sandbox/refresh_tokens`, { method: 'POST' })
+  ).json()) as { refresh_token: string };
+  const { access_token } = await refreshTokens(sandbox.info, minted.refresh_token);
+  const day = new Date().toISOString().slice(0, 10);
+  const res = await fetch(`${sandbox.info.api_url}/ad_accounts/${sandbox.info.ad_accounts[0]!.id}/reports`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${access_token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      start_date: day,
+      end_date: day,
+      granularity: 'DAY',
+      level,
+      columns: ['SPEND_IN_MICRO_DOLLAR'],
+      report_format: 'JSON',
+      ...(level === 'PIN_PROMOTION_TARGETING' ? { targeting_types: ['COUNTRY'] } : {}),
+    }),
+  });
+  return res.ok;
+}
+
+/** Rows as sorted JSON lines, every value as text (the truth may write numbers, the cache gives text). */
+const asText = (rows: readonly object[]) =>
+  rows
+    .map((r) =>
+      JSON.stringify(
+        Object.entries(r).map(([k, v]) => [k, v === null || v === undefined ? null : String(v)]),
+      ),
+    )
+    .sort();
+
+/** A cached stream's rows of one account with data in them, on the truth's columns, as sorted JSON lines. */
+function sameRows(rows: Row[], account: string, truth: readonly TruthRow[]): string[] {
+  const keys = truth.length ? Object.keys(truth[0]!) : [];
+  const metric = (k: string) => /micro|impressions|clicks|conversions|spend/.test(k);
+  return asText(
+    rows
+      .filter((r) => r.ad_account_id === account && keys.some((k) => metric(k) && r[k] !== '0'))
+      .map((r) => Object.fromEntries(keys.map((k) => [k, r[k] ?? null]))),
+  );
+}
+
 describe('source-pinads through PyAirbyte', () => {
   let sandbox: Sandbox;
   let dir: string;
@@ -93,6 +165,10 @@ describe('source-pinads through PyAirbyte', () => {
 
   it('reads every stream exactly, incrementally, through token rotation, faults, limits and a revocation', async () => {
     const info = sandbox.info;
+    // The catalog's other reports, where the sandbox serves their level already.
+    const extra = (
+      await Promise.all(EXTRA_STREAMS.map(async (x) => ((await sandboxServes(sandbox, x.level)) ? [x] : [])))
+    ).flat();
     const start = addDays(today, -10);
     const input = {
       executable: join(dir, 'source-pinads'),
@@ -107,18 +183,16 @@ describe('source-pinads through PyAirbyte', () => {
         lookback_days: LOOKBACK,
       },
       // The truth at the moment of each read, asked with the config's (pinads') default windows, by the driver.
+      streams: [...BASE_STREAMS, ...extra.map((x) => x.stream)],
       truth_queries: Object.fromEntries(
-        info.ad_accounts.map((a) => [
-          a.id,
-          `/__sandbox/truth?${new URLSearchParams({
-            ad_account_id: a.id,
-            start_date: start,
-            end_date: today,
-            click_window_days: '30',
-            engagement_window_days: '30',
-            view_window_days: '1',
-            conversion_report_time: 'TIME_OF_CONVERSION',
-          })}`,
+        info.ad_accounts.flatMap((a) => [
+          [`ad_daily_metrics|${a.id}`, truthQuery(a.id, start, today, {})],
+          ...extra.flatMap((x) =>
+            x.truth.map((q) => [
+              `${x.stream}|${a.id}|${JSON.stringify(q)}`,
+              truthQuery(a.id, start, today, q),
+            ]),
+          ),
         ]),
       ),
       rate_limits: { enabled: true, window_ms: 2000, limits: { ads_read: 12, ads_analytics: 8 } },
@@ -155,14 +229,21 @@ describe('source-pinads through PyAirbyte', () => {
     );
 
     // Every stream, the facts equal to the truth of [start_date, today] account by account.
-    expect(Object.keys(r.first).sort()).toEqual(
-      ['ad_accounts', 'ad_daily_metrics', 'ad_groups', 'ad_hourly_spend', 'ads', 'campaigns'].sort(),
-    );
+    expect(Object.keys(r.first).sort()).toEqual([...input.streams].sort());
     expect(r.first.ad_accounts!.map((a) => a.id).sort()).toEqual(info.ad_accounts.map((a) => a.id).sort());
     expect(new Set(r.first.ads!.map((a) => a.status))).toContain('ARCHIVED');
     const sorted = (t: Record<string, TruthRow[]>) =>
       Object.fromEntries(Object.entries(t).map(([a, rows]) => [a, [...rows].sort(byKey)]));
-    const truth1 = sorted(r.truth_first);
+    const byAccount = (t: Record<string, TruthRow[]>, stream: string) =>
+      Object.fromEntries(
+        info.ad_accounts.map((a) => [
+          a.id,
+          Object.entries(t).flatMap(([k, rows]) =>
+            k.startsWith(`${stream}|${a.id}|`) || k === `${stream}|${a.id}` ? rows : [],
+          ),
+        ]),
+      ) as Record<string, TruthRow[]>;
+    const truth1 = sorted(byAccount(r.truth_first, 'ad_daily_metrics'));
     for (const a of info.ad_accounts) {
       expect(cached(r.first.ad_daily_metrics!, a.id)).toEqual(truth1[a.id]);
       const own = r.first.ad_daily_metrics!.filter((x) => x.ad_account_id === a.id);
@@ -219,7 +300,15 @@ describe('source-pinads through PyAirbyte', () => {
       .map((m) => m.record.data.date as string);
     expect(dates.length).toBeGreaterThan(0);
     expect(dates.reduce((a, b) => (a < b ? a : b))).toBe(addDays(today, -LOOKBACK));
-    const truth2 = sorted(r.truth_second);
+    const truth2 = sorted(byAccount(r.truth_second, 'ad_daily_metrics'));
+    // The catalog's other fact streams: equal to their truth too, read after read.
+    for (const x of extra)
+      for (const [rows, truth] of [
+        [r.first[x.stream]!, byAccount(r.truth_first, x.stream)],
+        [r.after_second[x.stream]!, byAccount(r.truth_second, x.stream)],
+      ] as const)
+        for (const a of info.ad_accounts)
+          expect(sameRows(rows, a.id, truth[a.id]!)).toEqual(asText(truth[a.id]!));
     expect(truth2).not.toEqual(truth1);
     for (const a of info.ad_accounts) {
       expect(cached(r.after_second.ad_daily_metrics!, a.id)).toEqual(truth2[a.id]);

@@ -1,6 +1,7 @@
 """Drives source-pinads through PyAirbyte as a user would, against a running sandbox; prints one JSON result.
 
-argv: a JSON file {"executable", "config", "work_dir", "sandbox_url", "truth_queries", "faults", "rate_limits"}. The steps: check;
+argv: a JSON file {"executable", "config", "streams", "work_dir", "sandbox_url", "truth_queries", "faults",
+"rate_limits"}. The steps: check;
 read every stream into a DuckDB cache; the pre-read token is then rejected; restate; an incremental read with the
 saved state and the rotated config; a full read from a fresh grant under faults and enforced rate limits; a read
 after the login's tokens are revoked. Records come back from the caches as text, for the test to hold to the truth.
@@ -31,7 +32,7 @@ def control(path, body):
 def truth():
     """The sandbox's truth now, for the queries the test gave (one per account), so a read is compared with the
     truth of its own moment."""
-    return {a: json.load(urllib.request.urlopen(sandbox + q))["rows"] for a, q in args["truth_queries"].items()}
+    return {k: json.load(urllib.request.urlopen(sandbox + q))["rows"] for k, q in args["truth_queries"].items()}
 
 
 def text(v):
@@ -68,7 +69,7 @@ def source_for(holder):
         local_executable=args["executable"],
         config=holder.config,
         config_change_callback=holder,
-        streams="*",
+        streams=args["streams"],
     )
     return s
 
@@ -112,7 +113,7 @@ control("/__sandbox/restate", {"days_back": 2})
 source.set_config(holder.config)
 second = source.read(cache=cache)
 out["second_counts"] = {s: second.processed_records for s in second.streams}
-out["after_second"] = {s: rows(cache, s) for s in ["ad_daily_metrics", "ad_hourly_spend"]}
+out["after_second"] = {s: rows(cache, s) for s in second.streams}
 out["truth_second"] = truth()
 lap("second_read")
 
