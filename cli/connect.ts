@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import type { Command } from 'commander';
 import { grantTokensOf } from '../core/grant-refresh.ts';
 import { connectAccounts } from '../core/grants.ts';
+import { SchedulesFailedError } from '../core/schedule-each.ts';
 import { startSync } from '../core/start.ts';
 import { createPinterestClient } from '../pinterest/client.ts';
 import { PinterestError } from '../pinterest/errors.ts';
@@ -172,7 +173,15 @@ async function runConnect(o: ConnectOptions, io: ConnectIo = processIo()): Promi
         name = (await prompt.ask(`Connection name [${proposed}]: `)) || undefined;
       }
 
-      const r = await connectAccounts(ctx, grantTokensOf(tokens, new Date()), chosen, { settings, name });
+      const r = await connectAccounts(ctx, grantTokensOf(tokens, new Date()), chosen, {
+        settings,
+        name,
+      }).catch((err) => {
+        // The connections exist (some paused until resumed): their ids still go to stdout, then exit 1.
+        if (err instanceof SchedulesFailedError)
+          io.stdout.write(err.connections.map((c) => `${c.id}\n`).join(''));
+        throw err;
+      });
       for (const c of r.regranted)
         io.stderr.write(
           `Re-granted ${c.id} (ad account ${c.adAccountId}): ${c.was} -> active, schedule resumed.\n`,

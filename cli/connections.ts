@@ -7,6 +7,7 @@ import {
   updateConnectionSettings,
 } from '../core/connections.ts';
 import { createConnections, regrantWithToken } from '../core/grants.ts';
+import { SchedulesFailedError } from '../core/schedule-each.ts';
 import type { Env } from '../schemas/config.ts';
 import { ConnectionSettings } from '../schemas/config.ts';
 import { registerConnectionViews } from './connections-view.ts';
@@ -128,6 +129,11 @@ export function registerConnections(program: Command): void {
             verify: o.verify,
             settings,
             name: o.name,
+          }).catch((err) => {
+            // The connections exist (some paused until resumed): their ids still go to stdout, then exit 1.
+            if (err instanceof SchedulesFailedError)
+              process.stdout.write(err.connections.map((c) => `${c.id}\n`).join(''));
+            throw err;
           });
           process.stdout.write(made.map((c) => `${c.id}\n`).join(''));
         });

@@ -1,13 +1,12 @@
-// What creating connections and re-granting do with a grant (`connections create|regrant`, `connect`, `dev`): recognise a grant the project already holds, put
-// connections on it, and repair it in place (checking it against Pinterest first: grant-verify.ts).
+// What creating connections and re-granting do with a grant (`connections create|regrant`, `connect`, `dev`):
+// recognise a grant the project already holds, put connections on it, and repair it in place (checking it against
+// Pinterest first: grant-verify.ts). A grant once stored is never deleted here: Pinterest may have rotated it.
 import type pg from 'pg';
 import type { ConnectionSettings } from '../schemas/config.ts';
-import { upsertSchedule } from '../temporal/schedules.ts';
 import {
   type Connection,
   type ConnectionOrigin,
   DuplicateConnectionError,
-  deleteConnection,
   getConnection,
   insertConnection,
   listConnections,
@@ -21,9 +20,10 @@ import {
   storeGrant,
 } from '../warehouse/grants.ts';
 import { refuseUnverifiedAccountTime, withAccountZone } from './account-zone.ts';
-import { boxOf, type CoreDeps, temporalOf } from './deps.ts';
+import { boxOf, type CoreDeps } from './deps.ts';
 import { UsageError } from './errors.ts';
 import { checkAccounts, exchangePasted, heldGrantToken } from './grant-verify.ts';
+import { scheduleEach } from './schedule-each.ts';
 
 async function inTransaction<T>(pool: pg.Pool, fn: (tx: pg.PoolClient) => Promise<T>): Promise<T> {
   const tx = await pool.connect();
@@ -125,12 +125,8 @@ export async function createConnections(ctx: CoreDeps, input: CreateInput): Prom
     if (err instanceof DuplicateConnectionError) throw new UsageError(err.message);
     throw err;
   });
-  try {
-    for (const c of made) await upsertSchedule(temporalOf(ctx), c.id, ctx.env.PINADS_TASK_QUEUE);
-  } catch (err) {
-    for (const c of made) await deleteConnection(pool, c.id);
-    throw err;
-  }
+  // Never undone by deleting the rows: the credential may hold the token this create just rotated.
+  await scheduleEach(ctx, made, { done: `created ${made.map((c) => c.id).join(', ')}` });
   return made;
 }
 
@@ -168,11 +164,11 @@ export async function regrantInPlace(
       connections: before.map((r) => ({ id: r.id, adAccountId: r.ad_account_id, was: r.status })),
     };
   });
-  for (const c of result.connections)
-    await upsertSchedule(temporalOf(ctx), c.id, ctx.env.PINADS_TASK_QUEUE, {
-      paused: false,
-      note: 're-granted with pinads',
-    });
+  await scheduleEach(ctx, result.connections, {
+    paused: false,
+    note: 're-granted with pinads',
+    done: `re-granted ${result.connections.map((c) => c.id).join(', ')}`,
+  });
   return result;
 }
 
