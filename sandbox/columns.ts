@@ -7,10 +7,25 @@ export const ASYNC_COLUMNS: ReadonlySet<string> = new Set(enums.asyncColumns);
 export const SYNC_COLUMNS: ReadonlySet<string> = new Set(enums.syncColumns);
 export const LEVELS: ReadonlySet<string> = new Set(enums.levels);
 export const GRANULARITIES: ReadonlySet<string> = new Set(enums.granularities);
+export const ADE_METRIC_TYPES: ReadonlySet<string> = new Set(enums.adeMetricTypes);
+export const REPORT_TARGETING_TYPES: ReadonlySet<string> = new Set(enums.reportTargetingTypes);
 
 /** Levels the sandbox can produce; the rest of MetricsReportingLevel is answered with a clear 400. */
-export const SUPPORTED_LEVELS = ['ADVERTISER', 'CAMPAIGN', 'AD_GROUP', 'PIN_PROMOTION'] as const;
+export const SUPPORTED_LEVELS = [
+  'ADVERTISER',
+  'CAMPAIGN',
+  'AD_GROUP',
+  'PIN_PROMOTION',
+  'ADVERTISER_TARGETING',
+  'CAMPAIGN_TARGETING',
+  'AD_GROUP_TARGETING',
+  'PIN_PROMOTION_TARGETING',
+  'KEYWORD',
+] as const;
 export type Level = (typeof SUPPORTED_LEVELS)[number];
+/** The entity level a level's rows are keyed by (a targeting level by its base level's entity). */
+export type BaseLevel = 'ADVERTISER' | 'CAMPAIGN' | 'AD_GROUP' | 'PIN_PROMOTION' | 'KEYWORD';
+export const baseLevel = (l: Level): BaseLevel => l.replace(/_TARGETING$/, '') as BaseLevel;
 
 /** Entity attributes a row can carry; how each is encoded follows Airbyte's observed schema (ids as numbers). */
 export interface RowEntity {
@@ -22,6 +37,8 @@ export interface RowEntity {
   adId?: string;
   adName?: string;
   pinId?: string;
+  /** KEYWORD level: the keyword the rows belong to (rows carry it as KEYWORD_ID, as the file is keyed by it). */
+  keywordId?: string;
 }
 
 type Dim = { kind: 'number' | 'string'; get: (e: RowEntity) => string | undefined };
@@ -67,6 +84,22 @@ export const METRICS: Record<string, (m: Metrics) => number> = {
   CPC_IN_MICRO_DOLLAR: (m) => ratio(m.spend, m.clicks),
   CPM_IN_MICRO_DOLLAR: (m) => ratio(m.spend * 1000, m.impressions),
   CHECKOUT_ROAS: (m) => ratio(m.checkoutValue, m.spend),
+  // The other standard event types; every sandbox conversion is a web conversion, so TOTAL_WEB_* are the same.
+  TOTAL_ADD_TO_CART: (m) => m.addToCarts,
+  TOTAL_WEB_ADD_TO_CART: (m) => m.addToCarts,
+  TOTAL_ADD_TO_CART_VALUE_IN_MICRO_DOLLAR: (m) => m.addToCartValue,
+  TOTAL_WEB_ADD_TO_CART_VALUE_IN_MICRO_DOLLAR: (m) => m.addToCartValue,
+  TOTAL_SIGNUP: (m) => m.signups,
+  TOTAL_WEB_SIGNUP: (m) => m.signups,
+  TOTAL_SIGNUP_VALUE_IN_MICRO_DOLLAR: (m) => m.signupValue,
+  TOTAL_WEB_SIGNUP_VALUE_IN_MICRO_DOLLAR: (m) => m.signupValue,
+  TOTAL_LEAD: (m) => m.leads,
+  TOTAL_WEB_LEAD: (m) => m.leads,
+  TOTAL_LEAD_VALUE_IN_MICRO_DOLLAR: (m) => m.leadValue,
+  TOTAL_WEB_LEAD_VALUE_IN_MICRO_DOLLAR: (m) => m.leadValue,
+  TOTAL_PAGE_VISIT: (m) => m.pageVisits,
+  TOTAL_WEB_PAGE_VISIT: (m) => m.pageVisits,
+  TOTAL_WEB_PAGE_VISIT_VALUE_IN_MICRO_DOLLAR: (m) => m.pageVisitValue,
 };
 
 /** Conversion metrics: HOUR granularity does not provide them (spec, Granularity). */
@@ -79,6 +112,7 @@ export const CONVERSION_METRICS = new Set([
   'TOTAL_CONVERSIONS_QUANTITY',
   'TOTAL_CONVERSIONS_VALUE_IN_MICRO_DOLLAR',
   'CHECKOUT_ROAS',
+  ...Object.keys(METRICS).filter((c) => /^TOTAL_(WEB_)?(ADD_TO_CART|SIGNUP|LEAD|PAGE_VISIT)/.test(c)),
 ]);
 
 /** Number text for JSON: integers as plain digits, fractions as JS prints them. */

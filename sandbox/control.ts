@@ -1,14 +1,15 @@
 // The /__sandbox/* control endpoints (docs/sandbox.md): ground truth, faults, restatement, stats, fresh grants.
 import type { ServerResponse } from 'node:http';
+import { SERVED_TARGETING_TYPES, type TargetingType } from './breakdowns.ts';
 import { type SandboxContext, todayDay } from './context.ts';
 import { FAULT_KINDS, type FaultConfig, type FaultKind } from './faults.ts';
 import { ApiError, invalid } from './http.ts';
 import { CATEGORY_LIMITS, type Category, categoryOf, RateLimiter } from './rate-limits.ts';
 import { parseAttribution, parseZone } from './report-request.ts';
 import { isDate } from './time.ts';
-import { truthRows } from './truth.ts';
+import { TRUTH_KINDS, type TruthKind, truthOf } from './truth.ts';
 
-/** GET /__sandbox/truth?ad_account_id=&start_date=&end_date=[&windows…] */
+/** GET /__sandbox/truth?ad_account_id=&start_date=&end_date=[&windows…][&kind=…][&targeting_type=…] */
 export function truth(ctx: SandboxContext, q: URLSearchParams) {
   const id = q.get('ad_account_id');
   const acct = id === null ? undefined : ctx.accountById.get(id);
@@ -18,10 +19,23 @@ export function truth(ctx: SandboxContext, q: URLSearchParams) {
   if (!isDate(start) || !isDate(end))
     throw invalid('start_date and end_date must be dates in YYYY-MM-DD format.');
   if (start > end) throw invalid('start_date must not be after end_date.');
+  const kind = (q.get('kind') ?? 'ad') as TruthKind;
+  if (!TRUTH_KINDS.includes(kind)) throw invalid(`kind must be one of ${TRUTH_KINDS.join(', ')}.`);
+  const targetingType = q.get('targeting_type');
+  if (kind === 'targeting' && !(SERVED_TARGETING_TYPES as readonly (string | null)[]).includes(targetingType))
+    throw invalid(`kind=targeting needs targeting_type, one of ${SERVED_TARGETING_TYPES.join(', ')}.`);
+  if (kind !== 'targeting' && targetingType !== null)
+    throw invalid('targeting_type goes with kind=targeting.');
   const src = Object.fromEntries(q.entries());
-  return {
-    rows: truthRows(ctx.ledger, acct, start, end, parseAttribution(src), parseZone(src, acct), ctx.nowMs()),
+  const t = {
+    startDate: start,
+    endDate: end,
+    attr: parseAttribution(src),
+    zone: parseZone(src, acct),
+    kind,
+    ...(targetingType ? { targetingType: targetingType as TargetingType } : {}),
   };
+  return { rows: truthOf(ctx.ledger, acct, t, ctx.nowMs()) };
 }
 
 /** POST /__sandbox/faults {"rate", "kinds"?, "seed"?, "reset_seconds"?, "paths"?}; {"rate":0} clears. */

@@ -2,8 +2,9 @@
 // hashes of (seed, ad, day), and restatements are a short list replayed on read. Reports and the ground truth both
 // read through `series`, so they agree by construction.
 
+import { type ConversionEvent, type ConversionSink, dayConversions, MAX_LAG_DAYS } from './conversions.ts';
 import type { SandboxAccount, SandboxAd } from './data.ts';
-import { between, between4, mix, unit, unit4 } from './hash.ts';
+import { between4, mix, unit, unit4 } from './hash.ts';
 import { HOUR_MS } from './time.ts';
 
 export interface Metrics {
@@ -18,6 +19,15 @@ export interface Metrics {
   earnedClicks: number; // CLICKTHROUGH_2
   totalConversionsQuantity: number; // items across all conversion events (a checkout may buy several)
   totalConversionsValue: number; // micro-units: checkout value plus the value of other events (leads, sign-ups)
+  // The other standard event types (every event is exactly one type, so they and checkouts sum to totalConversions).
+  addToCarts: number;
+  addToCartValue: number; // micro-units
+  signups: number;
+  signupValue: number; // micro-units
+  leads: number;
+  leadValue: number; // micro-units
+  pageVisits: number;
+  pageVisitValue: number; // micro-units
 }
 
 export interface Attribution {
@@ -42,10 +52,7 @@ export interface Restatement {
   salt: number;
 }
 
-/** Longest conversion lag we generate; TIME_OF_CONVERSION reads scan this far back. */
-export const MAX_LAG_DAYS = 60;
-/** Longest delay between a conversion and the moment it shows up in reports. */
-export const MAX_VISIBILITY_DELAY_HOURS = 72;
+export { MAX_LAG_DAYS, MAX_VISIBILITY_DELAY_HOURS } from './conversions.ts';
 
 // A fixed diurnal curve (integer weights) so the hourly split is exact integer arithmetic; C = cumulative sums.
 const WEIGHTS = [14, 10, 7, 5, 4, 4, 6, 10, 18, 26, 32, 36, 38, 38, 37, 36, 36, 38, 42, 48, 50, 44, 32, 21];
@@ -58,7 +65,7 @@ export function hourSlice(v: number, a: number, b: number): number {
   return Math.floor((v * CUM[b]!) / W) - Math.floor((v * CUM[a]!) / W);
 }
 
-interface DayBase {
+export interface DayBase {
   spendUnits: number;
   impressions: number;
   clicks: number;
@@ -67,19 +74,32 @@ interface DayBase {
   earnedClicks: number;
 }
 
-export const ZERO: Readonly<Metrics> = Object.freeze({
-  spend: 0,
-  impressions: 0,
-  clicks: 0,
-  outbound: 0,
-  checkouts: 0,
-  checkoutValue: 0,
-  totalConversions: 0,
-  earnedImpressions: 0,
-  earnedClicks: 0,
-  totalConversionsQuantity: 0,
-  totalConversionsValue: 0,
-});
+/** A fresh all-zero Metrics (a literal: much cheaper than spreading a frozen template, a million times a report). */
+export function zeroMetrics(): Metrics {
+  return {
+    spend: 0,
+    impressions: 0,
+    clicks: 0,
+    outbound: 0,
+    checkouts: 0,
+    checkoutValue: 0,
+    totalConversions: 0,
+    earnedImpressions: 0,
+    earnedClicks: 0,
+    totalConversionsQuantity: 0,
+    totalConversionsValue: 0,
+    addToCarts: 0,
+    addToCartValue: 0,
+    signups: 0,
+    signupValue: 0,
+    leads: 0,
+    leadValue: 0,
+    pageVisits: 0,
+    pageVisitValue: 0,
+  };
+}
+
+export const ZERO: Readonly<Metrics> = Object.freeze(zeroMetrics());
 
 export class Ledger {
   readonly restatements: Restatement[] = [];
@@ -103,7 +123,7 @@ export class Ledger {
   }
 
   /** Whether a restatement visible at `asOfMs`, with index ≥ `after`, zeroed this ad-day. */
-  private zeroedBy(ad: SandboxAd, d: number, asOfMs: number, limit: number, after = 0): boolean {
+  zeroedBy(ad: SandboxAd, d: number, asOfMs: number, limit: number, after = 0): boolean {
     for (let i = after; i < Math.min(limit, this.restatements.length); i++) {
       const r = this.restatements[i]!;
       if (r.atMs <= asOfMs && d >= r.fromDay && d <= r.toDay && unit(this.seed, r.salt, ad.key, d, 1) < 0.1)
@@ -128,7 +148,7 @@ export class Ledger {
     restatements = Number.POSITIVE_INFINITY,
   ): Metrics[] {
     const n = bounds.length - 1;
-    const out: Metrics[] = Array.from({ length: n }, () => ({ ...ZERO }));
+    const out: Metrics[] = Array.from({ length: n }, zeroMetrics);
     const first = bounds[0]!;
     const end = Math.min(bounds[n]!, Math.floor(asOfMs / HOUR_MS) + 1);
     if (end <= first || ad.fromDay >= 1e9) return out;
@@ -136,8 +156,7 @@ export class Ledger {
     const lastDay = Math.floor((end - 1) / 24);
     const scanFrom =
       withConversions && attr.reportTime === 'TIME_OF_CONVERSION' ? firstDay - MAX_LAG_DAYS - 1 : firstDay;
-    const byAction = attr.reportTime === 'TIME_OF_AD_ACTION';
-    const s = this.seed;
+    const sink: ConversionSink = { credit: (hour, ev) => credit(out, bounds, hour, ev, acct.unitMicro) };
     let k0 = 0;
     for (let d = Math.max(scanFrom, ad.fromDay); d <= Math.min(lastDay, ad.toDay); d++) {
       const base = this.rawBase(acct, ad, d);
@@ -159,58 +178,7 @@ export class Ledger {
           m.earnedClicks += hourSlice(base.earnedClicks, a, b);
         }
       }
-      if (!withConversions) continue;
-      const events = zeroed
-        ? 0
-        : Math.min(
-            10,
-            Math.floor(base.clicks * 0.05 * (0.5 + unit4(s, ad.key, d, 6))) +
-              (unit4(s, ad.key, d, 7) < 0.35 ? 1 : 0),
-          );
-      for (let i = 0; i < events; i++) {
-        const u = unit4(s, ad.key, d, 100 + i);
-        const lagPick = unit4(s, ad.key, d, 200 + i);
-        const lag =
-          lagPick < 0.45
-            ? 0
-            : lagPick < 0.7
-              ? between4(1, 3, s, ad.key, d, 300 + i)
-              : lagPick < 0.88
-                ? between4(4, 14, s, ad.key, d, 300 + i)
-                : lagPick < 0.96
-                  ? between4(15, 30, s, ad.key, d, 300 + i)
-                  : between4(31, MAX_LAG_DAYS, s, ad.key, d, 300 + i);
-        const window = u < 0.6 ? attr.clickWindow : u < 0.75 ? attr.engagementWindow : attr.viewWindow;
-        if (lag > window) continue;
-        const actionHour = d * 24 + between4(0, 23, s, ad.key, d, 400 + i);
-        const convHour = actionHour + lag * 24 + between4(0, 5, s, ad.key, d, 500 + i);
-        const visibleHour = convHour + between4(0, MAX_VISIBILITY_DELAY_HOURS, s, ad.key, d, 600 + i);
-        if (visibleHour * HOUR_MS > asOfMs) continue;
-        const checkout = unit4(s, ad.key, d, 700 + i) < 0.6;
-        const value = checkout ? between4(acct.orderValue[0], acct.orderValue[1], s, ad.key, d, 800 + i) : 0;
-        // A checkout buys 1-3 items; other events (sign-ups, leads) count one and some carry a value of their own.
-        const quantity = checkout ? between4(1, 3, s, ad.key, d, 900 + i) : 1;
-        const otherValue =
-          !checkout && unit4(s, ad.key, d, 1000 + i) < 0.3
-            ? between4(Math.floor(acct.orderValue[0] / 5), acct.orderValue[0], s, ad.key, d, 1100 + i)
-            : 0;
-        this.credit(out, bounds, byAction ? actionHour : convHour, {
-          checkout,
-          value: value + otherValue,
-          checkoutValue: value,
-          quantity,
-          acct,
-        });
-      }
-      // Restated late conversions: click-through checkouts at the day's first hour, visible from the restatement on.
-      for (let r = 0; r < Math.min(restatements, this.restatements.length); r++) {
-        const rs = this.restatements[r]!;
-        if (rs.atMs > asOfMs || d < rs.fromDay || d > rs.toDay) continue;
-        if (unit(s, rs.salt, ad.key, d, 2) >= 0.25 || this.zeroedBy(ad, d, asOfMs, restatements, r + 1))
-          continue;
-        const value = between(acct.orderValue[0], acct.orderValue[1], s, rs.salt, ad.key, d, 3);
-        this.credit(out, bounds, d * 24, { checkout: true, value, checkoutValue: value, quantity: 1, acct });
-      }
+      if (withConversions) dayConversions(this, acct, ad, d, base, attr, asOfMs, restatements, zeroed, sink);
     }
     for (const m of out) {
       // Hour slices of separate totals can disagree by one; keep the funnel monotone.
@@ -221,23 +189,47 @@ export class Ledger {
     return out;
   }
 
-  /** Credits one conversion event at `hour`; values are in the account's units and become micro-units here. */
-  private credit(out: Metrics[], bounds: number[], hour: number, ev: ConversionEvent) {
-    if (hour < bounds[0]! || hour >= bounds[bounds.length - 1]!) return;
-    let lo = 0;
-    let hi = bounds.length - 2;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (bounds[mid]! <= hour) lo = mid;
-      else hi = mid - 1;
-    }
-    const m = out[lo]!;
-    m.totalConversions += 1;
-    m.totalConversionsQuantity += ev.quantity;
-    m.totalConversionsValue += ev.value * ev.acct.unitMicro;
-    if (ev.checkout) {
-      m.checkouts += 1;
-      m.checkoutValue += ev.checkoutValue * ev.acct.unitMicro;
+  /**
+   * Calls `visit(d, k, ev)` for every conversion event `series` credits to bucket k (d: the ad-day it came from),
+   * in the same order: the breakdowns hand each one to a targeting value or a keyword.
+   */
+  conversions(
+    acct: SandboxAccount,
+    ad: SandboxAd,
+    bounds: number[],
+    attr: Attribution,
+    asOfMs: number,
+    restatements: number,
+    visit: (d: number, k: number, ev: ConversionEvent) => void,
+  ): void {
+    const n = bounds.length - 1;
+    const end = Math.min(bounds[n]!, Math.floor(asOfMs / HOUR_MS) + 1);
+    if (end <= bounds[0]! || ad.fromDay >= 1e9) return;
+    const firstDay = Math.floor(bounds[0]! / 24);
+    const scanFrom = attr.reportTime === 'TIME_OF_CONVERSION' ? firstDay - MAX_LAG_DAYS - 1 : firstDay;
+    let day = 0;
+    const sink: ConversionSink = {
+      credit: (hour, ev) => {
+        const k = bucketOf(bounds, hour);
+        if (k >= 0) visit(day, k, ev);
+      },
+    };
+    for (let d = Math.max(scanFrom, ad.fromDay); d <= Math.min(Math.floor((end - 1) / 24), ad.toDay); d++) {
+      const base = this.rawBase(acct, ad, d);
+      if (!base) continue;
+      day = d;
+      dayConversions(
+        this,
+        acct,
+        ad,
+        d,
+        base,
+        attr,
+        asOfMs,
+        restatements,
+        this.zeroedBy(ad, d, asOfMs, restatements),
+        sink,
+      );
     }
   }
 
@@ -255,15 +247,61 @@ export class Ledger {
   }
 }
 
-interface ConversionEvent {
-  checkout: boolean;
-  /** value of the event, in account units; a checkout's is its checkoutValue */
-  value: number;
-  checkoutValue: number;
-  quantity: number;
-  acct: SandboxAccount;
+/** Credits one conversion event at `hour`; values are in the account's units and become micro-units here. */
+export function credit(
+  out: Metrics[],
+  bounds: number[],
+  hour: number,
+  ev: ConversionEvent,
+  unitMicro: number,
+) {
+  const k = bucketOf(bounds, hour);
+  if (k >= 0) creditTo(out[k]!, ev, unitMicro);
 }
 
+/** The bucket [bounds[k], bounds[k+1]) holding UTC hour `hour`, or -1 outside them all. */
+export function bucketOf(bounds: number[], hour: number): number {
+  if (hour < bounds[0]! || hour >= bounds[bounds.length - 1]!) return -1;
+  let lo = 0;
+  let hi = bounds.length - 2;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (bounds[mid]! <= hour) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+/** Adds one event to a bucket's metrics. */
+export function creditTo(m: Metrics, ev: ConversionEvent, unitMicro: number) {
+  const value = ev.value * unitMicro;
+  m.totalConversions += 1;
+  m.totalConversionsQuantity += ev.quantity;
+  m.totalConversionsValue += value;
+  switch (ev.kind) {
+    case 'checkout':
+      m.checkouts += 1;
+      m.checkoutValue += value;
+      break;
+    case 'add_to_cart':
+      m.addToCarts += 1;
+      m.addToCartValue += value;
+      break;
+    case 'signup':
+      m.signups += 1;
+      m.signupValue += value;
+      break;
+    case 'lead':
+      m.leads += 1;
+      m.leadValue += value;
+      break;
+    default:
+      m.pageVisits += 1;
+      m.pageVisitValue += value;
+  }
+}
+
+/** True when every metric is 0 (every event counts in totalConversions, so the per-type fields need no check). */
 export function isZero(m: Metrics): boolean {
   return (
     m.spend === 0 &&

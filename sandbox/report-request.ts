@@ -1,8 +1,18 @@
 // Validation of report and analytics requests, mirroring the spec's limits, into one normalized ReportQuery.
 
+import { SERVED_TARGETING_TYPES, type TargetingType } from './breakdowns.ts';
 import type { Granularity } from './buckets.ts';
-import { ASYNC_COLUMNS, GRANULARITIES, LEVELS, type Level, SUPPORTED_LEVELS } from './columns.ts';
+import {
+  ADE_METRIC_TYPES,
+  ASYNC_COLUMNS,
+  GRANULARITIES,
+  LEVELS,
+  type Level,
+  REPORT_TARGETING_TYPES,
+  SUPPORTED_LEVELS,
+} from './columns.ts';
 import type { SandboxAccount } from './data.ts';
+import type { SandboxEvent } from './extras.ts';
 import { invalid } from './http.ts';
 import type { Attribution } from './ledger.ts';
 import { dayOf, isDate } from './time.ts';
@@ -21,6 +31,12 @@ export interface ReportQuery {
   campaignIds?: Set<string>;
   adGroupIds?: Set<string>;
   adIds?: Set<string>;
+  /** *_TARGETING levels: the breakdowns asked for, in request order. */
+  targetingTypes?: TargetingType[];
+  /** custom_conversion_event_metrics, in request order; `event` indexes `events`. */
+  customMetrics?: { type: string; name: string; event: number }[];
+  /** The account's events those metrics name, each once. */
+  events?: SandboxEvent[];
 }
 
 const WINDOWS = [0, 1, 7, 14, 30, 60];
@@ -144,6 +160,8 @@ export function parseReportRequest(
       throw invalid('attribution_types items must be INDIVIDUAL or HOUSEHOLD.');
   }
   return {
+    ...targeting(body, level),
+    ...customMetrics(body, level, acct),
     startDate: body.start_date as string,
     endDate: body.end_date as string,
     granularity,
@@ -157,4 +175,77 @@ export function parseReportRequest(
     adGroupIds: idSet('ad_group_ids', body.ad_group_ids, 250),
     adIds: idSet('ad_ids', body.ad_ids, 500),
   };
+}
+
+/**
+ * targeting_types (TargetingTypeFilter): 1 to 5 of the spec's types, and only with a level ending in _TARGETING,
+ * which in turn needs them. The sandbox serves COUNTRY, REGION, AGE_BUCKET, GENDER and APPTYPE; any other valid
+ * type is answered with a clear 400 rather than an empty breakdown.
+ */
+function targeting(body: Record<string, unknown>, level: Level): { targetingTypes?: TargetingType[] } {
+  const raw = body.targeting_types;
+  const isTargeting = level.endsWith('_TARGETING');
+  if (body.combine_targeting_types !== undefined && typeof body.combine_targeting_types !== 'boolean')
+    throw invalid('combine_targeting_types must be a boolean.');
+  if (body.combine_targeting_types === true)
+    throw invalid('combine_targeting_types is a BETA feature that is not available to this app.');
+  if (raw === undefined) {
+    if (isTargeting) throw invalid(`targeting_types is required for level ${level}.`);
+    return {};
+  }
+  if (!isTargeting) throw invalid('targeting_types requires level to be a value ending in _TARGETING.');
+  if (!Array.isArray(raw) || raw.length < 1 || raw.length > 5)
+    throw invalid('targeting_types must be an array of 1 to 5 targeting types.');
+  for (const t of raw) {
+    if (typeof t !== 'string' || !REPORT_TARGETING_TYPES.has(t))
+      throw invalid(`targeting_types: ${JSON.stringify(t)} is not a valid targeting type.`);
+    if (t === 'AUDIENCE_MULTIPLIER' && level !== 'CAMPAIGN_TARGETING')
+      throw invalid('targeting_types: AUDIENCE_MULTIPLIER is only available in CAMPAIGN_TARGETING level.');
+    if (t === 'MEDIA_TYPE')
+      throw invalid('targeting_types: MEDIA_TYPE is only available in PRODUCT_ITEM_TARGETING level.');
+    if (!(SERVED_TARGETING_TYPES as readonly string[]).includes(t))
+      throw invalid(
+        `targeting_types: the sandbox serves only ${SERVED_TARGETING_TYPES.join(', ')}, not ${t}.`,
+      );
+  }
+  return { targetingTypes: [...new Set(raw as TargetingType[])] };
+}
+
+/** custom_conversion_event_metrics: `{custom_event_metrics_type, custom_event_name}` items naming the account's events. */
+function customMetrics(
+  body: Record<string, unknown>,
+  level: Level,
+  acct: SandboxAccount,
+): Pick<ReportQuery, 'customMetrics' | 'events'> {
+  const raw = body.custom_conversion_event_metrics;
+  if (raw === undefined) return {};
+  if (!Array.isArray(raw) || raw.length === 0)
+    throw invalid('custom_conversion_event_metrics must be a non-empty array.');
+  if (level.endsWith('_TARGETING') || level === 'KEYWORD')
+    throw invalid(
+      `custom_conversion_event_metrics: the sandbox serves them at levels without breakdowns, not ${level}.`,
+    );
+  const events: SandboxEvent[] = [];
+  const out: NonNullable<ReportQuery['customMetrics']> = [];
+  for (const item of raw) {
+    const { custom_event_metrics_type: type, custom_event_name: name } = (item ?? {}) as Record<
+      string,
+      unknown
+    >;
+    if (typeof type !== 'string' || !ADE_METRIC_TYPES.has(type))
+      throw invalid(
+        `custom_conversion_event_metrics: custom_event_metrics_type ${JSON.stringify(type)} is not valid.`,
+      );
+    if (typeof name !== 'string')
+      throw invalid('custom_conversion_event_metrics: custom_event_name is required.');
+    const event = acct.events.find((e) => e.name === name);
+    if (!event)
+      throw invalid(
+        `custom_conversion_event_metrics: ${JSON.stringify(name)} is not an advertiser-defined event of this ad account.`,
+      );
+    if (!events.includes(event)) events.push(event);
+    if (!out.some((m) => m.type === type && m.name === name))
+      out.push({ type, name, event: events.indexOf(event) });
+  }
+  return { customMetrics: out, events };
 }

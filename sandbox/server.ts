@@ -231,7 +231,11 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
       else sendError(res, new ApiError(500, 12, 'Something went wrong on our end. Sorry about that.'));
     });
   });
-  server.keepAliveTimeout = 5_000;
+  // An idle connection lives 65 s, as behind common load balancers. In-process tests block this event loop while
+  // they compute truth for seconds; with a short timeout, timers due during the block would close sockets just as
+  // the client reuses them (ECONNRESET).
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());

@@ -2,7 +2,12 @@
 import type { SandboxInfo } from './server.ts';
 import type { TruthRow } from './truth.ts';
 
-export type { TruthRow } from './truth.ts';
+export type {
+  CustomConversionTruthRow,
+  KeywordTruthRow,
+  TargetingTruthRow,
+  TruthRow,
+} from './truth.ts';
 
 /** Exchanges a refresh token for tokens at the sandbox's token endpoint (the new refresh token replaces the old). */
 export async function refreshTokens(
@@ -21,17 +26,20 @@ export async function refreshTokens(
   return (await res.json()) as { access_token: string; refresh_token: string; expires_in: number };
 }
 
-/** GET /__sandbox/truth for an account and date range (plus optional attribution/time-zone params). */
-export async function fetchTruth(
+/**
+ * GET /__sandbox/truth for an account and date range (plus optional attribution/time-zone params, and `kind` /
+ * `targeting_type` for the other reports; type the answer with `fetchTruth<KeywordTruthRow>(…)` and the like).
+ */
+export async function fetchTruth<Row = TruthRow>(
   info: SandboxInfo,
   params: { ad_account_id: string; start_date: string; end_date: string } & Record<string, string>,
-): Promise<TruthRow[]> {
+): Promise<Row[]> {
   const res = await fetch(`${info.url}/__sandbox/truth?${new URLSearchParams(params)}`);
   if (res.status !== 200) throw new Error(`truth failed: HTTP ${res.status} ${await res.text()}`);
-  return ((await res.json()) as { rows: TruthRow[] }).rows;
+  return ((await res.json()) as { rows: Row[] }).rows;
 }
 
-const ID_NUMBER = /"(AD_ID|PIN_PROMOTION_ID|CAMPAIGN_ID|AD_GROUP_ID|ADVERTISER_ID|PIN_ID)":(\d+)/g;
+const ID_NUMBER = /"(AD_ID|PIN_PROMOTION_ID|CAMPAIGN_ID|AD_GROUP_ID|ADVERTISER_ID|PIN_ID|KEYWORD_ID)":(\d+)/g;
 
 /**
  * Parses a report JSON file keeping id digits exact: numeric id values are quoted before JSON.parse so no id

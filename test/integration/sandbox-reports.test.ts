@@ -35,6 +35,13 @@ const COLUMNS = [
   'CLICKTHROUGH_2',
   'TOTAL_CONVERSIONS_QUANTITY',
   'TOTAL_CONVERSIONS_VALUE_IN_MICRO_DOLLAR',
+  'TOTAL_ADD_TO_CART',
+  'TOTAL_ADD_TO_CART_VALUE_IN_MICRO_DOLLAR',
+  'TOTAL_SIGNUP',
+  'TOTAL_SIGNUP_VALUE_IN_MICRO_DOLLAR',
+  'TOTAL_LEAD',
+  'TOTAL_LEAD_VALUE_IN_MICRO_DOLLAR',
+  'TOTAL_PAGE_VISIT',
 ];
 const NORMALIZED: [string, keyof TruthRow][] = [
   ['SPEND_IN_MICRO_DOLLAR', 'spend_micro'],
@@ -48,6 +55,13 @@ const NORMALIZED: [string, keyof TruthRow][] = [
   ['CLICKTHROUGH_2', 'clicks_earned'],
   ['TOTAL_CONVERSIONS_QUANTITY', 'total_conversions_quantity'],
   ['TOTAL_CONVERSIONS_VALUE_IN_MICRO_DOLLAR', 'total_conversions_value_micro'],
+  ['TOTAL_ADD_TO_CART', 'add_to_carts'],
+  ['TOTAL_ADD_TO_CART_VALUE_IN_MICRO_DOLLAR', 'add_to_cart_value_micro'],
+  ['TOTAL_SIGNUP', 'signups'],
+  ['TOTAL_SIGNUP_VALUE_IN_MICRO_DOLLAR', 'signup_value_micro'],
+  ['TOTAL_LEAD', 'leads'],
+  ['TOTAL_LEAD_VALUE_IN_MICRO_DOLLAR', 'lead_value_micro'],
+  ['TOTAL_PAGE_VISIT', 'page_visits'],
 ];
 
 function createReport(account: string, body: Body) {
