@@ -123,23 +123,24 @@ export async function lookbackDoneOn(
 }
 
 /**
- * The chunk windows of a backfill (one workflow id, across its executions) whose latest run succeeded. A chunk
- * whose latest run failed, was abandoned or never ran is not among them.
+ * The chunk windows of a backfill (one workflow id, across its executions) whose latest run succeeded, per report.
+ * A chunk whose latest run failed, was abandoned or never ran is not among them.
  */
 export async function succeededWindows(
   db: Queryable,
   connectionId: string,
   workflowId: string,
-): Promise<{ start: string; end: string }[]> {
+): Promise<{ report: string; start: string; end: string }[]> {
   const { rows } = await db.query(
-    `SELECT start, "end" FROM (
-       SELECT DISTINCT ON (window_start, window_end) window_start::text AS start, window_end::text AS "end", status
-       FROM pinads.sync_runs WHERE connection_id = $1 AND workflow_id = $2
-       ORDER BY window_start, window_end, started_at DESC, id DESC) latest
+    `SELECT report, start, "end" FROM (
+       SELECT DISTINCT ON (report, window_start, window_end)
+              report, window_start::text AS start, window_end::text AS "end", status
+       FROM pinads.sync_runs WHERE connection_id = $1 AND workflow_id = $2 AND window_start IS NOT NULL
+       ORDER BY report, window_start, window_end, started_at DESC, id DESC) latest
      WHERE status = 'succeeded'`,
     [connectionId, workflowId],
   );
-  return rows as { start: string; end: string }[];
+  return rows as { report: string; start: string; end: string }[];
 }
 
 export interface RunSummary {
