@@ -9,6 +9,7 @@ import { BULK_ACTIVITIES, entityActivities } from './entities.ts';
 import { classified } from './failures.ts';
 import { planActivities } from './plan.ts';
 import { pacedActivity, patientWithRateLimits } from './rate-limits.ts';
+import { readinessActivities } from './readiness.ts';
 import { reportActivities } from './reports.ts';
 import { runPlanActivities } from './run-plan.ts';
 import { runLedgerActivities } from './runs.ts';
@@ -50,6 +51,7 @@ export function createActivities(deps: ActivityDeps) {
     ...planActivities(deps),
     ...runLedgerActivities(deps),
     ...runPlanActivities(deps),
+    ...readinessActivities(deps),
     ...reportActivities(deps),
     ...turnActivities(deps),
   };

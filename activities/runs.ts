@@ -5,6 +5,7 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import type { DateWindow } from '../common/dates.ts';
 import type { RunKind } from '../common/run-kinds.ts';
 import { activityLog, metricsOf } from '../observability/observe.ts';
+import { markChoreDone } from '../warehouse/readiness.ts';
 import {
   finishRun,
   markAbandoned,
@@ -13,7 +14,7 @@ import {
   startRun,
   succeededWindows,
 } from '../warehouse/runs.ts';
-import type { ActivityDeps } from './deps.ts';
+import { type ActivityDeps, nowOf } from './deps.ts';
 
 export function runLedgerActivities(deps: ActivityDeps) {
   return {
@@ -41,12 +42,21 @@ export function runLedgerActivities(deps: ActivityDeps) {
      * Indexes of the chunks to skip when a backfill (same workflow id) runs again: those whose latest run succeeded,
      * when some are not. When every chunk is done, a re-run redoes them all: it is a refresh of a finished range.
      */
-    async backfillChunksDone(connectionId: string, chunks: DateWindow[]): Promise<number[]> {
+    async backfillChunksDone(
+      connectionId: string,
+      chunks: DateWindow[],
+      reports: string[] = ['ad_daily'],
+    ): Promise<number[]> {
       const workflowId = Context.current().info.workflowExecution?.workflowId ?? '';
       const done = new Set(
-        (await succeededWindows(deps.wh.pool, connectionId, workflowId)).map((w) => `${w.start}/${w.end}`),
+        (await succeededWindows(deps.wh.pool, connectionId, workflowId)).map(
+          (w) => `${w.report}/${w.start}/${w.end}`,
+        ),
       );
-      const skip = chunks.flatMap((c, i) => (done.has(`${c.start}/${c.end}`) ? [i] : []));
+      // A chunk is done when every report of it is.
+      const skip = chunks.flatMap((c, i) =>
+        reports.every((r) => done.has(`${r}/${c.start}/${c.end}`)) ? [i] : [],
+      );
       return skip.length === chunks.length ? [] : skip;
     },
 
@@ -68,6 +78,11 @@ export function runLedgerActivities(deps: ActivityDeps) {
         workflowId: execution?.workflowId,
         runId: execution?.runId,
       });
+    },
+
+    /** A fleet-wide chore this run claimed (activities/run-plan.ts) is done: nobody does it again for a while. */
+    async choreDone(_connectionId: string, chore: string): Promise<void> {
+      await markChoreDone(deps.wh.pool, chore, nowOf(deps));
     },
 
     /** A run that failed before its first window (token, entities, planning): a failed row without a window. */

@@ -4,10 +4,12 @@ import {
   continueAsNew,
   defineQuery,
   isCancellation,
+  log,
   patched,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
+import type { EntityNeed } from '../activities/planned-reports.ts';
 import { chunkRange, type DateWindow } from '../common/dates.ts';
 import { BACKFILL_CHUNKS_FAILED } from '../common/failure-types.ts';
 import {
@@ -19,7 +21,7 @@ import {
   recordedWindow,
   withDurableRateLimit,
 } from './steps.ts';
-import { CATALOG_PLAN_PATCH } from './sync.ts';
+import { CATALOG_PLAN_PATCH, GEO_NAMES_CHORE } from './sync.ts';
 
 export interface BackfillProgress {
   chunksDone: number;
@@ -28,6 +30,8 @@ export interface BackfillProgress {
   currentChunk: DateWindow | null;
   /** chunks that failed for good in this execution chain, with why */
   failedChunks?: { start: string; end: string; error: string }[];
+  /** rows loaded per report other than ad_daily (after the catalog-plan patch) */
+  extraRows?: Record<string, number>;
 }
 
 /** Per-chunk status, kept as workflow state and carried across continue-as-new. */
@@ -39,6 +43,10 @@ export interface BackfillState {
   rowsLoaded: number;
   /** ads seen in loaded chunks that the entity tables lacked; refreshed once at the end */
   unknownAds: number;
+  /** the catalog reports every chunk pulls (absent in states from before the catalog-plan patch: ad_daily) */
+  reports?: string[];
+  /** rows loaded per report other than ad_daily (rowsLoaded counts ad_daily_metrics rows) */
+  extraRows?: Record<string, number>;
 }
 
 /** The state shape of the first release: a count of leading chunks done. Still accepted on continue-as-new. */
@@ -91,6 +99,7 @@ export async function backfillConnection(
     rowsLoaded: s.rowsLoaded,
     currentChunk: s.chunks.find((_, i) => !s.done[i] && !s.failed?.[i]) ?? null,
     ...(s.failed ? { failedChunks: failedChunks() } : {}),
+    ...(s.extraRows ? { extraRows: s.extraRows } : {}),
   });
   setHandler(progressQuery, progress);
   const tolerant = patched(CHUNK_FAILURES_PATCH);
@@ -104,15 +113,50 @@ export async function backfillConnection(
     // The CLI validated the range against UTC today; the activity re-checks it against today in the connection's
     // reporting zone, which a workflow cannot know deterministically.
     await step('token', () => withDurableRateLimit(() => quick.refreshToken(connectionId)));
-    await step('range', () => quick.validateBackfill(connectionId, from, to));
-    await step('entity sync', () => withDurableRateLimit(() => entities.syncEntities(connectionId)));
+    if (planned) {
+      const p = await step('range', () => quick.planBackfill(connectionId, from, to));
+      s.reports = p.reports;
+      await step('entity sync', () => withDurableRateLimit(() => entities.syncEntities(connectionId)));
+      await extraEntities(connectionId, p.needs, p.geoNames);
+    } else {
+      await step('range', () => quick.validateBackfill(connectionId, from, to));
+      await step('entity sync', () => withDurableRateLimit(() => entities.syncEntities(connectionId)));
+    }
     // Running the same backfill again (same workflow id) redoes only the chunks an earlier execution did not load.
     if (tolerant)
-      for (const i of await step('run ledger', () => quick.backfillChunksDone(connectionId, s.chunks)))
+      for (const i of await step('run ledger', () =>
+        planned
+          ? quick.backfillChunksDone(connectionId, s.chunks, s.reports)
+          : quick.backfillChunksDone(connectionId, s.chunks),
+      ))
         s.done[i] = true;
   }
-  const window = (chunk: DateWindow) =>
-    planned ? { report: AD_DAILY_REPORT, window: chunk, priority: 'bulk' as const } : chunk;
+  /** Every chunk pulls every report of the backfill (ad_daily alone before the catalog-plan patch). */
+  const pullChunk = async (chunk: DateWindow) => {
+    if (!planned) {
+      const r = await recordedWindow(connectionId, chunk, 'backfill');
+      s.rowsLoaded += r.rowsLoaded;
+      s.unknownAds += r.unknownAds;
+      return;
+    }
+    // Readiness first, so the chunk's final days are recorded final (once per date for the whole fleet).
+    try {
+      await withDurableRateLimit(() =>
+        quick.checkMetricsReady(connectionId, { window: chunk, priority: 'bulk' }),
+      );
+    } catch (err) {
+      if (isCancellation(err)) throw err;
+      log.warn('metrics readiness unknown for this chunk; its days stay provisional', {
+        error: failureMessage(err),
+      });
+    }
+    for (const report of s.reports ?? [AD_DAILY_REPORT]) {
+      const r = await recordedWindow(connectionId, { report, window: chunk, priority: 'bulk' }, 'backfill');
+      if (report === AD_DAILY_REPORT) s.rowsLoaded += r.rowsLoaded;
+      else s.extraRows = { ...s.extraRows, [report]: (s.extraRows?.[report] ?? 0) + r.rowsLoaded };
+      s.unknownAds += r.unknownAds;
+    }
+  };
 
   const queue = s.chunks.map((_, i) => i).filter((i) => !s.done[i] && !s.failed?.[i]);
   /** The first chunk failure of this run, kept as the cause of the backfill's own failure. */
@@ -121,9 +165,7 @@ export async function backfillConnection(
   const lane = async () => {
     for (let i = queue.shift(); i !== undefined && !draining; i = queue.shift()) {
       try {
-        const r = await recordedWindow(connectionId, window(s.chunks[i]!), 'backfill');
-        s.rowsLoaded += r.rowsLoaded;
-        s.unknownAds += r.unknownAds;
+        await pullChunk(s.chunks[i]!);
         s.done[i] = true;
       } catch (err) {
         if (!tolerant || isCancellation(err)) throw err;
@@ -151,4 +193,31 @@ export async function backfillConnection(
     });
   }
   return progress();
+}
+
+/**
+ * The entity syncs the backfill's extra reports need, and the fleet's geo names when this run claimed them. A failure
+ * does not stop the backfill: the reports load with the entities known so far, and the next daily pass syncs again.
+ */
+async function extraEntities(connectionId: string, needs: EntityNeed[], geoNames: boolean): Promise<void> {
+  const calls: (() => Promise<unknown>)[] = needs.map((need) =>
+    need === 'keywords'
+      ? () => entities.syncKeywords(connectionId, { priority: 'bulk' })
+      : () => quick.syncConversionEvents(connectionId, { priority: 'bulk' }),
+  );
+  if (geoNames)
+    calls.push(async () => {
+      await quick.syncGeoNames(connectionId, { priority: 'bulk' });
+      await quick.choreDone(connectionId, GEO_NAMES_CHORE);
+    });
+  for (const call of calls) {
+    try {
+      await withDurableRateLimit(call);
+    } catch (err) {
+      if (isCancellation(err)) throw err;
+      log.warn('an entity sync of the backfill failed; its reports load with the entities known', {
+        error: failureMessage(err),
+      });
+    }
+  }
 }

@@ -92,16 +92,27 @@ export interface WindowResult {
  * requested again, a bounded number of times. `w` is a WindowSpec, or a bare DateWindow on the flows from before
  * specs (the activities read the settings themselves then).
  */
-export async function pullWindow(connectionId: string, w: DateWindow | WindowRequest): Promise<WindowResult> {
+export async function pullWindow(
+  connectionId: string,
+  w: DateWindow | WindowRequest,
+  runId?: string,
+): Promise<WindowResult> {
   let apiCalls = 0;
   for (let attempt = 1; ; attempt++) {
     const requested = await withDurableRateLimit(() => quick.requestReport(connectionId, w));
     apiCalls += requested.apiCalls;
-    // The settings the report was requested with go to the load with it.
-    const load = 'report' in w ? { ...w, settings: requested.settings } : w;
     try {
+      // A spec's load gets every token (one per request variant), the settings the report was requested with, and
+      // the run and the request's instant for the pull record; a bare window (flows from before specs) its token.
       const loaded = await withDurableRateLimit(() =>
-        reports.loadReport(connectionId, requested.token, load),
+        'report' in w
+          ? reports.loadReport(
+              connectionId,
+              requested.tokens ?? requested.token,
+              { ...w, settings: requested.settings },
+              { runId, requestedAt: requested.requestedAt },
+            )
+          : reports.loadReport(connectionId, requested.token, w),
       );
       return {
         rowsLoaded: loaded.rowsLoaded,
@@ -136,7 +147,7 @@ export async function recordedWindow(
       ? await quick.startRun(connectionId, kind, w.window, w.report)
       : await quick.startRun(connectionId, kind, w);
   try {
-    const result = await pullWindow(connectionId, w);
+    const result = await pullWindow(connectionId, w, runId);
     await quick.finishRun(runId, {
       status: 'succeeded',
       rowsLoaded: result.rowsLoaded,

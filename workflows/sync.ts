@@ -2,6 +2,8 @@
 // first, committed on its own; then, once per reporting day, the daily pass of every report that is due; one sync
 // per connection at a time.
 import { ApplicationFailure, isCancellation, log, patched } from '@temporalio/workflow';
+import type { EntityNeed } from '../activities/planned-reports.ts';
+import type { RunPlan } from '../activities/run-plan.ts';
 import type { ReportId } from '../activities/spec.ts';
 import { LOOKBACK_FAILED } from '../common/failure-types.ts';
 import type { RunKind } from '../common/run-kinds.ts';
@@ -51,6 +53,8 @@ export interface SyncResult {
   hourly?: WindowRun;
   /** the daily pass, per report (absent on runs without one, and on runs from before the catalog-plan change) */
   reports?: ReportRun[];
+  /** with a daily pass: ad_daily days of the lookback left alone as final (pulled after finality) */
+  finalDaysSkipped?: number;
   /** with kind 'skipped': the workflow id of the sync that was running */
   skippedFor?: string;
   rowsLoaded: number;
@@ -65,6 +69,9 @@ export const HOURLY_FIRST_PATCH = 'hourly-first';
  * are recorded, a manual run waits for its turn without polling, and the daily pass runs every due report.
  */
 export const CATALOG_PLAN_PATCH = 'catalog-plan';
+
+/** The fleet chore of reading the geo names (the claim: activities/run-plan.ts). */
+export const GEO_NAMES_CHORE = 'geo_names';
 
 export async function syncConnection(connectionId: string, options: SyncOptions = {}): Promise<SyncResult> {
   if (patched(CATALOG_PLAN_PATCH)) return plannedSync(connectionId, options);
@@ -97,53 +104,44 @@ async function plannedSync(connectionId: string, options: SyncOptions): Promise<
   }
   const runKind: RunKind = options.mode === 'lookback' ? 'lookback' : manual ? 'manual' : 'hourly';
   const step = <T>(name: string, fn: () => Promise<T>) => beforeWindows(connectionId, runKind, name, fn);
-  let apiCalls = 0;
+  const calls = { n: 0 };
   const syncEntities = async (maxAgeMinutes: number) => {
     const r = await withDurableRateLimit(() => entities.syncEntities(connectionId, { maxAgeMinutes }));
-    apiCalls += r.apiCalls;
+    calls.n += r.apiCalls;
     return r;
   };
   await step('run ledger', () => quick.sweepAbandonedRuns(connectionId));
   const token = await step('token', () => withDurableRateLimit(() => quick.refreshToken(connectionId)));
-  apiCalls += token.apiCalls;
+  calls.n += token.apiCalls;
   let synced = await step('entity sync', () => syncEntities(manual ? 0 : ENTITY_MAX_AGE_MINUTES));
   const plan = await step('planning', () =>
     quick.planRun(connectionId, { mode: options.mode ?? 'auto', allDays: options.allDays }),
   );
-  const daily = plan.daily.length > 0;
-  if (daily && synced.skipped) synced = await step('entity sync', () => syncEntities(0));
+  if (plan.pass && synced.skipped) synced = await step('entity sync', () => syncEntities(0));
+  // Before any load of the pass (the hourly window may reach back into it): a day whose readiness is learnt now is
+  // pulled final in this run, once more, and then left alone. Best effort: unknown readiness leaves days provisional.
+  if (plan.readiness.length > 0) {
+    try {
+      const r = await withDurableRateLimit(() =>
+        quick.checkMetricsReady(connectionId, { days: plan.readiness, priority: 'core' }),
+      );
+      calls.n += r.apiCalls;
+    } catch (err) {
+      if (isCancellation(err)) throw err;
+      log.warn('metrics readiness unknown this run; the days it pulls stay provisional', {
+        error: failureMessage(err),
+      });
+    }
+  }
 
   // The hourly window first, committed on its own: a daily pass that fails later cannot hold it back.
-  const hourlyKind = manual && !daily ? 'manual' : 'hourly';
+  const hourlyKind = manual && !plan.pass ? 'manual' : 'hourly';
   const h = await recordedWindow(connectionId, plan.hourly, hourlyKind);
   const hourly = { ...plan.hourly.window, rowsLoaded: h.rowsLoaded };
-  apiCalls += h.apiCalls;
-  let unknownAds = h.unknownAds;
-  let rowsLoaded = h.rowsLoaded;
-
-  // The daily pass: each due report's windows at bulk priority, behind every connection's hourly window. A report
-  // that fails stops only itself; it is still due on the next run.
-  const reports: ReportRun[] = [];
-  for (const r of plan.daily) {
-    const run: ReportRun = { report: r.report, windows: [], rowsLoaded: 0 };
-    reports.push(run);
-    for (const w of r.windows) {
-      try {
-        const res = await recordedWindow(connectionId, w, 'lookback');
-        run.windows.push({ ...w.window, rowsLoaded: res.rowsLoaded });
-        run.rowsLoaded += res.rowsLoaded;
-        apiCalls += res.apiCalls;
-        unknownAds += res.unknownAds;
-      } catch (err) {
-        if (isCancellation(err)) throw err;
-        run.error = failureMessage(err);
-        break;
-      }
-    }
-    rowsLoaded += run.rowsLoaded;
-  }
-  if (unknownAds > 0 && synced.skipped) synced = await syncEntities(0);
-  const failed = reports.filter((r) => r.error !== undefined);
+  calls.n += h.apiCalls;
+  const pass = plan.pass ? await dailyPass(connectionId, plan, calls) : { reports: [], unknownAds: 0 };
+  if (h.unknownAds + pass.unknownAds > 0 && synced.skipped) synced = await syncEntities(0);
+  const failed = pass.reports.filter((r) => r.error !== undefined);
   if (failed.length > 0) {
     // The run fails (a manual --lookback never reports success without its daily pass); the hourly window stays.
     throw ApplicationFailure.create({
@@ -152,17 +150,77 @@ async function plannedSync(connectionId: string, options: SyncOptions): Promise<
         .join('; ')}`,
       type: LOOKBACK_FAILED,
       nonRetryable: true,
-      details: [{ hourly, reports }],
+      details: [{ hourly, reports: pass.reports }],
     });
   }
-  const adDaily = reports.find((r) => r.report === plan.hourly.report);
+  const adDaily = pass.reports.find((r) => r.report === plan.hourly.report);
   return {
-    kind: daily ? 'lookback' : hourlyKind,
-    windows: daily ? (adDaily?.windows ?? []) : [hourly],
+    kind: plan.pass ? 'lookback' : hourlyKind,
+    windows: plan.pass ? (adDaily?.windows ?? []) : [hourly],
     hourly,
-    ...(daily ? { reports } : {}),
-    rowsLoaded,
-    apiCalls,
+    ...(plan.pass ? { reports: pass.reports, finalDaysSkipped: plan.finalDaysSkipped } : {}),
+    // ad_daily_metrics rows, as before the extras; theirs are in `reports`.
+    rowsLoaded: h.rowsLoaded + (adDaily?.rowsLoaded ?? 0),
+    apiCalls: calls.n,
     entities: synced.counts,
   };
+}
+
+/**
+ * The daily pass: the entity syncs the due reports need, the fleet's geo names when this run claimed them, then each
+ * due report's windows at bulk priority, behind every connection's hourly window. A report that fails (or whose
+ * entities failed) stops only itself; it is still due on the next run.
+ */
+async function dailyPass(connectionId: string, plan: RunPlan, calls: { n: number }) {
+  const needFailed = new Map<EntityNeed, string>();
+  const needs = [...new Set(plan.daily.flatMap((d) => d.needs))].filter((n) => n !== 'geo_names');
+  for (const need of needs) {
+    try {
+      const r: { apiCalls: number } = await withDurableRateLimit<{ apiCalls: number }>(() =>
+        need === 'keywords'
+          ? entities.syncKeywords(connectionId, { priority: 'bulk' })
+          : quick.syncConversionEvents(connectionId, { priority: 'bulk' }),
+      );
+      calls.n += r.apiCalls;
+    } catch (err) {
+      if (isCancellation(err)) throw err;
+      needFailed.set(need, `${need} sync: ${failureMessage(err)}`);
+    }
+  }
+  if (plan.geoNames) {
+    try {
+      const r = await withDurableRateLimit(() => quick.syncGeoNames(connectionId, { priority: 'bulk' }));
+      calls.n += r.apiCalls;
+      await quick.choreDone(connectionId, GEO_NAMES_CHORE);
+    } catch (err) {
+      if (isCancellation(err)) throw err;
+      // The claim lapses within the hour and another sync reads them; targeting rows do not wait for names.
+      log.warn('geo names not read this run', { error: failureMessage(err) });
+    }
+  }
+  const reports: ReportRun[] = [];
+  let unknownAds = 0;
+  for (const r of plan.daily) {
+    const run: ReportRun = { report: r.report, windows: [], rowsLoaded: 0 };
+    reports.push(run);
+    const blocked = r.needs.map((n) => needFailed.get(n)).find((e) => e !== undefined);
+    if (blocked) {
+      run.error = blocked;
+      continue;
+    }
+    for (const w of r.windows) {
+      try {
+        const res = await recordedWindow(connectionId, w, 'lookback');
+        run.windows.push({ ...w.window, rowsLoaded: res.rowsLoaded });
+        run.rowsLoaded += res.rowsLoaded;
+        calls.n += res.apiCalls;
+        unknownAds += res.unknownAds;
+      } catch (err) {
+        if (isCancellation(err)) throw err;
+        run.error = failureMessage(err);
+        break;
+      }
+    }
+  }
+  return { reports, unknownAds };
 }
