@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { startSync, syncSummary } from '../core/start.ts';
 import type { SyncResult } from '../workflows/sync.ts';
 import { withContext } from './context.ts';
-import { action } from './errors.ts';
+import { action, UsageError } from './errors.ts';
 
 export function registerSync(program: Command): void {
   program
@@ -13,12 +13,19 @@ export function registerSync(program: Command): void {
     )
     .option('--wait', 'wait for the result; exit 0 only when the sync succeeded')
     .option('--lookback', 're-read the lookback window (late conversions) now')
+    .option(
+      '--all-days',
+      'with --lookback: every day of the lookback, also those final and pulled after finality (left alone otherwise)',
+    )
     .action(
-      action(async (id: string, o: { wait?: boolean; lookback?: boolean }) => {
+      action(async (id: string, o: { wait?: boolean; lookback?: boolean; allDays?: boolean }) => {
+        if (o.allDays && !o.lookback)
+          throw new UsageError('--all-days re-reads the lookback: add --lookback');
         await withContext({ temporal: true }, async (ctx) => {
           const handle = await startSync(ctx, id, {
             lookback: o.lookback,
             wait: o.wait,
+            ...(o.allDays ? { options: { allDays: true } } : {}),
             note: (line) => process.stderr.write(`${line}\n`),
           });
           if (!o.wait)

@@ -91,7 +91,12 @@ export function syncSummary(id: string, r: SyncResult): string {
     r.hourly && r.kind === 'lookback'
       ? `hourly ${r.hourly.start}..${r.hourly.end}: ${r.hourly.rowsLoaded} rows; `
       : '';
-  return `${r.kind} sync of ${id}: ${hourly}${r.rowsLoaded} daily rows loaded for ${windows} (${r.apiCalls} API calls)`;
+  const extras = (r.reports ?? []).filter((x) => x.report !== 'ad_daily');
+  const more = [
+    ...extras.map((x) => `${x.report} ${x.rowsLoaded} rows`),
+    ...(r.finalDaysSkipped ? [`${r.finalDaysSkipped} final days left alone`] : []),
+  ];
+  return `${r.kind} sync of ${id}: ${hourly}${r.rowsLoaded} daily rows loaded for ${windows} (${r.apiCalls} API calls)${more.length ? `; ${more.join(', ')}` : ''}`;
 }
 
 export interface StartedBackfill {
