@@ -2,11 +2,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cliReference } from './cli-reference.ts';
+import { reportReference } from './report-reference.ts';
 import { tableReference } from './table-reference.ts';
 
 export const REFERENCES: Record<string, () => Promise<string>> = {
   'docs/reference/cli.md': cliReference,
   'docs/reference/tables.md': tableReference,
+  'docs/reference/reports.md': reportReference,
 };
 
 /** Generates every reference page: path → content. */

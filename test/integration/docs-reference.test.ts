@@ -34,6 +34,9 @@ describe('generated references', () => {
     expect(tables).toContain('### pinterest_ads.ad_daily_metrics');
     expect(tables).toMatch(/\| `spend_micro` \| bigint \| yes \| `0` \|/);
     expect(tables).toContain('### pinads.sync_runs');
+    const reports = generated.get('docs/reference/reports.md')!;
+    expect(reports).toContain('## ad_daily');
+    expect(reports).toMatch(/\| `spend_micro` \| `SPEND_IN_MICRO_DOLLAR` \| micro \|/);
   });
 
   it('a stale or missing page is reported with the command that regenerates it', () => {
@@ -43,8 +46,11 @@ describe('generated references', () => {
     const line = cli.split('\n').findIndex((l) => l.includes('--refresh-token')) + 1;
     expect(staleReferences(scratch, generated)).toEqual([
       `docs/reference/cli.md differs from the code at line ${line}: run \`npm run docs\` and commit the result`,
-      'docs/reference/tables.md is missing: run `npm run docs` and commit the result',
+      ...[...generated.keys()]
+        .filter((path) => path !== 'docs/reference/cli.md')
+        .map((path) => `${path} is missing: run \`npm run docs\` and commit the result`),
     ]);
+    expect(generated.has('docs/reference/tables.md')).toBe(true);
   });
 });
 
