@@ -8,7 +8,8 @@ import { createPinterestClient, type PinterestClient } from '../pinterest/client
 import { PinterestError } from '../pinterest/errors.ts';
 import { pauseSchedule } from '../temporal/schedules.ts';
 import { type Connection, getConnection, markCredentialNeedsReauth } from '../warehouse/control.ts';
-import { noteGrantProblem } from '../warehouse/grants.ts';
+import { UnknownSecretKeyError } from '../warehouse/crypto.ts';
+import { noteGrantProblem, StaleSecretKeyError } from '../warehouse/grants.ts';
 import { type ActivityDeps, nowOf } from './deps.ts';
 
 export async function loadConnection(deps: ActivityDeps, connectionId: string): Promise<Connection> {
@@ -39,13 +40,15 @@ async function needsReauth(deps: ActivityDeps, c: Connection): Promise<never> {
 }
 
 /** The app's credentials are wrong or missing: note it on the grant's connections, keep them active, fail this run. */
-async function configFailure(deps: ActivityDeps, c: Connection, why: string): Promise<never> {
-  const message =
-    `${why}: check PINTEREST_CLIENT_ID and PINTEREST_CLIENT_SECRET on the worker (the app id and secret from ` +
-    'https://developers.pinterest.com/apps/). The grant itself is fine: the next run after the fix succeeds.';
+async function configFailure(deps: ActivityDeps, c: Connection, why: string, fix = APP_FIX): Promise<never> {
+  const message = `${why}: ${fix}. The grant itself is fine: the next run after the fix succeeds.`;
   await noteGrantProblem(deps.wh.pool, c.credential_id, `configuration: ${message}`);
   throw ApplicationFailure.create({ message, type: CONFIG_ERROR, nonRetryable: true });
 }
+
+const APP_FIX =
+  'check PINTEREST_CLIENT_ID and PINTEREST_CLIENT_SECRET on the worker (the app id and secret from https://developers.pinterest.com/apps/)';
+const KEY_FIX = 'restart the worker with the current PINADS_SECRET_KEY';
 
 const grantDeps = (deps: ActivityDeps): GrantDeps => ({
   pool: deps.wh.pool,
@@ -67,6 +70,9 @@ export async function accessToken(
     return await grantAccessToken(grantDeps(deps), c.credential_id, calls, rejected);
   } catch (err) {
     if (err instanceof MissingAppCredentialsError) return configFailure(deps, c, err.message);
+    // This worker's PINADS_SECRET_KEY is not the key the tokens are sealed under now (`pinads keys rotate`).
+    if (err instanceof StaleSecretKeyError || err instanceof UnknownSecretKeyError)
+      return configFailure(deps, c, err.message, KEY_FIX);
     if (err instanceof PinterestError && err.action.kind === 'reauth') return needsReauth(deps, c);
     if (err instanceof PinterestError && err.action.kind === 'config')
       return configFailure(deps, c, `Pinterest rejected the app credentials (${err.message})`);

@@ -18,6 +18,7 @@ import {
 import { loadEnv } from '../schemas/config.ts';
 import type { AdAccount } from '../schemas/pinterest.ts';
 import { defaultConnectionName } from '../warehouse/control.ts';
+import { assertCurrentKey } from '../warehouse/grants.ts';
 import { chooseAccounts, prompter } from './connect-choose.ts';
 import { settingsFrom } from './connections.ts';
 import { withContext } from './context.ts';
@@ -115,6 +116,8 @@ async function runConnect(o: ConnectOptions, io: ConnectIo = processIo()): Promi
   try {
     // The warehouse, key and Temporal are opened first: a misconfiguration should fail before the browser dance.
     return await withContext({ temporal: true, secrets: true }, async (ctx) => {
+      // A grant made with a key that `keys rotate` replaced could not be stored: say so before the browser.
+      await assertCurrentKey(ctx.wh.pool, ctx.box!);
       const state = newOAuthState();
       const callback = await startOAuthCallback({
         state,

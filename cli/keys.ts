@@ -19,7 +19,7 @@ export function registerKeys(program: Command): void {
           const n = await resealSecrets(ctx.wh.pool, ctx.box!, { all: o.all });
           const { rows } = await ctx.wh.pool.query('SELECT count(*)::int AS n FROM pinads.credentials');
           process.stdout.write(
-            `re-encrypted ${n} of ${rows[0].n} credentials under key ${ctx.box!.keyId}; every stored token is now under PINADS_SECRET_KEY, so PINADS_PREVIOUS_SECRET_KEYS may be emptied\n`,
+            `re-encrypted ${n} of ${rows[0].n} credentials under key ${ctx.box!.keyId}, now the current key: a process still on another key can no longer write a token (it is refused, and told to restart with this one), so once every worker, CLI and dashboard runs with this PINADS_SECRET_KEY, PINADS_PREVIOUS_SECRET_KEYS may be emptied\n`,
           );
         });
       }),

@@ -13,7 +13,7 @@ import {
 } from '../pinterest/oauth.ts';
 import { type CredentialRow, getCredential, withLockedCredential } from '../warehouse/control.ts';
 import type { SecretBox } from '../warehouse/crypto.ts';
-import { type GrantTokens, noteGrantProblem, storeGrant } from '../warehouse/grants.ts';
+import { assertCurrentKey, type GrantTokens, noteGrantProblem, storeGrant } from '../warehouse/grants.ts';
 
 const MAX_REFRESH_AHEAD_MS = 24 * 3600 * 1000;
 const PERSIST_ATTEMPTS = 5;
@@ -94,6 +94,8 @@ async function refreshed(
         throw new MissingAppCredentialsError(
           'PINTEREST_CLIENT_ID and PINTEREST_CLIENT_SECRET must be set to refresh tokens',
         );
+      // Under the row lock a key rotation (which locks every credential) cannot slip in before the store below.
+      await assertCurrentKey(tx, d.box);
       calls.n += 1;
       let t: Tokens | AnswerWithoutAccessToken;
       try {
@@ -117,7 +119,7 @@ async function refreshed(
       const tokens = t instanceof AnswerWithoutAccessToken ? t.tokens : t;
       oddities = tokens.oddities;
       rotated = grantTokensOf(tokens, now());
-      await storeGrant(tx, d.box, row.id, rotated);
+      await storeGrant(tx, d.box, row.id, rotated, [], { anyKey: true });
       // A run that gets a token proves the app credentials work again: clear a configuration note.
       if (rotated.accessToken) await noteGrantProblem(tx, row.id, null);
       return { token: rotated.accessToken, refreshed: true };
@@ -226,7 +228,7 @@ async function persistRotated(
     });
     await new Promise((r) => setTimeout(r, 250 * 2 ** (attempt - 1)));
     try {
-      await storeGrant(d.pool, d.box, credentialId, t);
+      await storeGrant(d.pool, d.box, credentialId, t, [], { anyKey: true });
       warn('the rotated refresh token was stored on retry', { credentialId, attempt });
       return t.accessToken!;
     } catch (err) {

@@ -18,6 +18,7 @@ import {
   grantOfToken,
   mergeGrant,
   storeGrant,
+  withCurrentKey,
 } from '../warehouse/grants.ts';
 import { refuseUnverifiedAccountTime, withAccountZone } from './account-zone.ts';
 import { boxOf, type CoreDeps } from './deps.ts';
@@ -71,7 +72,11 @@ export interface CreateInput {
  * `grantOf` shares another connection's grant, and anything else becomes a new grant. Verified against Pinterest
  * first unless `verify` is false. Then the schedules; rows are undone if they cannot be created.
  */
-export async function createConnections(ctx: CoreDeps, input: CreateInput): Promise<Connection[]> {
+export function createConnections(ctx: CoreDeps, input: CreateInput): Promise<Connection[]> {
+  return withCurrentKey(ctx.wh.pool, boxOf(ctx), () => createOnGrant(ctx, input));
+}
+
+async function createOnGrant(ctx: CoreDeps, input: CreateInput): Promise<Connection[]> {
   const { pool } = ctx.wh;
   const box = boxOf(ctx);
   await refuseConnected(pool, input.adAccountIds);
@@ -141,7 +146,15 @@ export interface Regranted {
  * history, status `active` with no reason, schedules unpaused. `tokens` come from a code exchange or a verified
  * paste; `alsoHeld` are older tokens of the same grant to remember.
  */
-export async function regrantInPlace(
+export function regrantInPlace(
+  ctx: CoreDeps,
+  credentialIds: readonly string[],
+  grant: { tokens?: Awaited<ReturnType<typeof exchangePasted>>; pasted?: string; joinKnown?: string },
+): Promise<Regranted> {
+  return withCurrentKey(ctx.wh.pool, boxOf(ctx), () => regrantLocked(ctx, credentialIds, grant));
+}
+
+async function regrantLocked(
   ctx: CoreDeps,
   credentialIds: readonly string[],
   grant: { tokens?: Awaited<ReturnType<typeof exchangePasted>>; pasted?: string; joinKnown?: string },
@@ -173,7 +186,16 @@ export async function regrantInPlace(
 }
 
 /** `connections regrant`: a pasted token replaces the grant of `connectionId` and of every connection sharing it. */
-export async function regrantWithToken(
+export function regrantWithToken(
+  ctx: CoreDeps,
+  connectionId: string,
+  token: string,
+  verify: boolean,
+): Promise<Regranted> {
+  return withCurrentKey(ctx.wh.pool, boxOf(ctx), () => regrantPasted(ctx, connectionId, token, verify));
+}
+
+async function regrantPasted(
   ctx: CoreDeps,
   connectionId: string,
   token: string,
@@ -185,11 +207,11 @@ export async function regrantWithToken(
   if (known && known !== c.credential_id) {
     // The token belongs to another grant we hold: that grant's stored token is at least as new, so join it.
     if (verify) await heldGrantToken(ctx, known);
-    return regrantInPlace(ctx, [c.credential_id], { joinKnown: known });
+    return regrantLocked(ctx, [c.credential_id], { joinKnown: known });
   }
-  if (!verify) return regrantInPlace(ctx, [c.credential_id], { pasted: token });
+  if (!verify) return regrantLocked(ctx, [c.credential_id], { pasted: token });
   const tokens = await exchangePasted(ctx.env, token);
-  return regrantInPlace(ctx, [c.credential_id], { tokens, pasted: token });
+  return regrantLocked(ctx, [c.credential_id], { tokens, pasted: token });
 }
 
 export interface Connected {
@@ -204,7 +226,16 @@ export interface Connected {
  * `connect`: a new grant (from the code exchange) for the chosen accounts. Accounts already connected are re-granted
  * in place, with every connection sharing their old grants; the others get new connections on the grant.
  */
-export async function connectAccounts(
+export function connectAccounts(
+  ctx: CoreDeps,
+  grant: GrantTokens,
+  accounts: readonly { id: string; time_zone?: string | null }[],
+  o: { settings: ConnectionSettings; name?: string },
+): Promise<Connected> {
+  return withCurrentKey(ctx.wh.pool, boxOf(ctx), () => connectLocked(ctx, grant, accounts, o));
+}
+
+async function connectLocked(
   ctx: CoreDeps,
   grant: GrantTokens,
   accounts: readonly { id: string; time_zone?: string | null }[],
@@ -216,7 +247,7 @@ export async function connectAccounts(
   let credentialId: string;
   let regranted: Regranted['connections'] = [];
   if (existing.length) {
-    const r = await regrantInPlace(ctx, [...new Set(existing.map((c) => c.credential_id))], {
+    const r = await regrantLocked(ctx, [...new Set(existing.map((c) => c.credential_id))], {
       tokens: grant,
     });
     credentialId = r.credentialId;
@@ -226,7 +257,7 @@ export async function connectAccounts(
   }
   const fresh = accounts.filter((a) => !existing.some((c) => c.ad_account_id === a.id));
   const made = fresh.length
-    ? await createConnections(ctx, {
+    ? await createOnGrant(ctx, {
         adAccountIds: fresh.map((a) => a.id),
         credentialId,
         verify: false,

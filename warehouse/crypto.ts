@@ -4,7 +4,7 @@
 // The AAD `pinads.credentials.<id>.<field>` makes a blob copied into another row or column fail to open.
 // `v1.<iv>.<tag>.<data>` (no key id, no AAD) is what earlier versions wrote; it is still read, never written.
 import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes } from 'node:crypto';
-import { ConfigError } from '../schemas/config.ts';
+import { ConfigError } from '../common/config-error.ts';
 
 /** Where a sealed value lives: its AAD. */
 export interface SealedAt {
@@ -36,6 +36,11 @@ function parseKey(base64Key: string, name: string): Key {
 }
 
 const aadOf = (at: SealedAt) => Buffer.from(`pinads.credentials.${at.credentialId}.${at.field}`);
+
+/** A value sealed under a key this process does not hold: a configuration problem, not a broken value. */
+export class UnknownSecretKeyError extends ConfigError {
+  override name = 'UnknownSecretKeyError';
+}
 
 export class SecretBox {
   readonly #current: Key;
@@ -88,7 +93,7 @@ export class SecretBox {
       [, , iv, tag, data] = parts;
       const key = this.#keys.find((k) => k.id === parts[1]);
       if (!key)
-        throw new Error(
+        throw new UnknownSecretKeyError(
           `${where} cannot be decrypted: it is sealed under key ${parts[1]}, which is neither PINADS_SECRET_KEY (${this.#current.id}) nor in PINADS_PREVIOUS_SECRET_KEYS`,
         );
       keys = [key];

@@ -3,9 +3,60 @@
 // joins the grant instead of creating a second credential whose first refresh would kill the first one's token.
 import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
+import { ConfigError } from '../common/config-error.ts';
 import type { SecretBox } from './crypto.ts';
 
 type Queryable = Pick<pg.Pool, 'query'> | pg.PoolClient;
+
+/**
+ * This process's PINADS_SECRET_KEY is not the key `pinads keys rotate` made current: it may not write a token, nor
+ * trade one at Pinterest (the answer would have to be stored under a key about to be dropped).
+ */
+export class StaleSecretKeyError extends ConfigError {
+  override name = 'StaleSecretKeyError';
+}
+
+/**
+ * Refuses, with a message that says what to do, when `pinads keys rotate` made another key current than this
+ * process's PINADS_SECRET_KEY. Every writer of a token calls it before it writes, or before it asks Pinterest for a
+ * token it must then store; run inside a credential's row lock, a concurrent rotation (which locks every
+ * credential) cannot slip in between.
+ */
+export async function assertCurrentKey(db: Queryable, box: SecretBox): Promise<void> {
+  const { rows } = await db.query('SELECT key_id FROM pinads.secret_key');
+  const current = rows[0]?.key_id as string | undefined;
+  if (current === undefined || current === box.keyId) return;
+  throw new StaleSecretKeyError(
+    `this process's PINADS_SECRET_KEY (key ${box.keyId}) is not the key stored tokens are sealed under (key ${current}, made current by \`pinads keys rotate\`): restart it with the new PINADS_SECRET_KEY (and the old one in PINADS_PREVIOUS_SECRET_KEYS); nothing was written`,
+  );
+}
+
+/** Advisory-lock key ("keys" in ASCII) between token writers (shared) and `pinads keys rotate` (exclusive). */
+const KEY_LOCK = 1_801_812_339;
+
+/**
+ * Runs fn while no key rotation can start or finish, after checking this process's key is the current one: for
+ * writers that first trade a token at Pinterest (create, connect, regrant), so the answer, already rotated there, is
+ * never refused for a key that changed in between. (On PGlite all connections share one session, so there the lock
+ * excludes nothing; the check still runs.)
+ */
+export async function withCurrentKey<T>(pool: pg.Pool, box: SecretBox, fn: () => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  let broken = false;
+  try {
+    await client.query('SELECT pg_advisory_lock_shared($1)', [KEY_LOCK]);
+    try {
+      await assertCurrentKey(client, box);
+      return await fn();
+    } finally {
+      await client.query('SELECT pg_advisory_unlock_shared($1)', [KEY_LOCK]).catch(() => {
+        broken = true;
+      });
+    }
+  } finally {
+    client.release(broken);
+  }
+}
 
 /** What a grant holds. Only the refresh token is required (a pasted token has no access token yet). */
 export interface GrantTokens {
@@ -54,6 +105,7 @@ export async function createCredential(
   t: GrantTokens,
   alsoHeld: readonly string[] = [],
 ): Promise<string> {
+  await assertCurrentKey(db, box);
   const id = `cred_${randomBytes(6).toString('hex')}`;
   await db.query('INSERT INTO pinads.credentials (id, refresh_token_enc) VALUES ($1, $2)', [
     id,
@@ -65,7 +117,9 @@ export async function createCredential(
 
 /**
  * Stores a grant's tokens on the credential (a refresh's rotation, or a new grant replacing a revoked one) and
- * remembers the refresh tokens' fingerprints. A grant given without an access token clears the cached one.
+ * remembers the refresh tokens' fingerprints. A grant given without an access token clears the cached one. Refused
+ * under a stale key (assertCurrentKey), except with `anyKey`: a token Pinterest already rotated is stored whatever
+ * the key, because the alternative is losing the grant.
  */
 export async function storeGrant(
   db: Queryable,
@@ -73,7 +127,9 @@ export async function storeGrant(
   credentialId: string,
   t: GrantTokens,
   alsoHeld: readonly string[] = [],
+  opts: { anyKey?: boolean } = {},
 ): Promise<void> {
+  if (!opts.anyKey) await assertCurrentKey(db, box);
   const at = (field: 'refresh_token' | 'access_token') => ({ credentialId, field });
   await db.query(
     `UPDATE pinads.credentials SET refresh_token_enc = $2, refresh_token_expires_at = $3, access_token_enc = $4,
@@ -133,8 +189,10 @@ export async function noteGrantProblem(
 
 /**
  * Re-seals every stored secret that is not in the current format under the current key, each bound to its row and
- * column, and fingerprints each current refresh token under the current key. Runs in one transaction with the rows
- * locked, so a concurrent refresh waits; a value that cannot be opened aborts it all. Returns the rows changed.
+ * column, fingerprints each current refresh token under the current key, and makes the key current
+ * (pinads.secret_key), so no process on another key writes a token afterwards. One transaction with every
+ * credential locked: a refresh going on finishes first (and its token is re-sealed here), a later one sees the new
+ * current key. A value that cannot be opened aborts it all. Returns the rows changed.
  */
 export async function resealSecrets(
   pool: pg.Pool,
@@ -144,11 +202,16 @@ export async function resealSecrets(
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
-    const { rows } = await client.query(
-      `SELECT id, refresh_token_enc, access_token_enc FROM pinads.credentials
-       WHERE $1 OR NOT starts_with(refresh_token_enc, $2) OR NOT starts_with(coalesce(access_token_enc, $2), $2)
-       ORDER BY id FOR UPDATE`,
-      [opts.all === true, `v2.${box.keyId}.`],
+    // Waits for writers inside withCurrentKey; the row locks below wait for refreshes going on.
+    await client.query('SELECT pg_advisory_xact_lock($1)', [KEY_LOCK]);
+    const { rows: locked } = await client.query(
+      'SELECT id, refresh_token_enc, access_token_enc FROM pinads.credentials ORDER BY id FOR UPDATE',
+    );
+    const rows = locked.filter(
+      (r) =>
+        opts.all === true ||
+        !box.isCurrent(r.refresh_token_enc) ||
+        (r.access_token_enc !== null && !box.isCurrent(r.access_token_enc)),
     );
     for (const r of rows) {
       const refresh = box.decrypt(r.refresh_token_enc, { credentialId: r.id, field: 'refresh_token' });
@@ -166,6 +229,11 @@ export async function resealSecrets(
       );
       await rememberTokens(client, box, r.id, [refresh]);
     }
+    await client.query(
+      `INSERT INTO pinads.secret_key (key_id) VALUES ($1)
+       ON CONFLICT (singleton) DO UPDATE SET key_id = EXCLUDED.key_id, set_at = now()`,
+      [box.keyId],
+    );
     await client.query('COMMIT');
     return rows.length;
   } catch (err) {

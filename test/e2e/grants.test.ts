@@ -393,7 +393,7 @@ describe('secrets at rest', { timeout: 300_000 }, () => {
     const newKey = randomBytes(32).toString('base64');
     const newBox = new SecretBox(newKey);
     const oldOnly = await pinads(['keys', 'rotate'], { PINADS_SECRET_KEY: newKey });
-    expect(oldOnly.code).toBe(1);
+    expect(oldOnly.code).toBe(2);
     expect(oldOnly.stderr).toMatch(/sealed under key \w+, which is neither PINADS_SECRET_KEY/);
 
     const r = await pinads(['keys', 'rotate'], {
@@ -421,7 +421,7 @@ describe('secrets at rest', { timeout: 300_000 }, () => {
     expect(use.code, use.stderr).toBe(0);
     // And the old key alone no longer does.
     const stale = await pinads(['keys', 'rotate', '--all']);
-    expect(stale.code).toBe(1);
+    expect(stale.code).toBe(2);
     expect(stale.stderr).toMatch(/sealed under key/);
   });
 });
