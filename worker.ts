@@ -30,7 +30,7 @@ export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
 const count = (dflt: number) => z.coerce.number().int().min(1).max(10_000).default(dflt);
 
 /**
- * Concurrency knobs, from the environment (README "Scaling" has the figures behind the defaults). An activity slot
+ * Concurrency knobs, from the environment (docs/operations.md "Worker settings" has the figures behind the defaults). An activity slot
  * mostly waits: on Pinterest generating a report, or on the per-login pacer. So slots are cheap and the pg pool,
  * not the slot count, bounds concurrent loads.
  */

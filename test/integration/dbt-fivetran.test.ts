@@ -39,7 +39,7 @@ const sum = (rows: TruthRow[], ...f: (keyof TruthRow)[]) =>
 function measure(run: DbtRun, label: string) {
   const tables = run.results.results.filter((r) => r.unique_id.includes('.pinterest_ads__'));
   const rows = tables.reduce((s, r) => s + (r.adapter_response?.rows_affected ?? 0), 0);
-  // Reported, never asserted: figures for the note and README (machine: this CI box).
+  // Reported, never asserted: figures for the note and docs/performance.md (machine: this CI box).
   console.log(
     `${label}: ${run.results.results.length} models, ${rows} rows in ${tables.length} tables, ${(run.wallMs / 1000).toFixed(1)} s wall`,
   );

@@ -196,7 +196,7 @@ describe('migration 010: the old per-hour table converted in place', () => {
     }
   });
 
-  it('can be materialized for tools that cannot read views, as the README shows', async () => {
+  it('can be materialized for tools that cannot read views, as docs/warehouse.md shows', async () => {
     await fresh.wh.pool.query(MATERIALIZE_SQL);
     const count = async (rel: string) =>
       Number(
@@ -316,7 +316,7 @@ describe('the ad_hourly_spend view', () => {
   });
 });
 
-/** Kept in step with the README's "Hourly spend" section. */
+/** Kept in step with docs/warehouse.md, "Hourly spend" (whose SQL docs-reference.test.ts also runs). */
 const MATERIALIZE_SQL = `
 CREATE MATERIALIZED VIEW pinterest_ads.ad_hourly_spend_table AS SELECT * FROM pinterest_ads.ad_hourly_spend;
 CREATE UNIQUE INDEX ON pinterest_ads.ad_hourly_spend_table (ad_account_id, ad_id, hour);
