@@ -157,7 +157,7 @@ describe('source-pinads through PyAirbyte', () => {
     const extra = (
       await Promise.all(EXTRA_STREAMS.map(async (x) => ((await sandboxServes(sandbox, x.level)) ? [x] : [])))
     ).flat();
-    const start = addDays(today, -10);
+    const start = addDays(today, -6);
     const input = {
       executable: join(dir, 'source-pinads'),
       work_dir: dir,
