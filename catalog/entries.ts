@@ -89,7 +89,7 @@ export const KEYWORD_DAILY: ReportEntry = {
   window: DAILY_ONLY,
   table: 'pinterest_ads.keyword_daily_metrics',
   key: ['ad_account_id', 'keyword_id', 'date', 'ad_id'],
-  entity: { name: 'keyword_id', sources: ['KEYWORD_ID'] },
+  entity: { name: 'keyword_id', sources: ['KEYWORD_ID'], requested: false },
   columns: [
     DATE,
     { name: 'ad_id', source: 'PIN_PROMOTION_ID', kind: 'id' },

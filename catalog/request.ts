@@ -25,7 +25,7 @@ export function requestedColumns(entry: ReportEntry): string[] {
     if (!out.includes(c)) out.push(c);
   };
   for (const c of entry.columns) if (c.requested !== false && c.source) add(c.source);
-  for (const s of entry.entity.sources) add(s);
+  if (entry.entity.requested !== false) for (const s of entry.entity.sources) add(s);
   return out;
 }
 

@@ -37,6 +37,11 @@ export interface ReportColumn {
 export interface EntityKey {
   name: string;
   sources: readonly string[];
+  /**
+   * false when the id is not a column one may ask for (KEYWORD_ID is not in the spec's ReportingColumnAsync): the
+   * file is keyed by it and its rows carry it all the same.
+   */
+  requested?: boolean;
 }
 
 /**
