@@ -201,6 +201,7 @@ describe('source-pinads through PyAirbyte', () => {
       AIRBYTE_LOGGING_ROOT: join(dir, 'logs'),
       AIRBYTE_PROJECT_DIR: dir,
     };
+    const pyStart = Date.now();
     const { stdout } = await run(
       PYAIRBYTE,
       [join(ROOT, 'test/e2e/airbyte/pyairbyte_reads.py'), join(dir, 'input.json')],
@@ -213,7 +214,7 @@ describe('source-pinads through PyAirbyte', () => {
     );
     const r = JSON.parse(stdout.trim().split('\n').at(-1)!) as Result;
     console.log(
-      'PyAirbyte steps (s since start):',
+      `PyAirbyte process ${((Date.now() - pyStart) / 1000).toFixed(1)} s; steps (s after its imports):`,
       JSON.stringify((r as unknown as { seconds: unknown }).seconds),
     );
 
@@ -243,7 +244,11 @@ describe('source-pinads through PyAirbyte', () => {
     expect(r.first.ads!.some((a) => BigInt(a.id!) > 2n ** 53n)).toBe(true);
 
     // ad_hourly_spend: the contract's split of each day's spend; closed days exactly, the open day summing up.
-    const hourly = r.first.ad_hourly_spend!;
+    const hourly = new Map<string, Row[]>();
+    for (const h of r.first.ad_hourly_spend!) {
+      const k = `${h.ad_account_id}/${h.ad_id}/${h.date}`;
+      hourly.set(k, [...(hourly.get(k) ?? []), h]);
+    }
     for (const d of r.first.ad_daily_metrics!.filter((x) => x.spend_micro !== '0' && x.date !== today)) {
       const expected = hourlySpendRows(
         {
@@ -254,8 +259,7 @@ describe('source-pinads through PyAirbyte', () => {
         },
         daySplit(d.date!, 'UTC', new Date()),
       ).map((h) => ({ hour: h.hour, spend_micro: String(h.spend_micro) }));
-      const got = hourly
-        .filter((h) => h.ad_account_id === d.ad_account_id && h.ad_id === d.ad_id && h.date === d.date)
+      const got = (hourly.get(`${d.ad_account_id}/${d.ad_id}/${d.date}`) ?? [])
         .map((h) => ({ hour: h.hour, spend_micro: h.spend_micro }))
         .sort((x, y) => x.hour!.localeCompare(y.hour!));
       expect(got).toEqual(expected);
