@@ -2,7 +2,13 @@
 // every commander error to exit code 2.
 
 import { type Command, InvalidArgumentError as UsageError } from 'commander';
-import { WINDOW_DAYS } from '../schemas/config.ts';
+import { ConnectionSettings, lookbackDays, WINDOW_DAYS } from '../schemas/config.ts';
+
+/** The lookback the help names, from the rule itself (schemas/config.ts lookbackDays), so the two cannot drift. */
+const DEFAULT_LOOKBACK = {
+  conversion: lookbackDays(ConnectionSettings.parse({})),
+  adAction: lookbackDays(ConnectionSettings.parse({ conversion_report_time: 'TIME_OF_AD_ACTION' })),
+};
 
 function windowDaysOption(flag: string) {
   return (v: string): number => {
@@ -61,7 +67,7 @@ export function addSettingsOptions(cmd: Command): Command {
     )
     .option(
       '--lookback-days <n>',
-      'days re-read daily for late conversions (default 7, or 30 with ad_action)',
+      `days re-read daily for late conversions (default ${DEFAULT_LOOKBACK.conversion}; with ad_action the longest attribution window + 2 days, ${DEFAULT_LOOKBACK.adAction} with the default windows)`,
       intOption('--lookback-days', 1, 913),
     )
     .option(

@@ -42,11 +42,20 @@ function same(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
+/**
+ * The request's cookies. Every app on 127.0.0.1 shares the host's cookies, so a value this dashboard cannot decode
+ * (another app's, or a mangled one) is skipped, never an error: ours are always encoded by cookie() below.
+ */
 export function parseCookies(req: IncomingMessage): Record<string, string> {
   const out: Record<string, string> = {};
   for (const part of (req.headers.cookie ?? '').split(';')) {
     const i = part.indexOf('=');
-    if (i > 0) out[part.slice(0, i).trim()] = decodeURIComponent(part.slice(i + 1).trim());
+    if (i <= 0) continue;
+    try {
+      out[part.slice(0, i).trim()] = decodeURIComponent(part.slice(i + 1).trim());
+    } catch {
+      // Malformed percent-encoding (URIError): not a cookie of ours.
+    }
   }
   return out;
 }
