@@ -7,13 +7,15 @@
 //                           24 rows per daily row, and its rate is flat in the row count)
 //   BENCH_PGLITE_OLD_ROWS   the same on PGlite (default min(BENCH_PGLITE_ROWS, 10,000))
 //   BENCH_WAREHOUSES        comma list, default "postgres,pglite"
+// Phase (j) replaces (a)'s windows again with moved numbers and prints what the restatement ledger costs.
 import { writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { startDevServer } from '../temporal/dev-server.ts';
-import { loadPhase, round } from './load-phase.ts';
+import { ledgerPhase } from './ledger-phase.ts';
+import { loadPhase, round, windowsFor } from './load-phase.ts';
 import { oldLayoutPhase } from './old-layout-phase.ts';
 import {
   activityDeps,
@@ -101,6 +103,13 @@ async function main(): Promise<void> {
           load.connectionId,
           today,
         );
+        log(`${kind}: (j) the restatement ledger's cost, on a replacement of (a)'s windows`);
+        const ledger = await ledgerPhase(bw, {
+          adAccountId: big.benchAccountId!,
+          windows: windowsFor(rowsFor[kind], BENCH_ADS, today),
+          loadSeconds: load.load_seconds,
+          loadRows: load.rows,
+        });
         const { connectionId: _, storage_bytes: __, ...loadFigures } = load;
         // Storage grows linearly with the rows in both layouts; both are stated per 1,000,000 daily rows.
         const perMillion = (bytes: number, n: number) => Math.round((bytes / n) * 1_000_000);
@@ -121,6 +130,7 @@ async function main(): Promise<void> {
             new: { rows: load.rows, bytes: load.storage_bytes },
             old: { rows: old.rows, bytes: old.storageBytes },
           },
+          ...ledger,
           ...calls,
           ...latency,
           server: version,

@@ -50,6 +50,16 @@ const LINES: Line[] = [
   },
   { label: '(i) storage per 1M daily rows, new (MB)', key: 'storage_new_mb' },
   { label: '    old layout (MB)', key: 'storage_old_mb' },
+  { label: '(j) restatement ledger, ms per 1M rows replaced', key: 'ledger_ms_per_million_rows' },
+  { label: '    of it its statements (ms, whole replace)', key: 'ledger_statements_ms' },
+  { label: '    of it summing the days (ms, whole replace)', key: 'ledger_summing_ms' },
+  {
+    label: '    share of the load path (a)',
+    key: 'ledger_share_of_load_path',
+    target: (v) => v <= 0.05,
+    targetText: '≤ 0.05',
+  },
+  { label: '    restated account-days written', key: 'restatement_rows' },
 ];
 
 const mb = (bytes: unknown) => (typeof bytes === 'number' ? Math.round(bytes / 2 ** 20) : undefined);

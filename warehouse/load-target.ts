@@ -4,17 +4,22 @@
 import { tableColumns } from '../catalog/columns.ts';
 import type { NormalizedRow, ReportEntry } from '../catalog/types.ts';
 import { copyCell, type RowTarget } from './bulk-write.ts';
+import type { DayTotals } from './pull-record.ts';
 
 /** The input itself is unloadable (duplicate rows, dates outside the window, bad arguments): do not retry. */
 export class LoadRejectedError extends Error {
   override name = 'LoadRejectedError';
 }
 
-/** A day of the window: the rows loaded for it and, for ad_daily, its split (first hour, number of hours). */
+/**
+ * A day of the window: the rows loaded for it and, for ad_daily, its split (first hour, number of hours) and the
+ * totals the restatement ledger compares.
+ */
 export interface Day {
   rows: number;
   start?: string;
   n?: number;
+  totals?: DayTotals;
 }
 
 export interface Stamps {
@@ -78,6 +83,12 @@ export function rowTarget(
       );
     }
     day.rows++;
+    const t = day.totals;
+    if (t !== undefined) {
+      t.spend += r.spend_micro as bigint;
+      t.value += r.conversion_value_micro as bigint;
+      t.conversions.add(r.conversions as string);
+    }
     return day;
   };
   // Every report column is required, except the dimensions an entry declares optional.

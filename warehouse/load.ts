@@ -8,13 +8,7 @@ import { type Rows, writeRows } from './bulk-write.ts';
 import { boundTransaction, endStuckHolders, LoadLockTimeoutError, lockAccount } from './load-lock.ts';
 import { type Day, duplicateRowsError, LoadRejectedError, rowTarget } from './load-target.ts';
 import type { LoadTimeouts, Warehouse } from './pool.ts';
-import {
-  DELETE_RETURNING_TOTALS,
-  recordPulls,
-  recordRestatements,
-  type TotalsRow,
-  totalsOf,
-} from './pull-record.ts';
+import { newTotals, previousTotals, recordPulls, recordRestatements } from './pull-record.ts';
 
 export { LOAD_LOCK_NAMESPACE, LoadLockTimeoutError } from './load-lock.ts';
 export { LoadRejectedError } from './load-target.ts';
@@ -59,6 +53,8 @@ export interface LoadWindowResult {
   hourlyRows: number;
   /** Account-days the restatement ledger recorded (ad_daily; 0 otherwise). */
   restatements: number;
+  /** Milliseconds the ledger's statements took (reading the previous totals, writing the moved days). */
+  ledgerMs: number;
 }
 
 const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
@@ -198,11 +194,15 @@ async function inTransaction(
       await boundTransaction(client, timeouts);
       await lockAccount(client, adAccountId);
       const range = [adAccountId, w.start, w.end];
-      let before: TotalsRow[] = [];
-      if (entry.restatements) before = (await client.query<TotalsRow>(DELETE_RETURNING_TOTALS, range)).rows;
-      else await client.query(deleteSql(entry), [...range, ...deleteParams(entry)]);
+      // The ledger's "before": the totals the window's previous pulls recorded (read before the delete).
+      let ledgerMs = -performance.now();
+      const previous = entry.restatements ? await previousTotals(client, adAccountId, w) : [];
+      ledgerMs += performance.now();
+      await client.query(deleteSql(entry), [...range, ...deleteParams(entry)]);
       const dates = windowDates(w);
-      const days = new Map<string, Day>(dates.map((d) => [d, { rows: 0 }]));
+      const days = new Map<string, Day>(
+        dates.map((d) => [d, entry.restatements ? { rows: 0, totals: newTotals() } : { rows: 0 }]),
+      );
       if (entry.hourlySplit) {
         const { rows } = await client.query<{ date: string; day_start: string; n: number }>(WINDOW_DAYS, [
           timeZone,
@@ -221,9 +221,12 @@ async function inTransaction(
       }
       if (entry.hourlySplit) await client.query(TRIM_NEIGHBOURS, [...range, timeZone]);
       const runId = input.runId ?? null;
+      const totals = new Map(dates.map((d) => [d, days.get(d)!.totals]));
+      ledgerMs -= performance.now();
       const restated = entry.restatements
-        ? await recordRestatements(client, { ...input, runId }, totalsOf(before))
+        ? await recordRestatements(client, { ...input, runId }, previous, totals)
         : 0;
+      ledgerMs += performance.now();
       const a = input.attribution;
       await recordPulls(client, {
         adAccountId,
@@ -236,9 +239,10 @@ async function inTransaction(
         longestWindowDays: Math.max(a.click_window_days, a.engagement_window_days, a.view_window_days),
         dates,
         rows: dates.map((d) => days.get(d)!.rows),
+        ...(entry.restatements ? { totals: dates.map((d) => days.get(d)!.totals!) } : {}),
       });
       await client.query('COMMIT');
-      return { dailyRows: written, hourlyRows: counts.hourly, restatements: restated };
+      return { dailyRows: written, hourlyRows: counts.hourly, restatements: restated, ledgerMs };
     } catch (err) {
       // A connection that cannot even roll back is discarded; closing it aborts the transaction server-side.
       await client.query('ROLLBACK').catch(() => {

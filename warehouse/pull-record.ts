@@ -1,129 +1,153 @@
 // What a window load records besides its rows, in the same transaction: the pull record of every date of the window
 // (pinads.day_pulls, with finality decided now), and for the ad-level report the restatement ledger
-// (pinterest_ads.restatements). Both are set-based: a handful of statements per load, whatever its size.
+// (pinterest_ads.restatements). A pull record keeps the day's totals as that pull left them, and the load sums the
+// rows it writes on the way, so the ledger compares two small lists instead of reading the window twice. Every
+// statement is set-based: a handful per load, whatever its size.
 import type pg from 'pg';
 
-/** The day totals the ledger compares: spend, conversions, conversion value (numeric text, exact). */
-export interface DayTotals {
-  dates: string[];
-  spend: string[];
-  conversions: string[];
-  value: string[];
-  /** When the deleted rows were written: the previous pull, for days without a pull record. */
-  syncedAt: Date[];
+/** An exact sum of non-negative plain decimal texts ("3", "1.25"): an integer scaled by 10^scale. */
+export class DecimalSum {
+  private units = 0n;
+  private scale = 0;
+
+  add(text: string): void {
+    if (text === '0') return;
+    const dot = text.indexOf('.');
+    if (dot < 0) {
+      this.units += this.scale === 0 ? BigInt(text) : BigInt(text) * 10n ** BigInt(this.scale);
+      return;
+    }
+    const frac = text.length - dot - 1;
+    if (frac > this.scale) {
+      this.units *= 10n ** BigInt(frac - this.scale);
+      this.scale = frac;
+    }
+    const digits = BigInt(text.slice(0, dot) + text.slice(dot + 1));
+    this.units += frac === this.scale ? digits : digits * 10n ** BigInt(this.scale - frac);
+  }
+
+  toString(): string {
+    if (this.scale === 0) return this.units.toString();
+    const s = this.units.toString().padStart(this.scale + 1, '0');
+    return `${s.slice(0, -this.scale)}.${s.slice(-this.scale)}`;
+  }
 }
 
-/**
- * Deletes the account's window from the ad-level table and returns, per date that had rows, what they summed to:
- * the delete reads every row anyway, so the ledger's "before" costs no second scan.
- * Params: $1 account, $2-$3 window.
- */
-export const DELETE_RETURNING_TOTALS = `
-WITH gone AS (
-  DELETE FROM pinterest_ads.ad_daily_metrics WHERE ad_account_id = $1 AND date BETWEEN $2::date AND $3::date
-  RETURNING date, spend_micro, conversions, conversion_value_micro, synced_at
-)
-SELECT date::text AS date, sum(spend_micro)::text AS spend, sum(conversions)::text AS conversions,
-       sum(conversion_value_micro)::text AS value, max(synced_at) AS synced_at
-FROM gone GROUP BY date`;
+/** What the ledger sums per day: the totals it compares. */
+export interface DayTotals {
+  spend: bigint;
+  value: bigint;
+  conversions: DecimalSum;
+}
 
-export interface TotalsRow {
+export const newTotals = (): DayTotals => ({ spend: 0n, value: 0n, conversions: new DecimalSum() });
+
+/** A date's totals as its previous pull left them, and when that pull was. */
+interface Previous {
   date: string;
   spend: string;
   conversions: string;
   value: string;
-  synced_at: Date;
-}
-
-export function totalsOf(rows: TotalsRow[]): DayTotals {
-  return {
-    dates: rows.map((r) => r.date),
-    spend: rows.map((r) => r.spend),
-    conversions: rows.map((r) => r.conversions),
-    value: rows.map((r) => r.value),
-    syncedAt: rows.map((r) => r.synced_at),
-  };
+  pulled_at: Date;
 }
 
 /**
- * The ledger rows of this replacement. A day counts when it was pulled before (a pull record, or rows that were
- * there) and was already over in its zone at that previous pull: the open day fills up hour by hour, which is no
- * restatement. Its totals before (0 for a day pulled with no rows) and after are compared; what moved is written.
- * Runs before this load's pull records are written, so day_pulls still holds the previous pull.
- * Params: $1 account, $2-$3 window, $4 zone, $5 run id, $6 currency, $7-$11 the deleted rows' totals.
+ * The previous totals of the window's days: from the pull records, and for a day that has rows but no recorded
+ * totals (loaded before pull records kept them) from its rows, read once, before they are deleted.
+ * Params: $1 account, $2-$3 window.
+ */
+const PREVIOUS_TOTALS = `
+WITH known AS (
+  SELECT date, spend_micro, conversions, conversion_value_micro, last_pulled_at
+  FROM pinads.day_pulls
+  WHERE ad_account_id = $1 AND report = 'ad_daily' AND date BETWEEN $2::date AND $3::date AND spend_micro IS NOT NULL
+),
+missing AS (
+  SELECT d::date AS date FROM generate_series($2::date, $3::date, interval '1 day') AS d
+  WHERE d::date NOT IN (SELECT date FROM known)
+)
+SELECT date::text AS date, spend_micro::text AS spend, conversions::text AS conversions,
+       conversion_value_micro::text AS value, last_pulled_at AS pulled_at
+FROM known
+UNION ALL
+-- One index probe per day without recorded totals (in a steady state: only the day pulled for the first time).
+SELECT x.date::text, s.spend::text, s.conversions::text, s.value::text, s.pulled_at
+FROM missing x
+CROSS JOIN LATERAL (
+  SELECT sum(m.spend_micro) AS spend, sum(m.conversions) AS conversions, sum(m.conversion_value_micro) AS value,
+         max(m.synced_at) AS pulled_at, count(*) AS n
+  FROM pinterest_ads.ad_daily_metrics m WHERE m.ad_account_id = $1 AND m.date = x.date
+) s
+WHERE s.n > 0`;
+
+export async function previousTotals(
+  client: pg.PoolClient,
+  adAccountId: string,
+  w: { start: string; end: string },
+): Promise<Previous[]> {
+  return (await client.query<Previous>(PREVIOUS_TOTALS, [adAccountId, w.start, w.end])).rows;
+}
+
+/**
+ * The ledger rows of this replacement: a day pulled before, already over in its zone at that previous pull (the open
+ * day fills up hour by hour, which is no restatement), whose totals moved. A day pulled before with no rows counts
+ * as zeros. Params: $1 account, $2 zone, $3 run id, $4 currency, $5-$9 previous (date, spend, conversions, value,
+ * pulled at), $10-$12 now (spend, conversions, value), in the same order.
  */
 const RECORD_RESTATEMENTS = `
-WITH gone AS (
-  SELECT * FROM unnest($7::date[], $8::numeric[], $9::numeric[], $10::numeric[], $11::timestamptz[])
-    AS g(date, spend, conversions, value, synced_at)
-),
-pulled AS (
-  SELECT date, last_pulled_at FROM pinads.day_pulls
-  WHERE ad_account_id = $1 AND report = 'ad_daily' AND date BETWEEN $2::date AND $3::date
-),
-before AS (
-  SELECT coalesce(g.date, p.date) AS date,
-         coalesce(g.spend, 0) AS spend, coalesce(g.conversions, 0) AS conversions, coalesce(g.value, 0) AS value
-  FROM gone g FULL JOIN pulled p ON p.date = g.date
-  -- Rows loaded before pull records existed were pulled when they were written.
-  WHERE coalesce(p.last_pulled_at, g.synced_at) >= ((coalesce(g.date, p.date) + 1)::timestamp AT TIME ZONE $4::text)
-),
-after AS (
-  SELECT m.date, sum(m.spend_micro) AS spend, sum(m.conversions) AS conversions, sum(m.conversion_value_micro) AS value
-  FROM pinterest_ads.ad_daily_metrics m
-  WHERE m.ad_account_id = $1 AND m.date IN (SELECT date FROM before)
-  GROUP BY m.date
-)
 INSERT INTO pinterest_ads.restatements (
   ad_account_id, date, run_id, currency, spend_micro_before, spend_micro_after, conversions_before,
   conversions_after, conversion_value_micro_before, conversion_value_micro_after)
-SELECT $1, b.date, $5::bigint, $6, b.spend, coalesce(a.spend, 0), b.conversions, coalesce(a.conversions, 0),
-       b.value, coalesce(a.value, 0)
-FROM before b LEFT JOIN after a ON a.date = b.date
-WHERE b.spend <> coalesce(a.spend, 0) OR b.conversions <> coalesce(a.conversions, 0)
-   OR b.value <> coalesce(a.value, 0)`;
+SELECT $1, d.date, $3::bigint, $4, d.spend_before, d.spend_after, d.conversions_before, d.conversions_after,
+       d.value_before, d.value_after
+FROM unnest($5::date[], $6::bigint[], $7::numeric[], $8::bigint[], $9::timestamptz[], $10::bigint[],
+            $11::numeric[], $12::bigint[])
+  AS d(date, spend_before, conversions_before, value_before, pulled_at, spend_after, conversions_after, value_after)
+WHERE d.pulled_at >= ((d.date + 1)::timestamp AT TIME ZONE $2::text)
+  AND (d.spend_before <> d.spend_after OR d.conversions_before <> d.conversions_after
+       OR d.value_before <> d.value_after)`;
 
 export async function recordRestatements(
   client: pg.PoolClient,
-  p: {
-    adAccountId: string;
-    window: { start: string; end: string };
-    timeZone: string;
-    runId: string | null;
-    currency: string;
-  },
-  before: DayTotals,
+  p: { adAccountId: string; timeZone: string; runId: string | null; currency: string },
+  previous: Previous[],
+  now: Map<string, DayTotals | undefined>,
 ): Promise<number> {
+  if (previous.length === 0) return 0;
+  const after = previous.map((x) => now.get(x.date) ?? newTotals());
   const r = await client.query(RECORD_RESTATEMENTS, [
     p.adAccountId,
-    p.window.start,
-    p.window.end,
     p.timeZone,
     p.runId,
     p.currency,
-    before.dates,
-    before.spend,
-    before.conversions,
-    before.value,
-    before.syncedAt,
+    previous.map((x) => x.date),
+    previous.map((x) => x.spend),
+    previous.map((x) => x.conversions),
+    previous.map((x) => x.value),
+    previous.map((x) => x.pulled_at),
+    after.map((t) => t.spend.toString()),
+    after.map((t) => t.conversions.toString()),
+    after.map((t) => t.value.toString()),
   ]);
   return r.rowCount ?? 0;
 }
 
 /**
- * One pull record per date of the window, rows or not. Final: every UTC date the day overlaps had both kinds of
- * metrics ready (pinads.metrics_ready) before the report was requested, and with TIME_OF_AD_ACTION the longest
- * attribution window after the day had also passed then: Pinterest's "ready" does not cover conversions that are
- * still to come and are credited to the day of the ad action.
+ * One pull record per date of the window, rows or not, with the totals it now holds (ad_daily). Final: every UTC
+ * date the day overlaps had both kinds of metrics ready (pinads.metrics_ready) before the report was requested, and
+ * with TIME_OF_AD_ACTION the longest attribution window after the day had also passed then: Pinterest's "ready"
+ * does not cover conversions that are still to come and are credited to the day of the ad action.
  * Params: $1 account, $2 report, $3 zone, $4 now (last_pulled_at), $5 requested at, $6 run id, $7 dates,
- * $8 rows per date, $9 conversion_report_time, $10 longest window in days.
+ * $8 rows per date, $9 conversion_report_time, $10 longest window in days, $11-$13 totals per date (or NULLs).
  */
 const RECORD_PULLS = `
 INSERT INTO pinads.day_pulls AS p (
-  ad_account_id, report, date, time_zone, first_pulled_at, last_pulled_at, last_run_id, rows, is_final, final_at)
+  ad_account_id, report, date, time_zone, first_pulled_at, last_pulled_at, last_run_id, rows, is_final, final_at,
+  spend_micro, conversions, conversion_value_micro)
 SELECT $1, $2, d.date, $3, $4::timestamptz, $4::timestamptz, $6::bigint, d.rows, f.final,
-       CASE WHEN f.final THEN $4::timestamptz END
-FROM unnest($7::date[], $8::int[]) AS d(date, rows)
+       CASE WHEN f.final THEN $4::timestamptz END, d.spend, d.conversions, d.value
+FROM unnest($7::date[], $8::int[], $11::bigint[], $12::numeric[], $13::bigint[])
+  AS d(date, rows, spend, conversions, value)
 CROSS JOIN LATERAL (
   SELECT coalesce(bool_and(coalesce(m.non_conversion_ready_at <= $5::timestamptz
                                     AND m.conversion_ready_at <= $5::timestamptz, false)), false)
@@ -139,7 +163,10 @@ ON CONFLICT (ad_account_id, report, date) DO UPDATE SET
   last_run_id = EXCLUDED.last_run_id,
   rows = EXCLUDED.rows,
   is_final = EXCLUDED.is_final,
-  final_at = CASE WHEN EXCLUDED.is_final THEN coalesce(p.final_at, EXCLUDED.final_at) END`;
+  final_at = CASE WHEN EXCLUDED.is_final THEN coalesce(p.final_at, EXCLUDED.final_at) END,
+  spend_micro = EXCLUDED.spend_micro,
+  conversions = EXCLUDED.conversions,
+  conversion_value_micro = EXCLUDED.conversion_value_micro`;
 
 export interface PullRecord {
   adAccountId: string;
@@ -150,12 +177,15 @@ export interface PullRecord {
   runId: string | null;
   conversionReportTime: string;
   longestWindowDays: number;
-  /** Every date of the window and the rows it now holds. */
+  /** Every date of the window, the rows it now holds and (ad_daily) its totals. */
   dates: string[];
   rows: number[];
+  totals?: DayTotals[];
 }
 
 export async function recordPulls(client: pg.PoolClient, r: PullRecord): Promise<void> {
+  const t = r.totals;
+  const nulls = r.dates.map(() => null);
   await client.query(RECORD_PULLS, [
     r.adAccountId,
     r.report,
@@ -167,5 +197,8 @@ export async function recordPulls(client: pg.PoolClient, r: PullRecord): Promise
     r.rows,
     r.conversionReportTime,
     r.longestWindowDays,
+    t ? t.map((x) => x.spend.toString()) : nulls,
+    t ? t.map((x) => x.conversions.toString()) : nulls,
+    t ? t.map((x) => x.value.toString()) : nulls,
   ]);
 }

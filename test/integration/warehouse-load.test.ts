@@ -58,7 +58,7 @@ describe('loadReportWindow on Postgres', () => {
       }),
     );
     // Zero-spend rows produce no hourly rows; full local days in June in Berlin have 24 hours.
-    expect(res).toEqual({ dailyRows: 3, hourlyRows: 48, restatements: 0 });
+    expect(res).toMatchObject({ dailyRows: 3, hourlyRows: 48, restatements: 0 });
     const stamp = {
       currency: 'EUR',
       time_zone: 'Europe/Berlin',
@@ -165,7 +165,7 @@ describe('loadReportWindow on Postgres', () => {
       await expect(run()).rejects.toThrow(error as RegExp);
       expect(await factsChecksum(m.wh)).toBe(before);
       // The pool's connection is still usable for the next load.
-      expect(await loadReportWindow(m.wh, loadInput('acct-fail', W, good))).toEqual({
+      expect(await loadReportWindow(m.wh, loadInput('acct-fail', W, good))).toMatchObject({
         dailyRows: 2,
         hourlyRows: 48,
         restatements: 0,

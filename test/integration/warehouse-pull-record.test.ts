@@ -215,6 +215,24 @@ describe('the restatement ledger', () => {
     ]);
   });
 
+  it('sums the rows once for days loaded before pull records kept totals', async () => {
+    const w = { start: '2026-06-05', end: '2026-06-06' };
+    const rows = (spend: bigint) => [
+      factRow({ ad_id: '1', date: '2026-06-05', spend_micro: spend }),
+      factRow({ ad_id: '2', date: '2026-06-05', spend_micro: 1n }),
+    ];
+    await loadReportWindow(m.wh, AD_DAILY, loadInput('acct-old', w, rows(10n), { now }));
+    // As a warehouse from before migration 019 (or a pull record seeded from sync_runs) has them.
+    await m.wh.pool.query(
+      `UPDATE pinads.day_pulls SET spend_micro = NULL, conversions = NULL, conversion_value_micro = NULL
+       WHERE ad_account_id = 'acct-old'`,
+    );
+    await loadReportWindow(m.wh, AD_DAILY, loadInput('acct-old', w, rows(20n), { now }));
+    expect((await ledger('acct-old')).map((r) => [r.date, r.sb, r.sa, r.cb, r.ca])).toEqual([
+      ['2026-06-05', '11', '21', '2', '2'],
+    ]);
+  });
+
   it('leaves no trace of a failed load: rows, pull records and ledger as before', async () => {
     const before = {
       facts: await factsChecksum(m.wh),
@@ -265,7 +283,7 @@ describe('the other catalog entries, through the same loader', () => {
     ];
     expect(
       await loadReportWindow(m.wh, AD_TARGETING_DAILY, { ...loadInput('acct-t', w, first), ...stamp }),
-    ).toEqual({ dailyRows: 3, hourlyRows: 0, restatements: 0 });
+    ).toMatchObject({ dailyRows: 3, hourlyRows: 0, restatements: 0 });
     await loadReportWindow(m.wh, AD_TARGETING_DAILY, { ...loadInput('acct-t', w, first.slice(1)), ...stamp });
     const { rows } = await m.wh.pool.query(
       `SELECT targeting_type, targeting_value, spend_micro::text, currency, time_zone
