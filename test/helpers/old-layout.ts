@@ -125,7 +125,12 @@ export async function loadReportWindowOldLayout(
       ]);
       const hourly = await client.query(INSERT_HOURLY, [adAccountId, input.timeZone, input.now]);
       await client.query('COMMIT');
-      return { dailyRows: daily.rowCount ?? 0, hourlyRows: hourly.rowCount ?? 0, restatements: 0, ledgerMs: 0 };
+      return {
+        dailyRows: daily.rowCount ?? 0,
+        hourlyRows: hourly.rowCount ?? 0,
+        restatements: 0,
+        ledgerMs: 0,
+      };
     } catch (err) {
       await client.query('ROLLBACK').catch(() => {});
       throw err;
