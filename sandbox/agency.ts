@@ -101,13 +101,13 @@ const pad = (n: number, width: number) => String(n).padStart(width, '0');
 
 /**
  * Entity ids of agency account `j`: a fixed-width layout (prefix, account, kind, index) keeps them unique across
- * thousands of accounts. The first ad of every account gets a 19-digit id above 2^53, as real Pinterest ids can be.
+ * thousands of accounts. The first ad of every account gets an 18-digit id above 2^53, as real Pinterest ids can be.
  */
 function reId(acct: SandboxAccount, j: number): void {
   const map = new Map<string, string>();
   const id = (kind: number, idx: number, big = false) =>
     big
-      ? `9${pad(j, 6)}${kind}${pad(idx, 4)}${pad(between(10_000, 99_999, j, kind, idx), 7)}`
+      ? `9${pad(j, 6)}${kind}${pad(idx, 4)}${pad(between(10_000, 99_999, j, kind, idx), 6)}`
       : `7${pad(j, 6)}${kind}${pad(idx, 4)}`;
   acct.campaigns.forEach((c, i) => {
     map.set(c.id, id(1, i));

@@ -3,11 +3,13 @@
 // cumulative-floor rule as the hourly split, money in whole account units; each conversion event goes whole to one
 // part, drawn with the same weights. So the parts of one breakdown partition the ad's report row, field by field,
 // and REGION parts nest inside COUNTRY parts (a region's events and delivery are drawn within its country's).
+
+import { creditTo } from './conversions.ts';
 import type { SandboxAccount, SandboxAd } from './data.ts';
 import { AGE_BUCKETS, APPTYPES, COUNTRIES, GENDERS } from './geo.ts';
 import { hashString, mix4, unit4 } from './hash.ts';
 import type { Attribution, Ledger, Metrics } from './ledger.ts';
-import { creditTo, zeroMetrics } from './ledger.ts';
+import { zeroMetrics } from './ledger.ts';
 
 /** The targeting types the sandbox serves (the spec allows at most 5 per request: TargetingTypeFilter). */
 export const SERVED_TARGETING_TYPES = ['COUNTRY', 'REGION', 'AGE_BUCKET', 'GENDER', 'APPTYPE'] as const;

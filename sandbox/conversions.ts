@@ -3,7 +3,7 @@
 // targeting and keyword breakdowns that hand each event to one targeting value or keyword), so they agree.
 import type { SandboxAccount, SandboxAd } from './data.ts';
 import { between, between4, unit, unit4 } from './hash.ts';
-import type { Attribution, DayBase, Ledger } from './ledger.ts';
+import type { Attribution, DayBase, Ledger, Metrics } from './ledger.ts';
 import { HOUR_MS } from './time.ts';
 
 /** Longest conversion lag we generate; TIME_OF_CONVERSION reads scan this far back. */
@@ -106,5 +106,59 @@ export function dayConversions(
       continue;
     const value = between(acct.orderValue[0], acct.orderValue[1], s, rs.salt, ad.key, d, 3);
     sink.credit(d * 24, { kind: 'checkout', value, quantity: 1, tag: 1000 + r });
+  }
+}
+
+/** Credits one conversion event at `hour`; values are in the account's units and become micro-units here. */
+export function credit(
+  out: Metrics[],
+  bounds: number[],
+  hour: number,
+  ev: ConversionEvent,
+  unitMicro: number,
+) {
+  const k = bucketOf(bounds, hour);
+  if (k >= 0) creditTo(out[k]!, ev, unitMicro);
+}
+
+/** The bucket [bounds[k], bounds[k+1]) holding UTC hour `hour`, or -1 outside them all. */
+export function bucketOf(bounds: number[], hour: number): number {
+  if (hour < bounds[0]! || hour >= bounds[bounds.length - 1]!) return -1;
+  let lo = 0;
+  let hi = bounds.length - 2;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (bounds[mid]! <= hour) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+/** Adds one event to a bucket's metrics. */
+export function creditTo(m: Metrics, ev: ConversionEvent, unitMicro: number) {
+  const value = ev.value * unitMicro;
+  m.totalConversions += 1;
+  m.totalConversionsQuantity += ev.quantity;
+  m.totalConversionsValue += value;
+  switch (ev.kind) {
+    case 'checkout':
+      m.checkouts += 1;
+      m.checkoutValue += value;
+      break;
+    case 'add_to_cart':
+      m.addToCarts += 1;
+      m.addToCartValue += value;
+      break;
+    case 'signup':
+      m.signups += 1;
+      m.signupValue += value;
+      break;
+    case 'lead':
+      m.leads += 1;
+      m.leadValue += value;
+      break;
+    default:
+      m.pageVisits += 1;
+      m.pageVisitValue += value;
   }
 }

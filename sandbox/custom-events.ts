@@ -3,11 +3,12 @@
 // click or view conversion, a lag, a delay before it is visible, the attribution windows and report time), on the
 // days the ad delivers and was not zeroed by a restatement; a restatement can add late ones. They are not part of
 // TOTAL_CONVERSIONS (an assumption: Pinterest documents no relation), so the standard columns are unaffected.
-import { lagDays, MAX_LAG_DAYS, MAX_VISIBILITY_DELAY_HOURS } from './conversions.ts';
+
+import { bucketOf, lagDays, MAX_LAG_DAYS, MAX_VISIBILITY_DELAY_HOURS } from './conversions.ts';
 import type { SandboxAccount, SandboxAd } from './data.ts';
 import type { SandboxEvent } from './extras.ts';
 import { between, between4, unit, unit4 } from './hash.ts';
-import { type Attribution, bucketOf, type Ledger } from './ledger.ts';
+import type { Attribution, Ledger } from './ledger.ts';
 import { HOUR_MS } from './time.ts';
 
 /** One event's conversions in one bucket; values in micro-units of the account currency. */

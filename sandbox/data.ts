@@ -166,14 +166,15 @@ const DEFECTS: { label: string; apply: (query: string) => string | null }[] = [
 const KIND = { campaign: 1, adGroup: 2, ad: 3, pin: 4 } as const;
 
 /**
- * A unique numeric id. About a fifth are 18–19 digits (above 2^53, as real Pinterest ids can be), the rest 12; the
- * kind and account digits plus a per-kind index keep them unique.
+ * A unique numeric id. About a fifth are 17–18 digits (above 2^53, as real Pinterest ids can be; the spec caps
+ * campaign, ad group and ad ids at 18 digits), the rest 12; the kind and account digits plus a per-kind index keep
+ * them unique.
  */
 function makeId(seed: number, acct: number, kind: number, idx: number, forceBig = false): string {
   const u = unit(seed, acct, kind, idx, 0x1d);
   const tail = String(idx).padStart(5, '0');
   if (forceBig || u < 0.2 || idx % 11 === 4) {
-    const mid = String(between(10_000_000_000, 99_999_999_999, seed, acct, kind, 0x2b));
+    const mid = String(between(1_000_000_000, 9_999_999_999, seed, acct, kind, 0x2b));
     const lead = u < 0.1 ? '' : String(between(1, 8, seed, acct, kind, idx, 0x3c));
     return `${lead}${kind}${acct}${mid}${tail}`;
   }

@@ -8,7 +8,7 @@ import {
   type SandboxAdGroup,
   type SandboxCampaign,
 } from './data.ts';
-import { ApiError, checkId, intParam, invalid, listParam } from './http.ts';
+import { ApiError, checkId, idListMax, intParam, invalid, listParam } from './http.ts';
 
 const SUMMARY: Record<'campaign' | 'ad', Record<EntityStatus, string>> = {
   campaign: {
@@ -167,7 +167,7 @@ function ids(q: URLSearchParams, name: string): Set<string> | undefined {
   const list = listParam(q, name);
   if (!list) return undefined;
   if (list.length > 250) throw invalid(`${name} accepts at most 250 ids.`);
-  for (const id of list) checkId(name, id, 19);
+  for (const id of list) checkId(name, id, idListMax(name));
   return new Set(list);
 }
 

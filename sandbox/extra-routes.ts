@@ -36,8 +36,8 @@ export function listKeywords(ctx: SandboxContext, acct: SandboxAccount, q: URLSe
   const campaignId = q.get('campaign_id');
   const adGroupId = q.get('ad_group_id');
   let adGroupIds = listParam(q, 'ad_group_ids');
-  if (campaignId !== null) checkId('campaign_id', campaignId, 19);
-  if (adGroupId !== null) checkId('ad_group_id', adGroupId, 19);
+  if (campaignId !== null) checkId('campaign_id', campaignId);
+  if (adGroupId !== null) checkId('ad_group_id', adGroupId);
   if (adGroupIds) {
     if (ctx.beta.keywordsAdGroupIds === 'refuse')
       throw invalid('ad_group_ids is a BETA feature that is not available to this app.');
@@ -45,7 +45,7 @@ export function listKeywords(ctx: SandboxContext, acct: SandboxAccount, q: URLSe
   }
   if (adGroupIds) {
     if (adGroupIds.length > 250) throw invalid('ad_group_ids must have at most 250 items.');
-    for (const id of adGroupIds) checkId('ad_group_ids', id, 19);
+    for (const id of adGroupIds) checkId('ad_group_ids', id);
   }
   if ([campaignId, adGroupId, adGroupIds].filter((f) => f !== null && f !== undefined).length > 1)
     throw invalid('Provide only one of campaign_id, ad_group_id and ad_group_ids.');

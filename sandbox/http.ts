@@ -88,8 +88,16 @@ export function intParam(q: URLSearchParams, name: string, dflt: number, min: nu
   return n;
 }
 
-/** The numeric-id path/query pattern from the spec (`^\d+$`, at most 18 or 19 digits). */
+/**
+ * The numeric-id pattern of the spec: `^\d+$`, and at most 18 digits where it says so (account, campaign, ad group
+ * and ad ids in paths, campaign_ids, the keyword filters). `ad_group_ids` and `ad_ids` list filters give no length.
+ */
 export function checkId(name: string, value: string, maxLength = 18): void {
   if (!/^\d+$/.test(value) || value.length > maxLength)
-    throw invalid(`${name} must match ^\\d+$ with at most ${maxLength} digits.`);
+    throw invalid(
+      `${name} must match ^\\d+$${Number.isFinite(maxLength) ? ` with at most ${maxLength} digits` : ''}.`,
+    );
 }
+
+/** The spec's length limit of an id list filter: 18 digits for campaign_ids, none for the others. */
+export const idListMax = (name: string) => (name === 'campaign_ids' ? 18 : Number.POSITIVE_INFINITY);

@@ -2,7 +2,14 @@
 // hashes of (seed, ad, day), and restatements are a short list replayed on read. Reports and the ground truth both
 // read through `series`, so they agree by construction.
 
-import { type ConversionEvent, type ConversionSink, dayConversions, MAX_LAG_DAYS } from './conversions.ts';
+import {
+  bucketOf,
+  type ConversionEvent,
+  type ConversionSink,
+  credit,
+  dayConversions,
+  MAX_LAG_DAYS,
+} from './conversions.ts';
 import type { SandboxAccount, SandboxAd } from './data.ts';
 import { between4, mix, unit, unit4 } from './hash.ts';
 import { HOUR_MS } from './time.ts';
@@ -244,60 +251,6 @@ export class Ledger {
     };
     this.restatements.push(r);
     return r;
-  }
-}
-
-/** Credits one conversion event at `hour`; values are in the account's units and become micro-units here. */
-export function credit(
-  out: Metrics[],
-  bounds: number[],
-  hour: number,
-  ev: ConversionEvent,
-  unitMicro: number,
-) {
-  const k = bucketOf(bounds, hour);
-  if (k >= 0) creditTo(out[k]!, ev, unitMicro);
-}
-
-/** The bucket [bounds[k], bounds[k+1]) holding UTC hour `hour`, or -1 outside them all. */
-export function bucketOf(bounds: number[], hour: number): number {
-  if (hour < bounds[0]! || hour >= bounds[bounds.length - 1]!) return -1;
-  let lo = 0;
-  let hi = bounds.length - 2;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (bounds[mid]! <= hour) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
-}
-
-/** Adds one event to a bucket's metrics. */
-export function creditTo(m: Metrics, ev: ConversionEvent, unitMicro: number) {
-  const value = ev.value * unitMicro;
-  m.totalConversions += 1;
-  m.totalConversionsQuantity += ev.quantity;
-  m.totalConversionsValue += value;
-  switch (ev.kind) {
-    case 'checkout':
-      m.checkouts += 1;
-      m.checkoutValue += value;
-      break;
-    case 'add_to_cart':
-      m.addToCarts += 1;
-      m.addToCartValue += value;
-      break;
-    case 'signup':
-      m.signups += 1;
-      m.signupValue += value;
-      break;
-    case 'lead':
-      m.leads += 1;
-      m.leadValue += value;
-      break;
-    default:
-      m.pageVisits += 1;
-      m.pageVisitValue += value;
   }
 }
 

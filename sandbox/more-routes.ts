@@ -4,7 +4,7 @@ import { accountAnalytics } from './analytics.ts';
 import type { SandboxContext } from './context.ts';
 import type { SandboxAccount } from './data.ts';
 import { adGroupJson, adJson, campaignJson, page } from './entities.ts';
-import { ApiError, checkId, invalid, listParam } from './http.ts';
+import { ApiError, checkId, idListMax, invalid, listParam } from './http.ts';
 
 export interface MoreRoute {
   method: 'GET';
@@ -26,12 +26,12 @@ function idList(q: URLSearchParams, name: string, max: number, required: boolean
     return undefined;
   }
   if (list.length > max) throw invalid(`${name} must have at most ${max} items.`);
-  for (const id of list) checkId(name, id, 19);
+  for (const id of list) checkId(name, id, idListMax(name));
   return new Set(list);
 }
 
 function one<T extends { id: string }>(items: T[], id: string, name: string, what: string): T {
-  checkId(name, id, 19);
+  checkId(name, id);
   const found = items.find((e) => e.id === id);
   if (!found) throw new ApiError(404, 2, `${what} not found.`);
   return found;

@@ -95,7 +95,11 @@ export function* reportGroups(
   );
   const level = baseLevel(q.level);
   if (level === 'KEYWORD') {
-    yield* keywordGroups(ledger, acct, q, asOfMs, restatements, ads, names, buckets, keep);
+    const live = ads.filter(
+      (ad) =>
+        !ledger.series(acct, ad, buckets.bounds, q.attr, asOfMs, withConversions, restatements).every(isZero),
+    );
+    yield* keywordGroups(ledger, acct, q, asOfMs, restatements, live, names, buckets, keep);
     return;
   }
   const groups = new Map<string, { entity: RowEntity; ads: SandboxAd[] }>();
@@ -107,6 +111,8 @@ export function* reportGroups(
   }
   const series = (ad: SandboxAd) =>
     ledger.series(acct, ad, buckets.bounds, q.attr, asOfMs, withConversions, restatements);
+  /** The ads with any figure in the window: a breakdown of the others is all zeros (and costly to build). */
+  const active = (list: SandboxAd[]) => list.filter((ad) => !series(ad).every(isZero));
   for (const key of [...groups.keys()].sort(byId)) {
     const g = groups.get(key)!;
     const rows: ReportRow[] = [];
@@ -114,7 +120,7 @@ export function* reportGroups(
       // Per breakdown, the parts of every ad of the group summed by value, values in first-seen order.
       const byType = q.targetingTypes.map((type) => {
         const byValue = new Map<string, Metrics[]>();
-        for (const ad of g.ads) {
+        for (const ad of active(g.ads)) {
           const p = targetingPartition(ledger.seed, acct, ad, type);
           const leaves = breakdownSeries(
             ledger,

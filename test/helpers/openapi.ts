@@ -52,9 +52,17 @@ export function deref(s: Schema): Schema {
   return out;
 }
 
-/** A validator for a schema fragment, with its `#/components/...` refs resolved inside the spec. */
+const compiled = new Map<string, ValidateFunction>();
+
+/** A validator for a schema fragment, with its `#/components/...` refs resolved inside the spec (compiled once). */
 function compile(s: Schema): ValidateFunction {
-  return ajv.compile(toJsonSchema(s) as Schema);
+  const key = JSON.stringify(s);
+  let v = compiled.get(key);
+  if (!v) {
+    v = ajv.compile(toJsonSchema(s) as Schema);
+    compiled.set(key, v);
+  }
+  return v;
 }
 /**
  * OpenAPI 3.0 → JSON Schema: `nullable: true` becomes `anyOf [null, schema]`. (Ajv's own `nullable` keyword

@@ -33,13 +33,14 @@ describe('sandbox data generator', () => {
     expect(bench.ads.every((ad) => ad.status === 'ACTIVE' && ad.fromDay <= ANCHOR - 914)).toBe(true);
   });
 
-  it('issues unique ids, some above 2^53 at every entity level, and account ids of at most 18 digits', () => {
+  it('issues unique ids of at most 18 digits, some above 2^53 at every entity level', () => {
     for (const acct of sandboxAccounts(1, { anchorDay: ANCHOR })) {
       expect(acct.id).toMatch(/^\d{1,18}$/);
       for (const list of [acct.campaigns, acct.adGroups, acct.ads]) {
         const ids = list.map((e) => e.id);
         expect(new Set(ids).size).toBe(ids.length);
-        for (const id of ids) expect(BigInt(id) < 2n ** 63n).toBe(true);
+        // The spec caps campaign, ad group and ad ids at 18 digits (path_campaign_id, …).
+        for (const id of ids) expect(id).toMatch(/^\d{1,18}$/);
         expect(ids.some((id) => BigInt(id) > TWO_53)).toBe(true);
         expect(ids.some((id) => BigInt(id) < TWO_53)).toBe(true);
       }
@@ -90,6 +91,8 @@ describe('sandbox data generator', () => {
       ...sandboxAccounts(1, { anchorDay: ANCHOR, bigAccountAds: 300 }),
       ...agencyAccounts(1, 300, ANCHOR, new Set()),
     ];
+    for (const a of accounts)
+      for (const e of [...a.campaigns, ...a.adGroups, ...a.ads]) expect(e.id).toMatch(/^\d{1,18}$/);
     const ids = accounts.flatMap((a) => a.keywords.map((k) => k.id));
     expect(new Set(ids).size).toBe(ids.length);
     for (const id of ids) expect(BigInt(id) < 2n ** 63n).toBe(true);
