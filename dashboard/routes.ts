@@ -1,29 +1,24 @@
-// The dashboard's GET routes: pages, the Channels CSV and the backfill progress JSON.
+// The dashboard's GET routes: pages, the overview and Channels CSVs and the backfill progress JSON.
 import type pg from 'pg';
 import { localNow } from '../common/dates.ts';
 import { runReport } from '../core/reports.ts';
-import { connectionSummaries, connectionSummary } from '../warehouse/dashboard-queries.ts';
+import { connectionSummary } from '../warehouse/dashboard-queries.ts';
 import { CHANNEL_LEVELS, type ChannelLevel } from '../warehouse/reports.ts';
 import { BadRequest, chooseRange, loadConnection, reportingZone } from './data.ts';
 import { html } from './html.ts';
+import { loadOverview, overviewCsv, parseOverviewQuery } from './overview.ts';
 import { connectionPage } from './pages/connection.ts';
-import { type HomeRow, homePage } from './pages/home.ts';
+import { homePage } from './pages/home.ts';
 import { emptyState, layout, type PageContext } from './pages/layout.ts';
 import type { Reply } from './server.ts';
 import type { TemporalLink } from './temporal.ts';
 
 const CONNECTION = /^\/connections\/([A-Za-z0-9_-]{1,64})(?:\/(channels\.csv|backfills\.json))?$/;
 
-/** Runs `n` promises at a time: an agency's 300 schedules must not open 300 Temporal calls at once. */
-async function mapLimit<T, R>(items: T[], n: number, fn: (t: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  const lanes = Array.from({ length: Math.min(n, items.length) }, async () => {
-    for (let i = next++; i < items.length; i = next++) out[i] = await fn(items[i]!);
-  });
-  await Promise.all(lanes);
-  return out;
-}
+const serverTiming = (timings: Record<string, number>) =>
+  Object.entries(timings)
+    .map(([k, ms]) => `${k};dur=${ms.toFixed(1)}`)
+    .join(', ');
 
 export class Routes {
   constructor(
@@ -32,7 +27,8 @@ export class Routes {
   ) {}
 
   async get(reply: Reply, path: string, q: URLSearchParams, ctx: () => PageContext): Promise<void> {
-    if (path === '/') return this.home(reply, ctx());
+    if (path === '/') return this.home(reply, ctx(), q);
+    if (path === '/overview.csv') return this.overviewCsv(reply, q);
     const m = CONNECTION.exec(path);
     if (!m) return this.notFound(reply, ctx(), 'There is no page at this address.');
     const [, id, sub] = m as unknown as [string, string, string | undefined];
@@ -43,22 +39,26 @@ export class Routes {
     if (!view) return this.notFound(reply, ctx(), `There is no connection ${id}.`);
     const page = connectionPage(ctx(), view);
     view.timings.total = performance.now() - t;
-    reply.headers['Server-Timing'] = Object.entries(view.timings)
-      .map(([k, ms]) => `${k};dur=${ms.toFixed(1)}`)
-      .join(', ');
+    reply.headers['Server-Timing'] = serverTiming(view.timings);
     reply.page(200, page);
   }
 
-  private async home(reply: Reply, ctx: PageContext): Promise<void> {
-    const rows = await connectionSummaries(this.pool);
-    const withNext: HomeRow[] = await mapLimit(rows, 8, async (c) => {
-      const s = await this.temporal.schedule(c.id);
-      return {
-        ...c,
-        next_run_at: s === undefined ? undefined : s && !s.paused ? (s.nextRunAt ?? null) : null,
-      };
-    });
-    reply.page(200, homePage(ctx, withNext));
+  /** The agency overview: one set-based query for every connection (warehouse/agency-overview.ts). */
+  private async home(reply: Reply, ctx: PageContext, q: URLSearchParams): Promise<void> {
+    const t = performance.now();
+    const view = await loadOverview(this.pool, parseOverviewQuery(q));
+    const page = homePage(ctx, view);
+    view.timings.total = performance.now() - t;
+    reply.headers['Server-Timing'] = serverTiming(view.timings);
+    reply.page(200, page);
+  }
+
+  /** The overview as filtered and sorted on the page, with its totals per currency. */
+  private async overviewCsv(reply: Reply, q: URLSearchParams): Promise<void> {
+    const view = await loadOverview(this.pool, parseOverviewQuery(q));
+    const today = new Date().toISOString().slice(0, 10);
+    reply.headers['Content-Disposition'] = `attachment; filename="pinads-overview-${today}.csv"`;
+    reply.send(200, overviewCsv(view), 'text/csv; charset=utf-8');
   }
 
   private notFound(reply: Reply, ctx: PageContext, text: string): void {

@@ -24,7 +24,8 @@ export interface ConnectionSummary {
   last_error_at: Date | null;
 }
 
-// One statement for every connection (an agency has hundreds): the same fields as runSummary, set-based.
+// One connection's summary for its page: the same fields as runSummary, in one statement. (The home page, for every
+// connection at once, is warehouse/agency-overview.ts.)
 const SUMMARIES = `
   SELECT c.id, c.name, c.ad_account_id, c.status, c.status_reason,
          coalesce(c.settings->>'reporting_time_zone', 'utc') AS reporting_time_zone,
@@ -41,11 +42,6 @@ const SUMMARIES = `
     LEFT JOIN LATERAL (SELECT error, started_at FROM pinads.sync_runs r
                         WHERE r.connection_id = c.id AND r.status = 'failed'
                         ORDER BY started_at DESC LIMIT 1) err ON true`;
-
-export async function connectionSummaries(db: Queryable): Promise<ConnectionSummary[]> {
-  const { rows } = await db.query<ConnectionSummary>(`${SUMMARIES} ORDER BY c.created_at, c.id`);
-  return rows;
-}
 
 export async function connectionSummary(db: Queryable, id: string): Promise<ConnectionSummary | undefined> {
   const { rows } = await db.query<ConnectionSummary>(`${SUMMARIES} WHERE c.id = $1`, [id]);

@@ -115,7 +115,7 @@ describe.skipIf(!CHROMIUM)('the dashboard in chromium', () => {
     );
     const jpy = page.locator(`tr[data-connection-id="${ids.jpy}"]`);
     expect(await jpy.textContent()).toContain('JPY');
-    expect(await jpy.locator('td').nth(3).textContent()).toMatch(/ago/);
+    expect(await jpy.locator('td[data-col="freshness"]').textContent()).toMatch(/ago/);
     await shot(page, 'home-1280');
     expectNoSecrets(await page.content());
     await page.close();
