@@ -137,6 +137,7 @@ async function main() {
       html_bytes,
       page_parts_ms: Object.fromEntries(Object.entries(page_parts_ms).map(([k, v]) => [k, round(v)])),
       baseline_old_home_ms: round(old_ms),
+      page_vs_old_home: round(old_ms / page_ms),
       baseline_per_connection_ms: round(perConnection_ms),
       page_vs_per_connection: round(perConnection_ms / page_ms),
       machine: { ...machine, load_average_at_end: loadavg().map((l) => Math.round(l * 10) / 10) },
@@ -153,7 +154,7 @@ async function main() {
         `    (one page: ${Object.entries(results.page_parts_ms)
           .map(([k, v]) => `${k} ${v} ms`)
           .join(', ')})`,
-        `  baseline: old home statement (sync_runs scans) ${results.baseline_old_home_ms} ms`,
+        `  baseline: old home statement (sync_runs scans) ${results.baseline_old_home_ms} ms (${results.page_vs_old_home}× the page)`,
         `  baseline: report totals per connection (N×)    ${results.baseline_per_connection_ms} ms (${results.page_vs_per_connection}× the page)`,
         `  machine: ${machine.cpus}, load average ${machine.load_average_at_start.join(' ')} → ${results.machine.load_average_at_end.join(' ')}`,
         '',
