@@ -148,8 +148,12 @@ describe.skipIf(!CHROMIUM)('the agency overview in chromium', () => {
       );
       expect(Number(r.totals.spend)).toBeGreaterThan(0);
     }
-    expect(await cell(page, ids.usd, 'spend_7d').locator('.cellflex span').textContent()).toMatch(/^\$[\d,]+\.\d{2}$/);
-    expect(await cell(page, ids.jpy, 'spend_7d').locator('.cellflex span').textContent()).toMatch(/^¥[\d,]+$/);
+    expect(await cell(page, ids.usd, 'spend_7d').locator('.cellflex span').textContent()).toMatch(
+      /^\$[\d,]+\.\d{2}$/,
+    );
+    expect(await cell(page, ids.jpy, 'spend_7d').locator('.cellflex span').textContent()).toMatch(
+      /^¥[\d,]+$/,
+    );
     expect(await cell(page, ids.usd, 'freshness').textContent()).toMatch(/ago$/);
     expect(await cell(page, ids.jpy, 'freshness').textContent()).toBe('never');
     const revoked = page.locator(`tr[data-connection-id="${ids.revoked}"]`);
