@@ -7,7 +7,8 @@ import type { SecretBox } from '../warehouse/crypto.ts';
 
 export interface CoreDeps {
   env: Env;
-  wh: { pool: pg.Pool };
+  /** `embedded`: PGlite, one shared session (a pool of one connection): nothing may hold a second. */
+  wh: { pool: pg.Pool; embedded?: boolean };
   /** Needed by operations that start workflows or touch schedules. */
   temporal?: Client;
   /** Needed by operations that read or store tokens (PINADS_SECRET_KEY). */

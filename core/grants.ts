@@ -73,7 +73,7 @@ export interface CreateInput {
  * first unless `verify` is false. Then the schedules; rows are undone if they cannot be created.
  */
 export function createConnections(ctx: CoreDeps, input: CreateInput): Promise<Connection[]> {
-  return withCurrentKey(ctx.wh.pool, boxOf(ctx), () => createOnGrant(ctx, input));
+  return withCurrentKey(ctx.wh, boxOf(ctx), () => createOnGrant(ctx, input));
 }
 
 async function createOnGrant(ctx: CoreDeps, input: CreateInput): Promise<Connection[]> {
@@ -151,7 +151,7 @@ export function regrantInPlace(
   credentialIds: readonly string[],
   grant: { tokens?: Awaited<ReturnType<typeof exchangePasted>>; pasted?: string; joinKnown?: string },
 ): Promise<Regranted> {
-  return withCurrentKey(ctx.wh.pool, boxOf(ctx), () => regrantLocked(ctx, credentialIds, grant));
+  return withCurrentKey(ctx.wh, boxOf(ctx), () => regrantLocked(ctx, credentialIds, grant));
 }
 
 async function regrantLocked(
@@ -192,7 +192,7 @@ export function regrantWithToken(
   token: string,
   verify: boolean,
 ): Promise<Regranted> {
-  return withCurrentKey(ctx.wh.pool, boxOf(ctx), () => regrantPasted(ctx, connectionId, token, verify));
+  return withCurrentKey(ctx.wh, boxOf(ctx), () => regrantPasted(ctx, connectionId, token, verify));
 }
 
 async function regrantPasted(
@@ -232,7 +232,7 @@ export function connectAccounts(
   accounts: readonly { id: string; time_zone?: string | null }[],
   o: { settings: ConnectionSettings; name?: string },
 ): Promise<Connected> {
-  return withCurrentKey(ctx.wh.pool, boxOf(ctx), () => connectLocked(ctx, grant, accounts, o));
+  return withCurrentKey(ctx.wh, boxOf(ctx), () => connectLocked(ctx, grant, accounts, o));
 }
 
 async function connectLocked(

@@ -37,11 +37,20 @@ const KEY_LOCK = 1_801_812_339;
 /**
  * Runs fn while no key rotation can start or finish, after checking this process's key is the current one: for
  * writers that first trade a token at Pinterest (create, connect, regrant), so the answer, already rotated there, is
- * never refused for a key that changed in between. (On PGlite all connections share one session, so there the lock
- * excludes nothing; the check still runs.)
+ * never refused for a key that changed in between. The lock holds a connection of its own for the whole operation;
+ * on PGlite (`embedded`) every connection shares one session and its pool has a single connection, so there the lock
+ * would exclude nothing and starve fn: only the check runs.
  */
-export async function withCurrentKey<T>(pool: pg.Pool, box: SecretBox, fn: () => Promise<T>): Promise<T> {
-  const client = await pool.connect();
+export async function withCurrentKey<T>(
+  wh: { pool: pg.Pool; embedded?: boolean },
+  box: SecretBox,
+  fn: () => Promise<T>,
+): Promise<T> {
+  if (wh.embedded) {
+    await assertCurrentKey(wh.pool, box);
+    return fn();
+  }
+  const client = await wh.pool.connect();
   let broken = false;
   try {
     await client.query('SELECT pg_advisory_lock_shared($1)', [KEY_LOCK]);
