@@ -1,13 +1,12 @@
 // The four commands of an Airbyte source. Every outcome is a protocol message: a bad config or rejected credentials
 // is a FAILED connection status from `check` and a config-error TRACE from `discover` and `read`; no stack traces.
 import { ConfigError } from '../common/config-error.ts';
-import { PinterestError } from '../pinterest/errors.ts';
 import { parseLimits } from '../pinterest/pacing.ts';
 import { parseCatalog, parseState } from './catalog.ts';
 import { CONFIG_JSON_SCHEMA, parseConfig, readJsonFile } from './config.ts';
 import { failureType, oneLine, ReadIncomplete } from './errors.ts';
 import type { Emitter, JsonValue } from './protocol.ts';
-import { read } from './read.ts';
+import { accountsOf, read } from './read.ts';
 import { DEFAULT_TIMING, type ReportTiming } from './reports.ts';
 import { Session } from './session.ts';
 import { STREAMS } from './streams.ts';
@@ -38,26 +37,7 @@ async function check(files: SourceFiles, out: Emitter): Promise<void> {
   try {
     const { raw, config } = await loadConfig(files);
     const session = new Session(raw, config, out);
-    const ids = config.ad_account_ids;
-    let n = 0;
-    if (ids) {
-      for (const id of ids) {
-        await session
-          .call(`ad account ${id}`, (api) => api.getAdAccount(id))
-          .catch((err) => {
-            if (err instanceof PinterestError && (err.status === 403 || err.status === 404))
-              throw new ConfigError(`ad account ${id} is not reachable with this login (${err.message})`);
-            throw err;
-          });
-        n++;
-      }
-    } else {
-      n = await session.call('list ad accounts', async (api) => {
-        let count = 0;
-        for await (const _ of api.listAdAccounts()) count++;
-        return count;
-      });
-    }
+    const n = (await accountsOf(session, config)).length;
     out.connectionStatus('SUCCEEDED', `${n} ad account${n === 1 ? '' : 's'} reachable`);
   } catch (err) {
     out.connectionStatus('FAILED', oneLine(err));

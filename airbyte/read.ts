@@ -16,8 +16,10 @@ import type { EntityStream } from './streams.ts';
 const ACCOUNT_CONCURRENCY = 4;
 
 /** The configured accounts (each must be reachable by the login), or every account the login can reach. */
-async function accountsOf(input: ReadInput): Promise<AdAccount[]> {
-  const { session, config } = input;
+export async function accountsOf(
+  session: ReadInput['session'],
+  config: Pick<ReadInput['config'], 'ad_account_ids'>,
+): Promise<AdAccount[]> {
   if (!config.ad_account_ids) {
     return session.call('list ad accounts', async (api) => {
       const all: AdAccount[] = [];
@@ -71,7 +73,7 @@ async function readEntities(input: ReadInput, stream: EntityStream, accounts: Ad
 export async function read(input: ReadInput): Promise<void> {
   const pacer = createMemoryPacer({ limits: input.limits });
   await withPacing(pacer, 'login', async () => {
-    const accounts = await accountsOf(input);
+    const accounts = await accountsOf(input.session, input.config);
     const failed: string[] = [];
     const attempt = async (streams: string[], fn: () => Promise<void>) => {
       try {
