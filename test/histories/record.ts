@@ -5,7 +5,9 @@
 // new), a sandbox, a private Postgres database and a real worker. Worker identities and file paths are scrubbed.
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { realpathSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
@@ -22,9 +24,12 @@ import { migrate } from '../../warehouse/migrate.ts';
 import { openWarehouse } from '../../warehouse/pool.ts';
 import { createWorker } from '../../worker.ts';
 import { createTestDatabase } from '../helpers/db.ts';
+import { startReceiver } from '../helpers/webhook.ts';
 
 const DIR = fileURLToPath(new URL('./', import.meta.url));
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+// A worktree's node_modules may be a link to another checkout's: stack traces name that one's path.
+const MODULES_ROOT = `${dirname(realpathSync(`${ROOT}node_modules`))}/`;
 
 async function main() {
   const only = process.argv.slice(2);
@@ -37,11 +42,13 @@ async function main() {
   const client = new Client({ connection: await Connection.connect({ address: server.address }) });
   const native = await NativeConnection.connect({ address: server.address });
   const taskQueue = 'record-histories';
+  const receiver = await startReceiver();
   const worker = await createWorker({
     connection: native,
     namespace: 'default',
     taskQueue,
     client,
+    alerts: { webhookUrl: receiver.url, staleAfterH: 3, retryMaxS: 1 },
     deps: {
       wh,
       box,
@@ -88,6 +95,8 @@ async function main() {
       const json = stdout
         .split(ROOT)
         .join('')
+        .split(MODULES_ROOT)
+        .join('')
         .replace(/"identity":\s*"[^"]*"/g, '"identity": "recorder"')
         .replace(/"\d+@[^"]*"/g, '"recorder"');
       await writeFile(`${DIR}${name}${n ? `.run${n + 1}` : ''}.json`, json);
@@ -133,7 +142,22 @@ async function main() {
         await start('backfillConnection', `rec-backfill-${jpy}`, [jpy, addDays(to, -200), to]),
       );
     }
+    if (want('alerts')) {
+      // A revoked grant: the check records it and starts the delivery, which sends it (one refusal first).
+      await wh.pool.query(
+        "UPDATE pinads.connections SET status = 'needs_reauth', status_reason = 'revoked' WHERE id = $1",
+        [usd],
+      );
+      receiver.refuse(1, 503);
+      await save('alerts-check', await start('checkAlerts', 'rec-alerts-check', []));
+      await receiver.waitFor((got) => got.length === 1);
+      const delivery = `pinads-alerts-delivery-${taskQueue}`;
+      const handle = client.workflow.getHandle(delivery);
+      const { runId } = await handle.describe();
+      await save('alerts-delivery', Object.assign(handle, { firstExecutionRunId: runId }));
+    }
   } finally {
+    await receiver.close();
     worker.shutdown();
     await running;
     await native.close();
