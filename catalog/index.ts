@@ -3,6 +3,7 @@
 import { AD_DAILY, CATALOG } from './entries.ts';
 import type { ReportEntry, ReportId } from './types.ts';
 
+export { SQL_TYPES, type TableColumn, tableColumns } from './columns.ts';
 export {
   AD_CUSTOM_CONVERSIONS_DAILY,
   AD_DAILY,

@@ -128,7 +128,9 @@ function compile(entry: ReportEntry): Compiled {
     k === 'count' || k === 'micro' ? INT_KIND : k === 'decimal' ? DEC_KIND : OTHER_KIND;
   const names = [entry.entity.name, ...stored.map((col) => col.name!)];
   c = {
-    makeRow: rowMaker(names),
+    makeRow: rowMaker(
+      entry.perEvent ? [...names, entry.perEvent.name, ...entry.perEvent.metrics.map((m) => m.name)] : names,
+    ),
     schema,
     fastSources,
     fastTests,
@@ -247,8 +249,52 @@ export function normalizeRow(entry: ReportEntry, raw: unknown, ctx: RowContext, 
       cells[i] = fast ? (v === undefined ? '0' : v) : cellValue(readDecimal, v, entry, ctx, sources[i]!);
     } else cells[i] = v ?? null;
   }
-  if (entry.perEvent) throw new ReportRowError(`${whereOf(entry, ctx)}: per-event rows are not readable yet`);
-  out.push(c.makeRow(cells));
+  if (entry.perEvent) eventRows(entry, r, ctx, cells, c, out);
+  else out.push(c.makeRow(cells));
+}
+
+/**
+ * A row of a per-event report carries each requested event metric as the key "<METRIC TYPE>:<event name>" (split
+ * at the first ':', metric types have none), omitted when 0: one warehouse row per event the row names, its
+ * missing metrics 0.
+ */
+function eventRows(
+  entry: ReportEntry,
+  r: Record<string, unknown>,
+  ctx: RowContext,
+  base: unknown[],
+  c: Compiled,
+  out: NormalizedRow[],
+): void {
+  const metrics = entry.perEvent!.metrics;
+  const events = new Map<string, unknown[]>();
+  for (const key of Object.keys(r)) {
+    const colon = key.indexOf(':');
+    if (colon < 0) continue;
+    const m = metrics.findIndex((x) => x.metric === key.slice(0, colon));
+    if (m < 0) continue;
+    const name = key.slice(colon + 1);
+    let values = events.get(name);
+    if (values === undefined) {
+      values = metrics.map(() => undefined);
+      events.set(name, values);
+    }
+    values[m] = r[key];
+  }
+  for (const [name, values] of events) {
+    const cells = [...base, name];
+    metrics.forEach((m, i) => {
+      const v = values[i];
+      if (v !== undefined && v !== null && typeof v !== 'string')
+        throw new ReportRowError(`${whereOf(entry, ctx)}: ${m.metric}:${name} must be a number`);
+      cells.push(
+        m.kind === 'decimal'
+          ? cellValue(readDecimal, v, entry, ctx, `${m.metric}:${name}`)
+          : cellValue(readInteger, v, entry, ctx, `${m.metric}:${name}`),
+      );
+    });
+    out.push(c.makeRow(cells));
+  }
 }
 
 /** A cell through the value grammar, its refusal named by row and column. */

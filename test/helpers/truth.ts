@@ -3,10 +3,7 @@ import type pg from 'pg';
 import type { TruthRow as SandboxTruthRow } from '../../sandbox/truth.ts';
 import { ConnectionSettings } from '../../schemas/config.ts';
 
-/**
- * The ad_daily_metrics columns tests compare with the truth. The truth also carries the standard event columns
- * (add_to_carts, …, page_visits); add them here once the warehouse has them, and both sides follow.
- */
+/** The ad_daily_metrics columns tests compare with the truth, the standard event columns included (migration 014). */
 export const FACT_KEYS = [
   'ad_id',
   'date',
@@ -23,6 +20,13 @@ export const FACT_KEYS = [
   'clicks_earned',
   'total_conversions_quantity',
   'total_conversions_value_micro',
+  'add_to_carts',
+  'add_to_cart_value_micro',
+  'signups',
+  'signup_value_micro',
+  'leads',
+  'lead_value_micro',
+  'page_visits',
 ] as const;
 export type FactRow = Pick<SandboxTruthRow, (typeof FACT_KEYS)[number]>;
 /** What the tests compare: the truth cut to the warehouse's columns (FACT_KEYS). */
