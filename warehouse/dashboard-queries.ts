@@ -22,6 +22,10 @@ export interface ConnectionSummary {
   last_success_at: Date | null;
   last_error: string | null;
   last_error_at: Date | null;
+  /** The open alert (pinads.alerts), if any: needs_reauth, paused, config_error or stale. */
+  alert_kind: string | null;
+  alert_since: Date | null;
+  alert_reason: string | null;
 }
 
 // One connection's summary for its page: the same fields as runSummary, in one statement. (The home page, for every
@@ -32,9 +36,11 @@ const SUMMARIES = `
          c.settings->>'account_time_zone' AS account_time_zone,
          a.name AS account_name, a.currency, a.time_zone,
          last.started_at AS last_run_at, last.status AS last_run_status,
-         ok.finished_at AS last_success_at, err.error AS last_error, err.started_at AS last_error_at
+         ok.finished_at AS last_success_at, err.error AS last_error, err.started_at AS last_error_at,
+         al.kind AS alert_kind, al.since AS alert_since, al.reason AS alert_reason
     FROM pinads.connections c
     LEFT JOIN pinterest_ads.ad_accounts a ON a.id = c.ad_account_id
+    LEFT JOIN pinads.alerts al ON al.connection_id = c.id AND al.resolved_at IS NULL
     LEFT JOIN LATERAL (SELECT started_at, status FROM pinads.sync_runs r
                         WHERE r.connection_id = c.id ORDER BY started_at DESC LIMIT 1) last ON true
     LEFT JOIN LATERAL (SELECT max(finished_at) AS finished_at FROM pinads.sync_runs r

@@ -89,7 +89,9 @@ function header(v: ConnectionView, ctx: PageContext, base: string): Html {
       ? html`<div class="banner error" role="alert"><strong>This connection needs to be reconnected.</strong> ${c.status_reason ?? ''}<div class="repair">Run: <code>${repairCommand(c.ad_account_id)}</code></div></div>`
       : c.status === 'paused'
         ? html`<div class="banner warn">The hourly schedule is paused${c.status_reason ? html` (${c.status_reason})` : ''}. Numbers below stop moving until you resume it.</div>`
-        : '';
+        : c.alert_kind === 'stale' || c.alert_kind === 'config_error'
+          ? html`<div class="banner warn" role="status" data-alert="${c.alert_kind}"><strong>${c.alert_kind === 'stale' ? 'Stale' : 'Configuration error'}</strong> since ${when(c.alert_since)}: ${c.alert_reason ?? ''}</div>`
+          : '';
   const zone = v.zoneUnknown
     ? 'account time zone not known until the first sync (days in UTC meanwhile)'
     : v.zone === 'UTC'

@@ -228,6 +228,18 @@ describe.skipIf(!CHROMIUM)('the agency overview in chromium', () => {
     await page.close();
   });
 
+  it("shows a connection's open stale alert on its own page too", async () => {
+    // A threshold of 0.36 s: every connection without an hourly window this instant is stale.
+    await checkAlerts(h.wh.pool, { staleAfterH: 0.0001, enqueue: false });
+    const page = await open(`/connections/${ids.jpy}`);
+    const banner = page.locator('.banner[data-alert="stale"]');
+    expect(await banner.textContent()).toMatch(/^Stale since \d{4}-\d\d-\d\d \d\d:\d\d UTC: no sync has run/);
+    await page.close();
+    const home = await open('/?status=alert');
+    expect(await rowIds(home)).toContain(ids.jpy);
+    await home.close();
+  });
+
   it('logged no console error and no CSP violation', () => {
     expect(consoleErrors).toEqual([]);
   });
