@@ -10,7 +10,7 @@ import { factGroups, readEntry } from './facts.ts';
 import { createMemoryPacer } from './memory-pacer.ts';
 import type { JsonValue } from './protocol.ts';
 import { mapLimit, type ReadInput, withStatus } from './read-context.ts';
-import type { EntityStream } from './streams.ts';
+import { ENTITY_STREAMS, type EntityStream } from './streams.ts';
 
 /** Accounts listed at once. */
 const ACCOUNT_CONCURRENCY = 4;
@@ -52,13 +52,19 @@ async function readEntities(input: ReadInput, stream: EntityStream, accounts: Ad
     await mapLimit(accounts, ACCOUNT_CONCURRENCY, async (a) => {
       // A listing that fails part-way starts over, so each account's entities are emitted whole, once.
       const items = await session.call(`${stream} of ad account ${a.id}`, async (api) => {
+        const all: Record<string, JsonValue>[] = [];
+        if (stream === 'conversion_events') {
+          // The account's advertiser-defined events: one unpaged list.
+          for (const item of (await api.getAdvertiserDefinedEvents(a.id)).items)
+            all.push({ ...(item as Record<string, JsonValue>), ad_account_id: a.id });
+          return all;
+        }
         const list =
           stream === 'campaigns'
             ? api.listCampaigns(a.id, opts)
             : stream === 'ad_groups'
               ? api.listAdGroups(a.id, opts)
               : api.listAds(a.id, opts);
-        const all: Record<string, JsonValue>[] = [];
         for await (const item of list)
           all.push({ ...(item as Record<string, JsonValue>), ad_account_id: a.id });
         return all;
@@ -85,7 +91,7 @@ export async function read(input: ReadInput): Promise<void> {
         failed.push(...streams);
       }
     };
-    for (const stream of ['ad_accounts', 'campaigns', 'ad_groups', 'ads'] as const)
+    for (const stream of ENTITY_STREAMS)
       if (input.catalog.has(stream)) await attempt([stream], () => readEntities(input, stream, accounts));
     for (const { entry, streams } of factGroups(input.catalog))
       await attempt(streams, () => readEntry(input, accounts, entry, streams));

@@ -68,6 +68,27 @@ function entity(name: string, ids: string[]): StreamDef {
   };
 }
 
+/** The advertiser-defined conversion events (warehouse table conversion_events), keyed by account and name. */
+function conversionEvents(): StreamDef {
+  const nullable = { type: ['null', 'string'] };
+  return {
+    name: 'conversion_events',
+    json_schema: {
+      $schema: 'http://json-schema.org/draft-07/schema#',
+      type: 'object',
+      additionalProperties: true,
+      required: ['ad_account_id', 'name'],
+      properties: {
+        ad_account_id: { type: 'string' },
+        name: { type: 'string' },
+        mapped_conversion_type: nullable,
+      },
+    },
+    supported_sync_modes: ['full_refresh'],
+    source_defined_primary_key: [['ad_account_id'], ['name']],
+  };
+}
+
 /** Stamped on every fact row by the load (and here by the source), after the report's own columns. */
 const STAMP_COLUMNS: readonly Column[] = [
   { name: 'currency', sqlType: 'text', nullable: false },
@@ -127,9 +148,16 @@ export const STREAMS: readonly StreamDef[] = [
   entity('campaigns', ['ad_account_id']),
   entity('ad_groups', ['ad_account_id', 'campaign_id']),
   entity('ads', ['ad_account_id', 'campaign_id', 'ad_group_id', 'pin_id']),
+  conversionEvents(),
   ...FACT_ENTRIES.map((e) => facts(streamName(e), factColumns(e), e.key)),
   facts(HOURLY, AD_HOURLY_COLUMNS, ['ad_account_id', 'ad_id', 'hour']),
 ];
 
-export type EntityStream = 'ad_accounts' | 'campaigns' | 'ad_groups' | 'ads';
-export const ENTITY_STREAMS: readonly EntityStream[] = ['ad_accounts', 'campaigns', 'ad_groups', 'ads'];
+export type EntityStream = 'ad_accounts' | 'campaigns' | 'ad_groups' | 'ads' | 'conversion_events';
+export const ENTITY_STREAMS: readonly EntityStream[] = [
+  'ad_accounts',
+  'campaigns',
+  'ad_groups',
+  'ads',
+  'conversion_events',
+];

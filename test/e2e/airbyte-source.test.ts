@@ -38,7 +38,15 @@ interface Result {
 const byKey = (a: Row | TruthRow, b: Row | TruthRow) =>
   `${a.ad_id}/${a.date}`.localeCompare(`${b.ad_id}/${b.date}`);
 
-const BASE_STREAMS = ['ad_accounts', 'campaigns', 'ad_groups', 'ads', 'ad_daily_metrics', 'ad_hourly_spend'];
+const BASE_STREAMS = [
+  'ad_accounts',
+  'campaigns',
+  'ad_groups',
+  'ads',
+  'conversion_events',
+  'ad_daily_metrics',
+  'ad_hourly_spend',
+];
 /** The catalog's other fact streams, each with the report level it needs and its truth queries (DESIGN names). */
 const EXTRA_STREAMS = [
   {
@@ -222,6 +230,10 @@ describe('source-pinads through PyAirbyte', () => {
     expect(Object.keys(r.first).sort()).toEqual([...input.streams].sort());
     expect(r.first.ad_accounts!.map((a) => a.id).sort()).toEqual(info.ad_accounts.map((a) => a.id).sort());
     expect(new Set(r.first.ads!.map((a) => a.status))).toContain('ARCHIVED');
+    // Advertiser-defined events, names as Pinterest spells them (non-ASCII ones included), keyed by account.
+    const events = r.first.conversion_events!;
+    expect(new Set(events.map((e) => `${e.ad_account_id}/${e.name}`)).size).toBe(events.length);
+    expect(new Set(events.map((e) => e.ad_account_id)).size).toBeGreaterThan(1);
     const sorted = (t: Record<string, TruthRow[]>) =>
       Object.fromEntries(Object.entries(t).map(([a, rows]) => [a, [...rows].sort(byKey)]));
     const byAccount = (t: Record<string, TruthRow[]>, stream: string) =>
