@@ -60,9 +60,14 @@ export async function startWorkerFromEnv(
   });
   // The stale check's own schedule, and one check before this worker takes any task: after a day down, the
   // connections that went stale are announced now, before their first syncs make them fresh again.
-  await ensureAlertSchedule(client, env.PINADS_TASK_QUEUE, alerts.staleAfterH);
-  await runAlertCheck(wh.pool, client, alerts, env.PINADS_TASK_QUEUE).catch((err) =>
-    o.logger?.warn({ err: String((err as Error)?.message ?? err) }, 'alert check at start-up failed'),
+  // Best effort: alerts must never keep a worker from syncing (the next worker start tries again).
+  const warn = (what: string) => (err: unknown) =>
+    o.logger?.warn({ err: String((err as Error)?.message ?? err) }, what);
+  await ensureAlertSchedule(client, env.PINADS_TASK_QUEUE, alerts.staleAfterH).catch(
+    warn('creating the alert check schedule failed; stale connections are not detected until it exists'),
+  );
+  await runAlertCheck(wh.pool, client, alerts, env.PINADS_TASK_QUEUE).catch(
+    warn('alert check at start-up failed'),
   );
   const server = env.PINADS_METRICS_PORT
     ? await serveMetrics(metrics.registry, env.PINADS_METRICS_PORT)

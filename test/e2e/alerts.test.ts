@@ -2,8 +2,8 @@
 // schedule) on the shared Temporal dev server, the sandbox, a private Postgres database, the real CLI, and a real
 // local webhook receiver. A revoked login, a regrant, syncs that keep failing past a fractional stale threshold, a
 // worker that was down past it, and a receiver that was down: each transition reaches the receiver exactly once, in
-// order. (~45 s on an idle machine, ~120 s at a load of 20 on 2 cores: two worker start-ups and two waits of one
-// stale threshold, 10.8 s.)
+// order. (64 s at a load average of 10 on 2 cores, 76-113 s at 12-20: two worker start-ups, ~12 CLI runs and two
+// waits of one stale threshold, 10.8 s.)
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
@@ -133,6 +133,12 @@ describe('alerts to a webhook', { timeout: 120_000 }, () => {
     expect(r).toMatchObject({ code: 0, stdout: `test alert sent to ${new URL(receiver.url).origin}\n` });
     const [test] = await next(0, 1, 5_000);
     expect(test).toMatchObject({ event: 'test', text: expect.stringContaining('test alert') });
+    receiver.refuse(1, 500);
+    const refused = await pinads(['alerts', 'test']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toBe(
+      `pinads: alert receiver ${new URL(receiver.url).origin} answered 500: refused by the test\n`,
+    );
     const unset = await pinads(['alerts', 'test'], undefined, { PINADS_ALERT_WEBHOOK_URL: undefined });
     expect(unset.code).toBe(2);
     expect(unset.stderr).toMatch(/^pinads: PINADS_ALERT_WEBHOOK_URL is not set/);
