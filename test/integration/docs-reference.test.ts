@@ -39,6 +39,18 @@ describe('generated references', () => {
     expect(reports).toMatch(/\| `spend_micro` \| `SPEND_IN_MICRO_DOLLAR` \| micro \|/);
   });
 
+  it('every table and view the migrations make is described in docs/warehouse.md', () => {
+    const warehouse = readPages().find((p) => p.path === 'docs/warehouse.md')!;
+    expect(undescribed(generated.get('docs/reference/tables.md')!, warehouse.md.code)).toEqual([]);
+    const page = parseMarkdown('| `pinterest_ads.ad_daily_metrics`, `campaigns` | … |\n');
+    expect(
+      undescribed(
+        '### pinterest_ads.ad_daily_metrics\n### pinterest_ads.campaigns\n### pinads.new_table\n',
+        page.code,
+      ),
+    ).toEqual(['pinads.new_table']);
+  });
+
   it('a stale or missing page is reported with the command that regenerates it', () => {
     mkdirSync(join(scratch, 'docs/reference'), { recursive: true });
     const cli = generated.get('docs/reference/cli.md')!;
@@ -53,6 +65,15 @@ describe('generated references', () => {
     expect(generated.has('docs/reference/tables.md')).toBe(true);
   });
 });
+
+/** Relations of the table reference that no code span of a page names (qualified, or by the bare name). */
+function undescribed(tables: string, code: { code: string }[]): string[] {
+  const named = new Set(code.flatMap((c) => c.code.split(/[\s,]+/)));
+  const relations = [...tables.matchAll(/^### (\w+)\.(\w+)$/gm)];
+  return relations
+    .filter(([q, , bare]) => !named.has(q.slice(4)) && !named.has(bare!))
+    .map(([q]) => q.slice(4));
+}
 
 describe('SQL examples in the docs', () => {
   /** Runs each example in a transaction that is rolled back; `$n` parameters get the current instant. */
