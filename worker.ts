@@ -37,7 +37,15 @@ const count = (dflt: number) => z.coerce.number().int().min(1).max(10_000).defau
 export const WorkerSettings = z.object({
   PINADS_ACTIVITY_SLOTS: count(32),
   PINADS_WORKFLOW_SLOTS: count(40),
+  /** Connections for short queries; window loads have their own, one per activity slot (warehouse/pool.ts). */
   PINADS_PG_POOL_MAX: count(10),
+  /** How long a load waits for its account's lock (another load of the account) before it is retried. */
+  PINADS_LOAD_LOCK_TIMEOUT_S: count(120),
+  /**
+   * How long any statement of a load may run (its COPY streams the whole download); a load stuck past it, which
+   * only a frozen worker produces, is ended by the next load of its account.
+   */
+  PINADS_LOAD_TIMEOUT_S: count(1200),
   /** Temporal's server-side cap on activity starts per second across the task queue; unset = none. */
   PINADS_TASK_QUEUE_ACTIVITIES_PER_SECOND: z.coerce.number().positive().optional(),
 });
@@ -55,6 +63,20 @@ export function workerSettings(env: NodeJS.ProcessEnv = process.env): WorkerSett
     throw new Error(`${issue.path.join('.')}: ${issue.message}`);
   }
   return parsed.data;
+}
+
+/** The warehouse pools and load bounds of a worker with these settings (warehouse/pool.ts openWarehouse). */
+export function warehouseOptions(s: WorkerSettings) {
+  return {
+    max: s.PINADS_PG_POOL_MAX,
+    // Every activity slot may hold a load: its waits (the account lock, the download) never take a client the
+    // short queries need.
+    loadMax: s.PINADS_ACTIVITY_SLOTS,
+    loadTimeouts: {
+      lockMs: s.PINADS_LOAD_LOCK_TIMEOUT_S * 1000,
+      statementMs: s.PINADS_LOAD_TIMEOUT_S * 1000,
+    },
+  };
 }
 
 export interface WorkerOptions {

@@ -8,7 +8,7 @@ import { type Category, PINTEREST_LIMITS } from '../pinterest/pacing.ts';
 import { SecretBox } from '../warehouse/crypto.ts';
 import { openWarehouse } from '../warehouse/pool.ts';
 import { createBucketPacer } from '../warehouse/rate-buckets.ts';
-import { createWorker, workerSettings } from '../worker.ts';
+import { createWorker, warehouseOptions, workerSettings } from '../worker.ts';
 
 export interface ScaleWorkerOptions {
   databaseUrl: string;
@@ -26,7 +26,7 @@ export interface ScaleWorkerOptions {
 const o = JSON.parse(process.argv[2] ?? '{}') as ScaleWorkerOptions;
 Runtime.install({ logger: new DefaultLogger('WARN') });
 const settings = workerSettings();
-const wh = await openWarehouse(o.databaseUrl, { max: settings.PINADS_PG_POOL_MAX });
+const wh = await openWarehouse(o.databaseUrl, warehouseOptions(settings));
 const client = new Client({ connection: await Connection.connect({ address: o.temporalAddress }) });
 const connection = await NativeConnection.connect({ address: o.temporalAddress });
 const worker = await createWorker({

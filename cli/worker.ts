@@ -14,7 +14,7 @@ import { SecretBox } from '../warehouse/crypto.ts';
 import { migrate } from '../warehouse/migrate.ts';
 import { openWarehouse } from '../warehouse/pool.ts';
 import { createBucketPacer } from '../warehouse/rate-buckets.ts';
-import { createWorker, workerSettings } from '../worker.ts';
+import { createWorker, warehouseOptions, workerSettings } from '../worker.ts';
 import { requireDatabaseUrl } from './context.ts';
 import { action } from './errors.ts';
 
@@ -31,7 +31,7 @@ export async function startWorkerFromEnv(
   const settings = workerSettings();
   const alerts = alertSettings();
   const limits = parseLimits(process.env.PINADS_RATE_LIMITS);
-  const wh = await openWarehouse(requireDatabaseUrl(env), { max: settings.PINADS_PG_POOL_MAX });
+  const wh = await openWarehouse(requireDatabaseUrl(env), warehouseOptions(settings));
   await migrate(wh.pool);
   const client = await connectClient(env);
   const connection = await connectWorkerConnection(env);

@@ -53,6 +53,43 @@ describe('database timeouts', () => {
     holder.release(true);
   });
 
+  it('ends a load stuck in its COPY past its statement bound (a frozen client), then loads', async () => {
+    // A load whose client stops sending mid-COPY: Postgres waits for data and cancels nothing.
+    const frozen = await openWarehouse(db.url, { loadTimeouts: { statementMs: 500 } });
+    try {
+      const rows = (async function* () {
+        yield factRow({ ad_id: '1', date: '2026-06-01', spend_micro: 24_000_000n });
+        await new Promise(() => {});
+      })();
+      const stuck = loadReportWindow(frozen, { ...loadInput('acct-frozen', W, []), rows }).catch(
+        (e: Error) => e,
+      );
+      // The next load waits for the lock, then ends the holder once it is past 500 ms (+ the 5 s grace).
+      await new Promise((r) => setTimeout(r, 5_600));
+      const res = await loadReportWindow(
+        wh,
+        loadInput('acct-frozen', W, [factRow({ ad_id: '2', date: '2026-06-02' })], { lockTimeoutMs: 300 }),
+      );
+      expect(res.dailyRows).toBe(1);
+      expect(await stuck).toBeInstanceOf(Error);
+      expect((await dailyFacts(wh, 'acct-frozen')).map((r) => r.ad_id)).toEqual(['2']);
+    } finally {
+      await frozen.close().catch(() => undefined);
+    }
+  });
+
+  it('does not end a holder that is within its bound', async () => {
+    const holder = await stuck.pool.connect();
+    await holder.query('BEGIN');
+    await holder.query("SET LOCAL application_name = 'pinads-load stmt_ms=600000'");
+    await holder.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [LOAD_LOCK_NAMESPACE, 'acct-slow']);
+    await expect(loadReportWindow(wh, loadInput('acct-slow', W, [], { lockTimeoutMs: 300 }))).rejects.toThrow(
+      /holds its lock/,
+    );
+    await holder.query('ROLLBACK');
+    holder.release();
+  });
+
   it('asks for no row before it holds the account lock, so a download is not opened only to wait', async () => {
     const holder = await wh.pool.connect();
     await holder.query('BEGIN');

@@ -23,7 +23,8 @@ export interface ChildStack {
   databaseUrl: string;
   /** A connection with default settings for `adAccountId`; returns its id. */
   connect(adAccountId: string): Promise<string>;
-  startWorker(): WorkerProcess;
+  /** A `pinads worker` child on the stack's task queue; `env` overrides (another queue, worker settings). */
+  startWorker(env?: Record<string, string>): WorkerProcess;
   /** Every metric column of the default-settings truth, sorted like facts(). */
   truth(adAccountId: string, start: string, end: string): Promise<TruthRow[]>;
   facts(adAccountId: string, start: string, end: string): Promise<TruthRow[]>;
@@ -64,7 +65,7 @@ export async function startChildStack(
       });
       return c.id;
     },
-    startWorker() {
+    startWorker(env = {}) {
       const w = new WorkerProcess({
         DATABASE_URL: databaseUrl,
         TEMPORAL_ADDRESS: address,
@@ -74,6 +75,7 @@ export async function startChildStack(
         PINTEREST_CLIENT_ID: sandbox.info.client_id,
         PINTEREST_CLIENT_SECRET: sandbox.info.client_secret,
         PINADS_LOG_LEVEL: 'warn',
+        ...env,
       });
       workers.push(w);
       return w;
