@@ -6,13 +6,21 @@
 import { tableColumns } from '../catalog/columns.ts';
 import type { NormalizedRow, ReportEntry } from '../catalog/index.ts';
 import { ConfigError } from '../common/config-error.ts';
-import { addDays, chunkRange, type DateWindow, MAX_DAYS_BACK, MAX_REPORT_DAYS } from '../common/dates.ts';
+import {
+  addDays,
+  chunkRange,
+  type DateWindow,
+  localNow,
+  MAX_DAYS_BACK,
+  MAX_REPORT_DAYS,
+} from '../common/dates.ts';
+import { clampToPinterest, UnknownAccountZoneError, zoneOf } from '../core/reporting-day.ts';
 import { type ConnectionSettings, lookbackDays } from '../schemas/config.ts';
 import type { AdAccount } from '../schemas/pinterest.ts';
 import { settingsOf } from './config.ts';
 import { daySplit, hourlySpendRows, splitHours } from './hourly-spend.ts';
 import { JsonNumber, type JsonValue } from './protocol.ts';
-import { localDate, mapLimit, type ReadInput, withStatus } from './read-context.ts';
+import { mapLimit, type ReadInput, withStatus } from './read-context.ts';
 import { reportRows } from './reports.ts';
 import { FACT_ENTRIES, HOURLY, streamName } from './streams.ts';
 
@@ -56,6 +64,16 @@ function zeroRow(entry: ReportEntry, r: NormalizedRow, date: string): Normalized
   return out;
 }
 
+/** The reporting zone by the one rule (core/reporting-day.ts); undefined when Pinterest names none for account time. */
+function accountZone(a: AdAccount, s: ConnectionSettings): string | undefined {
+  try {
+    return zoneOf({ id: 'source-pinads', ad_account_id: a.id, settings: s }, a.time_zone);
+  } catch (err) {
+    if (err instanceof UnknownAccountZoneError) return undefined;
+    throw err;
+  }
+}
+
 /** The window an account's facts are read for: from its cursor minus the lookback (or start_date) to today. */
 export function factWindow(p: {
   today: string;
@@ -70,10 +88,8 @@ export function factWindow(p: {
     const back = addDays(p.cursor < p.today ? p.cursor : p.today, -p.lookbackDays);
     if (back > start) start = back;
   }
-  if (start < oldest) start = oldest;
-  // Pinterest dates reports in UTC at the edge: no end_date after the UTC today.
-  const end = p.today < p.utcToday ? p.today : p.utcToday;
-  return start <= end ? { start, end } : undefined;
+  // Every range pinads asks Pinterest for is clamped by the one rule (core/reporting-day.ts).
+  return clampToPinterest({ start, end: p.today }, p.utcToday);
 }
 
 /** The selected fact streams, grouped by the catalog entry whose report feeds them. */
@@ -103,7 +119,7 @@ export async function readEntry(
 
   await withStatus(out, streams, async (running) => {
     await mapLimit(accounts, ACCOUNT_CONCURRENCY, async (a) => {
-      const zone = s.reporting_time_zone === 'account' ? (a as { time_zone?: string }).time_zone : 'UTC';
+      const zone = accountZone(a, s);
       if (!zone)
         throw new ConfigError(
           `ad account ${a.id} has no time zone at Pinterest, so its account-time dates are unknown; set reporting_time_zone to utc`,
@@ -115,7 +131,7 @@ export async function readEntry(
       const cursor =
         own.length && own.every((c) => c !== undefined) ? (own as string[]).sort()[0] : undefined;
       const window = factWindow({
-        today: localDate(now, zone),
+        today: localNow(now, zone).date,
         utcToday: now.toISOString().slice(0, 10),
         startDate: input.config.start_date,
         cursor,

@@ -18,11 +18,6 @@ export interface ReadInput {
   now?: () => Date;
 }
 
-/** The date the zone's clocks show at `now`. */
-export function localDate(now: Date, zone: string): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: zone }).format(now);
-}
-
 export async function mapLimit<T>(
   items: readonly T[],
   limit: number,

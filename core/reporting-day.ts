@@ -65,8 +65,9 @@ export function reportingDay(zone: string, now: Date): ReportingDay {
  * Every date range pinads asks Pinterest for goes through this: no end_date after the UTC today and no start_date
  * more than 914 UTC days back (docs/pinterest-api.md §5.1, §8.3). Undefined when nothing of the window is left.
  */
-export function clampToPinterest(w: DateWindow, now: Date): DateWindow | undefined {
-  const utcToday = now.toISOString().slice(0, 10);
+export function clampToPinterest(w: DateWindow, now: Date | string): DateWindow | undefined {
+  // `now` may be given as the UTC today's date (YYYY-MM-DD).
+  const utcToday = typeof now === 'string' ? now : now.toISOString().slice(0, 10);
   const oldest = addDays(utcToday, -(MAX_DAYS_BACK - 1));
   const start = w.start < oldest ? oldest : w.start;
   const end = w.end > utcToday ? utcToday : w.end;
