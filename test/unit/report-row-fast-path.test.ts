@@ -2,6 +2,12 @@
 // That is only sound if the fast checks never accept a row zod would refuse: this holds the two together on the
 // good row and on every field of it broken in every way we know.
 import { describe, expect, it } from 'vitest';
+import {
+  CATALOG,
+  passesFastChecks as entryFastChecks,
+  type ReportEntry,
+  rawRowSchema,
+} from '../../catalog/index.ts';
 import { passesFastChecks, RawReportRow } from '../../schemas/report.ts';
 
 const GOOD: Record<string, unknown> = {
@@ -97,4 +103,36 @@ describe('the fast checks of a report row', () => {
   it('refuse what is not an object', () => {
     for (const v of [null, undefined, 'x', 1, [], [GOOD]]) expect(passesFastChecks(v)).toBe(false);
   });
+});
+
+describe('the fast checks of every catalog entry', () => {
+  /** A good row of each entry: its columns with plain values (targeting and keyword rows carry their own keys). */
+  const good = (entry: ReportEntry): Record<string, unknown> => {
+    const row: Record<string, unknown> = {};
+    for (const c of entry.columns)
+      row[c.source] =
+        c.kind === 'date' ? '2026-10-05' : c.kind === 'text' ? 'US' : c.kind === 'decimal' ? '1.5' : '7';
+    for (const s of entry.entity.sources) row[s] = '9007199254740993';
+    return row;
+  };
+
+  it.each(CATALOG.map((e) => [e.id, e] as const))(
+    '%s: never accepts what its zod schema refuses',
+    (_, entry) => {
+      const GOOD_ROW = good(entry);
+      expect(entryFastChecks(entry, GOOD_ROW)).toBe(true);
+      const schema = rawRowSchema(entry);
+      let refused = 0;
+      for (const key of Object.keys(GOOD_ROW))
+        for (const v of BAD_VALUES) {
+          const row = { ...GOOD_ROW };
+          if (v === undefined) delete row[key];
+          else row[key] = v;
+          const zodOk = schema.safeParse(row).success;
+          if (entryFastChecks(entry, row)) expect({ key, v, zodOk }).toEqual({ key, v, zodOk: true });
+          if (!zodOk) refused++;
+        }
+      expect(refused).toBeGreaterThan(30);
+    },
+  );
 });
