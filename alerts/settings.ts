@@ -1,4 +1,4 @@
-// The alert settings, from the environment (DESIGN §10): where alerts go, when a connection counts as stale, and how
+// The alert settings, from the environment (docs/operations.md): where alerts go, when a connection counts as stale, and how
 // often the check runs. The webhook URL is a secret (a Slack incoming-webhook URL is its own credential): it stays in
 // the worker's environment, never in workflow inputs, logs or errors, which name only its origin.
 import { z } from 'zod';
