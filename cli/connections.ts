@@ -22,6 +22,7 @@ interface SettingsOpts {
   conversionTime?: 'conversion' | 'ad_action';
   lookbackDays?: number;
   reportingTimeZone?: 'utc' | 'account';
+  conversionEvent?: string;
 }
 
 interface CreateOpts extends SettingsOpts {
@@ -41,6 +42,7 @@ export function settingsFrom(o: SettingsOpts): ConnectionSettings {
     conversion_report_time: o.conversionTime === 'ad_action' ? 'TIME_OF_AD_ACTION' : 'TIME_OF_CONVERSION',
     lookback_days: o.lookbackDays,
     reporting_time_zone: o.reportingTimeZone,
+    conversion_event: o.conversionEvent,
   });
 }
 
@@ -58,6 +60,7 @@ function changedSettings(current: ConnectionSettings, o: SettingsOpts): Connecti
           : 'TIME_OF_CONVERSION',
     lookback_days: o.lookbackDays,
     reporting_time_zone: o.reportingTimeZone,
+    conversion_event: o.conversionEvent,
   };
   const picked = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined));
   return ConnectionSettings.parse({ ...current, ...picked });
@@ -165,11 +168,18 @@ export function registerConnections(program: Command): void {
     );
 
   addSettingsOptions(cmd.command('update <id>'))
-    .description('change the name, windows, conversion time, lookback or reporting zone of a connection')
+    .description(
+      'change the name, windows, conversion time, lookback, reporting zone or conversion event of a connection',
+    )
     .option('--name <name>', 'display name')
     .action(
       action(async (id: string, o: SettingsOpts & { name?: string }) => {
-        await withContext({ secrets: o.reportingTimeZone === 'account' }, async (ctx) => {
+        // Account time asks Pinterest for the zone; a custom event it may ask for the account's events, when the
+        // key to the stored grant is there (without it, only the synced events count).
+        const askPinterest =
+          o.reportingTimeZone === 'account' ||
+          (o.conversionEvent?.startsWith('custom:') === true && Boolean(process.env.PINADS_SECRET_KEY));
+        await withContext({ secrets: askPinterest }, async (ctx) => {
           const r = await updateConnectionSettings(ctx, id, {
             name: o.name,
             settings: (current) => changedSettings(current, o),

@@ -2,7 +2,13 @@
 // every commander error to exit code 2.
 
 import { type Command, InvalidArgumentError as UsageError } from 'commander';
-import { ConnectionSettings, lookbackDays, WINDOW_DAYS } from '../schemas/config.ts';
+import {
+  ConnectionSettings,
+  conversionEventProblem,
+  lookbackDays,
+  STANDARD_CONVERSION_EVENTS,
+  WINDOW_DAYS,
+} from '../schemas/config.ts';
 
 /** The lookback the help names, from the rule itself (schemas/config.ts lookbackDays), so the two cannot drift. */
 const DEFAULT_LOOKBACK = {
@@ -34,6 +40,13 @@ export function choiceOption<T extends string>(flag: string, choices: readonly T
       throw new UsageError(`${flag} must be one of ${choices.join(', ')} (got ${JSON.stringify(v)})`);
     return v as T;
   };
+}
+
+/** A standard event or custom:NAME; whether NAME is an event of the account is checked later (core). */
+export function conversionEventOption(v: string): string {
+  const problem = conversionEventProblem(v);
+  if (problem) throw new UsageError(`--conversion-event ${problem} (got ${JSON.stringify(v)})`);
+  return v;
 }
 
 export function adAccountIdOption(v: string): string {
@@ -74,5 +87,10 @@ export function addSettingsOptions(cmd: Command): Command {
       '--reporting-time-zone <zone>',
       '"utc" (default) or "account" (the ad account\'s zone)',
       choiceOption('--reporting-time-zone', ['utc', 'account'] as const),
+    )
+    .option(
+      '--conversion-event <event>',
+      `what the Overview and Channels count as a conversion: ${STANDARD_CONVERSION_EVENTS.join('|')} (hourly), or custom:NAME, an advertiser-defined event of the account (daily) (default checkout)`,
+      conversionEventOption,
     );
 }

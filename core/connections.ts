@@ -10,6 +10,7 @@ import {
   updateConnection,
 } from '../warehouse/control.ts';
 import { withAccountZone } from './account-zone.ts';
+import { conversionEventNote, verifyConversionEvent } from './conversion-event.ts';
 import { type CoreDeps, temporalOf } from './deps.ts';
 import { UsageError } from './errors.ts';
 import { checkAccounts, heldGrantToken } from './grant-verify.ts';
@@ -97,20 +98,37 @@ export async function updateConnectionSettings(
 ): Promise<{ connection: Connection; note?: string }> {
   const c = await mustGetConnection(d, id);
   const settings = await resolvedZone(d, c, change.settings(c.settings));
+  const eventChanged = settings.conversion_event !== c.settings.conversion_event;
+  if (eventChanged)
+    await verifyConversionEvent(d, c.ad_account_id, settings.conversion_event, {
+      credentialId: c.credential_id,
+    });
   const changed = MEANING_KEYS.filter((k) => settings[k] !== c.settings[k]);
   const connection = (await updateConnection(d.wh.pool, id, { name: change.name, settings }))!;
-  if (!changed.length) return { connection };
+  const eventNote = eventChanged
+    ? await conversionEventNote(
+        d,
+        id,
+        c.ad_account_id,
+        c.settings.conversion_event,
+        settings.conversion_event,
+      )
+    : undefined;
+  if (!changed.length) return { connection, ...(eventNote ? { note: eventNote } : {}) };
   const { rows } = await d.wh.pool.query(
     `SELECT min(date)::text AS first, max(date)::text AS last FROM pinterest_ads.ad_daily_metrics
      WHERE ad_account_id = $1`,
     [c.ad_account_id],
   );
   const what = changed.map((k) => `${k} ${c.settings[k]} -> ${settings[k]}`).join(', ');
-  if (!rows[0]?.first) return { connection, note: `${what}: no facts stored yet, so nothing to restate` };
+  const withEvent = (note: string) => (eventNote ? `${note}\n${eventNote}` : note);
+  if (!rows[0]?.first)
+    return { connection, note: withEvent(`${what}: no facts stored yet, so nothing to restate`) };
   return {
     connection,
-    note:
+    note: withEvent(
       `${what}: the facts already stored (${rows[0].first}..${rows[0].last}) were computed with the old setting ` +
-      `and keep it until restated; to restate them run: pinads backfill ${id} --from ${rows[0].first} --to ${rows[0].last} --wait`,
+        `and keep it until restated; to restate them run: pinads backfill ${id} --from ${rows[0].first} --to ${rows[0].last} --wait`,
+    ),
   };
 }

@@ -2,7 +2,7 @@
 // recognise a grant the project already holds, put connections on it, and repair it in place (checking it against
 // Pinterest first: grant-verify.ts). A grant once stored is never deleted here: Pinterest may have rotated it.
 import type pg from 'pg';
-import type { ConnectionSettings } from '../schemas/config.ts';
+import { type ConnectionSettings, customEventName } from '../schemas/config.ts';
 import {
   type Connection,
   type ConnectionOrigin,
@@ -21,6 +21,7 @@ import {
   withCurrentKey,
 } from '../warehouse/grants.ts';
 import { refuseUnverifiedAccountTime, withAccountZone } from './account-zone.ts';
+import { type EventSource, verifyConversionEvent } from './conversion-event.ts';
 import { boxOf, type CoreDeps } from './deps.ts';
 import { UsageError } from './errors.ts';
 import { checkAccounts, exchangePasted, heldGrantToken } from './grant-verify.ts';
@@ -112,6 +113,7 @@ async function createOnGrant(ctx: CoreDeps, input: CreateInput): Promise<Connect
   const settingsOf = new Map(
     input.adAccountIds.map((a) => [a, withAccountZone(input.settings, a, zones.get(a))] as const),
   );
+  await verifyEventOfEach(ctx, input, { accessToken: fresh?.accessToken, credentialId });
   const made = await inTransaction(pool, async (tx) => {
     const cred = credentialId ?? (await createCredential(tx, box, { refreshToken: input.refreshToken! }));
     const out: Connection[] = [];
@@ -133,6 +135,14 @@ async function createOnGrant(ctx: CoreDeps, input: CreateInput): Promise<Connect
   // Never undone by deleting the rows: the credential may hold the token this create just rotated.
   await scheduleEach(ctx, made, { done: `created ${made.map((c) => c.id).join(', ')}` });
   return made;
+}
+
+/** custom:NAME must be an event of every account; with --no-verify nothing asks Pinterest (synced events only). */
+async function verifyEventOfEach(ctx: CoreDeps, input: CreateInput, source: EventSource): Promise<void> {
+  const event = input.settings.conversion_event;
+  if (customEventName(event) === undefined) return;
+  const asked = input.verify || input.zones ? source : {};
+  for (const a of input.adAccountIds) await verifyConversionEvent(ctx, a, event, asked);
 }
 
 export interface Regranted {

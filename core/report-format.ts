@@ -4,8 +4,11 @@
 export const OUTPUT_FORMATS = ['table', 'csv', 'json'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
-/** text: as is · int: counts · count: possibly fractional (modelled conversions) · money: amounts in the account currency. */
-export type ColumnKind = 'text' | 'int' | 'count' | 'money' | 'ratio' | 'percent';
+/**
+ * text: as is · int: counts · count: possibly fractional (modelled conversions) · money: amounts in the account
+ * currency · bool: 'true' or 'false' (a JSON boolean; tables mark rows instead of printing it).
+ */
+export type ColumnKind = 'text' | 'int' | 'count' | 'money' | 'ratio' | 'percent' | 'bool';
 export interface Column {
   key: string;
   kind: ColumnKind;
@@ -74,6 +77,7 @@ export function formatValue(
   switch (kind) {
     case 'text':
     case 'int':
+    case 'bool':
       return value;
     case 'count':
       return trimZeros(style === 'display' ? roundDecimal(value, 2) : value);
@@ -127,7 +131,7 @@ export function renderJson(
   columns: Column[],
   rows: Row[],
   totals: Row[],
-  meta: Record<string, string>,
+  meta: Record<string, string | null>,
 ): string {
   const record = (r: Row) => {
     const values = formatRows(columns, [r], 'data')[0]!;

@@ -96,6 +96,8 @@ export function display(value: string | null, kind: ColumnKind, currency: string
       return ratio(value);
     case 'text':
       return value ?? '—';
+    case 'bool':
+      return value === 'true' ? 'final' : value === 'false' ? 'provisional' : '—';
   }
 }
 

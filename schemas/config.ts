@@ -6,6 +6,39 @@ export const WINDOW_DAYS = [0, 1, 7, 14, 30, 60] as const;
 export const ConversionReportTime = z.enum(['TIME_OF_CONVERSION', 'TIME_OF_AD_ACTION']);
 export type ConversionReportTime = z.infer<typeof ConversionReportTime>;
 
+/** What the Overview and Channels count as a conversion, besides `custom:NAME` (an advertiser-defined event). */
+export const STANDARD_CONVERSION_EVENTS = [
+  'checkout',
+  'add_to_cart',
+  'signup',
+  'lead',
+  'page_visit',
+] as const;
+export const CUSTOM_EVENT_PREFIX = 'custom:';
+
+/** The event name of `custom:NAME`, or undefined for a standard event. */
+export function customEventName(event: string): string | undefined {
+  return event.startsWith(CUSTOM_EVENT_PREFIX) ? event.slice(CUSTOM_EVENT_PREFIX.length) : undefined;
+}
+
+/** A standard event, or `custom:` and a name: not empty, at most 255 characters, no control characters. */
+export function conversionEventProblem(event: string): string | undefined {
+  const name = customEventName(event);
+  if (name === undefined)
+    return (STANDARD_CONVERSION_EVENTS as readonly string[]).includes(event)
+      ? undefined
+      : `must be one of ${STANDARD_CONVERSION_EVENTS.join(', ')} or custom:NAME`;
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it refuses
+  if (!name || name.length > 255 || /[\u0000-\u001f\u007f]/.test(name))
+    return 'custom:NAME needs the name of an advertiser-defined event (1-255 characters, no control characters)';
+  return undefined;
+}
+
+const conversionEvent = z.string().superRefine((v, ctx) => {
+  const problem = conversionEventProblem(v);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+
 const windowDays = z
   .number()
   .int()
@@ -28,6 +61,11 @@ export const ConnectionSettings = z
      * so the reporting day is known before the first entity sync and never silently falls back to UTC.
      */
     account_time_zone: z.string().min(1).optional(),
+    /**
+     * What the Overview and Channels "Conversions", CPA and ROAS count (`--conversion-event`): a standard event of the
+     * ad-level report (hourly-fresh), or custom:NAME, an advertiser-defined event (its daily report).
+     */
+    conversion_event: conversionEvent.default('checkout'),
   })
   .strict();
 export type ConnectionSettings = z.output<typeof ConnectionSettings>;

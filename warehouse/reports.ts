@@ -35,6 +35,8 @@ export interface OverviewRow {
   cpm: NumericText;
   cpa: NumericText;
   roas: NumericText;
+  /** 'true' when the day is final (account_day_status; every day of the range on a totals row), else 'false'. */
+  is_final: 'true' | 'false';
 }
 
 export interface ChannelsRow {
@@ -47,6 +49,8 @@ export interface ChannelsRow {
   roas: NumericText;
   cpa: NumericText;
   spend: NumericText;
+  /** 'true' when every day of the entity's rows in the range is final, else 'false'. */
+  is_final: 'true' | 'false';
 }
 
 /** Rows plus one totals row per currency (an ad account has one currency, so normally exactly one). */
@@ -58,7 +62,8 @@ export interface ReportResult<R> {
 const OVERVIEW_ROWS = `
   SELECT to_char(date, 'YYYY-MM-DD') AS date, currency,
          spend::text, impressions::text, clicks::text, conversions::text, revenue::text,
-         ctr::text, cpc::text, cpm::text, cpa::text, roas::text
+         ctr::text, cpc::text, cpm::text, cpa::text, roas::text,
+         CASE WHEN is_final THEN 'true' ELSE 'false' END AS is_final
     FROM pinterest_ads.overview_daily
    WHERE ad_account_id = $1 AND date BETWEEN $2::date AND $3::date
    ORDER BY date, currency`;
@@ -66,7 +71,7 @@ const OVERVIEW_ROWS = `
 const OVERVIEW_TOTALS = `
   WITH t AS (
     SELECT currency, sum(spend) AS spend, sum(impressions) AS impressions, sum(clicks) AS clicks,
-           sum(conversions) AS conversions, sum(revenue) AS revenue
+           sum(conversions) AS conversions, sum(revenue) AS revenue, bool_and(is_final) AS is_final
       FROM pinterest_ads.overview_daily
      WHERE ad_account_id = $1 AND date BETWEEN $2::date AND $3::date
      GROUP BY currency)
@@ -76,7 +81,8 @@ const OVERVIEW_TOTALS = `
          (spend / nullif(clicks, 0))::text AS cpc,
          (spend * 1000 / nullif(impressions, 0))::text AS cpm,
          (spend / nullif(conversions, 0))::text AS cpa,
-         (revenue / nullif(spend, 0))::text AS roas
+         (revenue / nullif(spend, 0))::text AS roas,
+         CASE WHEN is_final THEN 'true' ELSE 'false' END AS is_final
     FROM t
    ORDER BY currency`;
 
@@ -92,7 +98,8 @@ export async function overviewReport(db: Queryable, range: ReportRange): Promise
 const CHANNELS_BY_ENTITY = `
   WITH e AS (
     SELECT entity_id, max(entity_name) AS entity_name, currency,
-           sum(purchases) AS purchases, sum(revenue) AS revenue, sum(spend) AS spend
+           sum(purchases) AS purchases, sum(revenue) AS revenue, sum(spend) AS spend,
+           bool_and(is_final) AS is_final
       FROM pinterest_ads.channels_report
      WHERE level = $1 AND ad_account_id = $2 AND date BETWEEN $3::date AND $4::date
      GROUP BY entity_id, currency)
@@ -100,13 +107,15 @@ const CHANNELS_BY_ENTITY = `
          purchases::text, revenue::text,
          (revenue / nullif(spend, 0))::text AS roas,
          (spend / nullif(purchases, 0))::text AS cpa,
-         spend::text
+         spend::text,
+         CASE WHEN is_final THEN 'true' ELSE 'false' END AS is_final
     FROM e
    ORDER BY e.spend DESC NULLS LAST, length(entity_id), entity_id`;
 
 const CHANNELS_TOTALS = `
   WITH t AS (
-    SELECT currency, sum(purchases) AS purchases, sum(revenue) AS revenue, sum(spend) AS spend
+    SELECT currency, sum(purchases) AS purchases, sum(revenue) AS revenue, sum(spend) AS spend,
+           bool_and(is_final) AS is_final
       FROM pinterest_ads.channels_report
      WHERE level = $1 AND ad_account_id = $2 AND date BETWEEN $3::date AND $4::date
      GROUP BY currency)
@@ -114,7 +123,8 @@ const CHANNELS_TOTALS = `
          purchases::text, revenue::text,
          (revenue / nullif(spend, 0))::text AS roas,
          (spend / nullif(purchases, 0))::text AS cpa,
-         spend::text
+         spend::text,
+         CASE WHEN is_final THEN 'true' ELSE 'false' END AS is_final
     FROM t
    ORDER BY currency`;
 

@@ -84,7 +84,10 @@ const sum = (rows: Fact[], k: 'spend' | 'impressions' | 'clicks' | 'conversions'
 /** Money in csv/json is exact to the micro-unit (six decimals); only tables round to the currency's minor unit. */
 const MONEY = 6;
 
-function overviewLine(label: string, rows: Fact[]): string {
+/** Which days of EUR are final (pinads.day_pulls of ad_daily): 03-03 was pulled before it was ready, 03-04 never. */
+const FINAL: Record<string, boolean> = { '2026-03-01': true, '2026-03-02': true, '2026-03-03': false };
+
+function overviewLine(label: string, rows: Fact[], isFinal: boolean): string {
   const [spend, impr, clicks, conv, value] = (
     ['spend', 'impressions', 'clicks', 'conversions', 'value'] as const
   ).map((k) => sum(rows, k)) as [bigint, bigint, bigint, bigint, bigint];
@@ -102,6 +105,7 @@ function overviewLine(label: string, rows: Fact[]): string {
     q(value, M, MONEY),
     q(spend, M * conv, MONEY),
     q(value, spend, 4),
+    String(isFinal),
   ];
   return cells.map((c) => c ?? '').join(',');
 }
@@ -165,6 +169,12 @@ describe('pinads report', () => {
           col('value'),
         ],
       );
+      await pool.query(
+        `INSERT INTO pinads.day_pulls (ad_account_id, report, date, time_zone, first_pulled_at, last_pulled_at, rows,
+           is_final)
+         SELECT $1, 'ad_daily', d::date, 'UTC', now(), now(), 1, f FROM unnest($2::text[], $3::bool[]) AS t(d, f)`,
+        [EUR, Object.keys(FINAL), Object.values(FINAL)],
+      );
     } finally {
       await pool.end();
     }
@@ -184,19 +194,21 @@ describe('pinads report', () => {
     expect(stderr).toBe('');
     expect(code, stderr).toBe(0);
     const expected = [
-      'date,currency,spend,impressions,clicks,ctr,cpc,cpm,conversions,revenue,cpa,roas',
+      'date,currency,spend,impressions,clicks,ctr,cpc,cpm,conversions,revenue,cpa,roas,is_final',
       ...DATES.map((d) =>
         overviewLine(
           d,
           inRange.filter((f) => f.date === d),
+          FINAL[d] === true,
         ),
       ),
-      overviewLine('TOTAL', inRange),
+      // A range with a provisional day is provisional.
+      overviewLine('TOTAL', inRange, false),
     ];
     expect(stdout.trimEnd().split('\n')).toEqual(expected);
     // The zero-divisor day really is all NULL ratios, and has revenue.
     // Revenue 7,250,001 micro-euros: exact to the micro-unit, where a table shows 7.25.
-    expect(stdout).toContain('2026-03-03,EUR,0.000000,0,0,,,,0,7.250001,,');
+    expect(stdout).toContain('2026-03-03,EUR,0.000000,0,0,,,,0,7.250001,,,false');
   });
 
   it('channels csv by campaign: per-entity sums, roas = Σrevenue/Σspend, cpa NULL without purchases', async () => {
@@ -216,6 +228,8 @@ describe('pinads report', () => {
         q(value, spend, 4),
         q(spend, 1_000_000n * conv, MONEY),
         q(spend, 1_000_000n, MONEY),
+        // Every entity has days 03-03 and 03-04 in the range, which are not final.
+        'false',
       ]
         .map((c) => (c === null ? '' : String(c)))
         .join(',');
@@ -229,7 +243,7 @@ describe('pinads report', () => {
       '626744128952': 'Brand',
     };
     expect(stdout.trimEnd().split('\n')).toEqual([
-      'entity_id,entity_name,currency,purchases,revenue,roas,cpa,spend',
+      'entity_id,entity_name,currency,purchases,revenue,roas,cpa,spend,is_final',
       ...entities.map((e) => line(e.c, names[e.c]!, byCampaign(e.c))),
       line('TOTAL', '', inRange),
     ]);
@@ -261,7 +275,7 @@ describe('pinads report', () => {
     expect(stdout).toContain(`"spend":${q(sum(inRange, 'spend'), 1_000_000n, MONEY)}`);
   });
 
-  it('table: aligned, right-aligned numbers, — for NULL, TOTAL ruled off; JPY without decimals', async () => {
+  it('table: aligned, right-aligned numbers, — for NULL, TOTAL ruled off, provisional rows marked; JPY without decimals', async () => {
     const [eur, jpy] = await Promise.all([
       pinads(['report', 'overview', 'conn_eur', ...range], env),
       pinads(['report', 'overview', 'conn_jpy', ...range], env),
@@ -269,11 +283,20 @@ describe('pinads report', () => {
     expect(eur.code, eur.stderr).toBe(0);
     const lines = eur.stdout.trimEnd().split('\n');
     expect(lines[0]).toContain(`ad account ${EUR}`);
-    const table = lines.slice(2);
-    expect(table).toHaveLength(1 + 1 + DATES.length + 1 + 1);
+    const table = lines.slice(2, 2 + 1 + 1 + DATES.length + 1 + 1);
+    // A provisional row is marked after its date, and the note under the table says what the mark means.
+    expect(lines.slice(table.length + 2)).toEqual([
+      '',
+      expect.stringMatching(/^\* provisional: not final at Pinterest yet/),
+    ]);
+    expect(table.filter((l) => /^\S+ \*/.test(l)).map((l) => l.split(' ')[0])).toEqual([
+      '2026-03-03',
+      '2026-03-04',
+      'TOTAL',
+    ]);
     // Every line of the table has its columns at the same offsets: right-aligned numbers end together.
     const header = table[0]!;
-    expect(header.startsWith('date        currency')).toBe(true);
+    expect(header.startsWith('date          currency')).toBe(true);
     const roasEnd = header.length;
     for (const l of table) expect(l.length).toBe(roasEnd);
     expect(table.find((l) => l.startsWith('2026-03-03'))!.endsWith('     —')).toBe(true);
@@ -283,7 +306,7 @@ describe('pinads report', () => {
     expect(jpy.code, jpy.stderr).toBe(0);
     const jpyRow = jpy.stdout.split('\n').find((l) => l.startsWith('2026-03-01'))!;
     // spend 1,234,567,890 micro-yen = ¥1234.56789 → 1235; revenue 4000.5 → 4001 (half away from zero).
-    expect(jpyRow).toMatch(/^2026-03-01 +JPY +1235 /);
+    expect(jpyRow).toMatch(/^2026-03-01 \* +JPY +1235 /);
     expect(jpyRow).toMatch(/ 4001 /);
   });
 

@@ -145,6 +145,8 @@ describe('pinads report over the sandbox ground truth', () => {
           q(s.value, M, places),
           q(s.spend * s.convD, M * s.convN, places),
           q(s.value, s.spend, 4),
+          // Loaded here without a pull record: no day is known to be final.
+          'false',
         ]);
       const dates = [...new Set(rows.map((r) => r.date))].sort();
       const { code, stdout, stderr } = await pinads(
@@ -223,6 +225,7 @@ describe('pinads report over the sandbox ground truth', () => {
         q(s.value, s.spend, 4),
         q(s.spend * s.convD, M * s.convN, 6),
         q(s.spend, M, 6),
+        'false',
       ]);
     const byCampaign = [...new Set(rows.map((r) => r.campaign_id))].map((id) => ({
       id,

@@ -38,7 +38,9 @@ describe('pinads report usage errors', () => {
       env,
     );
     expect(code, stderr).toBe(0);
-    expect(stdout).toBe('date,currency,spend,impressions,clicks,ctr,cpc,cpm,conversions,revenue,cpa,roas\n');
+    expect(stdout).toBe(
+      'date,currency,spend,impressions,clicks,ctr,cpc,cpm,conversions,revenue,cpa,roas,is_final\n',
+    );
   });
 
   it('DATABASE_URL not set', async () => {
@@ -61,7 +63,16 @@ describe('pinads report usage errors', () => {
     [['overview', 'conn_eur', '--to', '2026-03-04'], '--from YYYY-MM-DD is required'],
     [
       ['overview', 'conn_eur', ...range, '--by', 'campaign'],
-      '--by applies to the channels report only (the overview has one row per date)',
+      '--by applies to the channels and breakdown reports only (the overview report has one row per date)',
+    ],
+    [
+      ['keywords', 'conn_eur', ...range, '--by', 'country'],
+      '--by applies to the channels and breakdown reports only (the keywords report has one row per keyword)',
+    ],
+    [['breakdown', 'conn_eur', ...range], '--by country|region|age|gender|app_type is required'],
+    [
+      ['breakdown', 'conn_eur', ...range, '--by', 'city'],
+      'unknown --by "city" (expected country, region, age, gender, app_type)',
     ],
     [
       ['channels', 'conn_eur', ...range, '--by', 'pin'],
@@ -71,7 +82,10 @@ describe('pinads report usage errors', () => {
       ['channels', 'conn_eur', ...range, '--format', 'xlsx'],
       'unknown --format "xlsx" (expected table, csv, json)',
     ],
-    [['weekly', 'conn_eur', ...range], 'unknown report "weekly" (expected overview or channels)'],
+    [
+      ['weekly', 'conn_eur', ...range],
+      'unknown report "weekly" (expected overview, channels, breakdown, keywords)',
+    ],
   ])('%j', async (args, message) => {
     const { code, stdout, stderr } = await pinads(['report', ...args], env);
     expect(code, stderr).toBe(2);

@@ -149,6 +149,8 @@ const CONTRACT: Record<string, Record<string, string>> = {
     cpm: 'numeric',
     cpa: 'numeric',
     roas: 'numeric',
+    is_final: 'boolean',
+    conversion_event: 'text',
   },
   'pinterest_ads.channels_report': {
     level: 'text',
@@ -162,6 +164,8 @@ const CONTRACT: Record<string, Record<string, string>> = {
     roas: 'numeric',
     cpa: 'numeric',
     spend: 'numeric',
+    is_final: 'boolean',
+    conversion_event: 'text',
   },
   'pinads.credentials': {
     id: 'text',

@@ -32,7 +32,9 @@ describe('report arguments', () => {
     ['overview', { to: undefined }, /--to YYYY-MM-DD is required/],
     ['overview', { from: '2026-02-01', to: '2026-01-01' }, /--from 2026-02-01 is after --to 2026-01-01/],
     ['overview', { format: 'xml' }, /unknown --format "xml"/],
-    ['overview', { by: 'campaign' }, /--by applies to the channels report only/],
+    ['overview', { by: 'campaign' }, /--by applies to the channels and breakdown reports only/],
+    ['breakdown', {}, /--by country\|region\|age\|gender\|app_type is required/],
+    ['breakdown', { by: 'campaign' }, /unknown --by "campaign"/],
     ['channels', { by: 'keyword' }, /unknown --by "keyword"/],
   ])('rejects %s %j', (report, opts, message) => {
     expect(() => parseReportRequest(report, 'conn_1', { ...ok, ...opts })).toThrow(UsageError);
