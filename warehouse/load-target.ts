@@ -128,7 +128,13 @@ export function rowTarget(
     copyLine(r) {
       const day = dayOf(r);
       let line = account;
-      for (let i = 0; i < names.length; i++) line += `\t${copyCell(cell(r, i))}`;
+      for (let i = 0; i < names.length; i++) {
+        const v = r[names[i]!];
+        // Numbers need no escaping, and zeros (most event columns of most rows) no conversion.
+        if (typeof v === 'bigint') line += v === 0n ? '\t0' : `\t${v}`;
+        else if (v === '0') line += '\t0';
+        else line += `\t${copyCell(cell(r, i))}`;
+      }
       line += `\t${stampText}`;
       if (!split) return line;
       const hours = splitOf(r, day);
