@@ -277,7 +277,8 @@ async function copyWarehouse(from: Warehouse, to: Warehouse, adAccountId: string
       `SELECT ad_id, date::text AS date, campaign_id, ad_group_id, spend_micro::text, impressions::text, clicks::text,
               outbound_clicks::text, conversions::text, conversion_value_micro::text, total_conversions::text,
               impressions_earned::text, clicks_earned::text, total_conversions_quantity::text,
-              total_conversions_value_micro::text
+              total_conversions_value_micro::text, add_to_carts::text, add_to_cart_value_micro::text, signups::text,
+              signup_value_micro::text, leads::text, lead_value_micro::text, page_visits::text
          FROM pinterest_ads.ad_daily_metrics WHERE ad_account_id = $1`,
       [a.ad_account_id],
     );
@@ -291,6 +292,9 @@ async function copyWarehouse(from: Warehouse, to: Warehouse, adAccountId: string
       impressions_earned: BigInt(r.impressions_earned),
       clicks_earned: BigInt(r.clicks_earned),
       total_conversions_value_micro: BigInt(r.total_conversions_value_micro),
+      add_to_cart_value_micro: BigInt(r.add_to_cart_value_micro),
+      signup_value_micro: BigInt(r.signup_value_micro),
+      lead_value_micro: BigInt(r.lead_value_micro),
     }));
     await loadReportWindow(to, {
       adAccountId: a.ad_account_id,
