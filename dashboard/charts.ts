@@ -26,6 +26,8 @@ export interface ChartInput {
   series: ChartSeries[];
   /** One tooltip per point, read by people (exact formatted values). */
   tooltips: string[];
+  /** Points to mark as provisional (not final at Pinterest yet): a hatched band behind them. */
+  provisional?: boolean[];
 }
 
 /** 0 to a round maximum above `max`, in four or five steps. */
@@ -75,15 +77,20 @@ export function lineChart(input: ChartInput): Html {
     : '';
   const lines = input.series.map((s) => html`<path class="line ${s.cls}" d="${path(s.values)}"></path>`);
   const slot = n > 1 ? PW / (n - 1) : PW;
+  const bands = input.labels.map((_, i) =>
+    input.provisional?.[i]
+      ? html`<rect class="provisional" x="${n2(Math.max(M.left, xs[i]! - slot / 2))}" y="${M.top}" width="${n2(Math.min(slot, PW))}" height="${PH}"></rect>`
+      : '',
+  );
   const points = input.labels.map(
     (_, i) =>
-      html`<g class="pt"><rect class="hit" x="${n2(xs[i]! - slot / 2)}" y="${M.top}" width="${n2(slot)}" height="${PH}"></rect>${input.series.map((s) => html`<circle class="dot ${s.cls}" cx="${n2(xs[i]!)}" cy="${n2(y(s.values[i] ?? 0))}" r="2.5"></circle>`)}<title>${input.tooltips[i]}</title></g>`,
+      html`<g class="pt"${input.provisional?.[i] ? html` data-provisional="true"` : ''}><rect class="hit" x="${n2(xs[i]! - slot / 2)}" y="${M.top}" width="${n2(slot)}" height="${PH}"></rect>${input.series.map((s) => html`<circle class="dot ${s.cls}" cx="${n2(xs[i]!)}" cy="${n2(y(s.values[i] ?? 0))}" r="2.5"></circle>`)}<title>${input.tooltips[i]}</title></g>`,
   );
   return frame(
     input,
     ticks,
     xs,
-    [area, ...lines, ...points].map((p) => (typeof p === 'string' ? raw(p) : p)),
+    [...bands, area, ...lines, ...points].map((p) => (typeof p === 'string' ? raw(p) : p)),
   );
 }
 

@@ -5,6 +5,7 @@ import { addDays, daysBetween, localNow } from '../common/dates.ts';
 import { UnknownAccountZoneError, zoneOf } from '../core/reporting-day.ts';
 import { parseDate } from '../core/reports.ts';
 import { auditUrl } from '../tracking/audit.ts';
+import { breakdownReport, keywordsReport } from '../warehouse/breakdowns.ts';
 import {
   type ConnectionSummary,
   connectionSummary,
@@ -12,6 +13,7 @@ import {
   hourlySpend,
   recentRuns,
 } from '../warehouse/dashboard-queries.ts';
+import { recentRestatements } from '../warehouse/finality.ts';
 import { adsForAudit, CHANNEL_LEVELS, channelsReport, overviewReport } from '../warehouse/reports.ts';
 import type { ChannelsByLevel } from './pages/channels.ts';
 import type { ConnectionView, RangeChoice } from './pages/connection.ts';
@@ -97,7 +99,20 @@ export async function loadConnection(
   const { zone, unknown: zoneUnknown } = reportingZone(conn);
   const choice = chooseRange(q, localNow(new Date(), zone).date);
   const range = { adAccountId: conn.ad_account_id, from: choice.from, to: choice.to };
-  const [overview, levels, tree, hourly, runs, audit, schedule, backfills] = await Promise.all([
+  const event = conn.conversion_event;
+  const [
+    overview,
+    levels,
+    tree,
+    hourly,
+    runs,
+    audit,
+    schedule,
+    backfills,
+    breakdowns,
+    keywords,
+    restatements,
+  ] = await Promise.all([
     timed(timings, 'overview', () => overviewReport(pool, range)),
     timed(timings, 'channels', async () => {
       const results = await Promise.all(CHANNEL_LEVELS.map((l) => channelsReport(pool, range, l)));
@@ -115,6 +130,14 @@ export async function loadConnection(
     }),
     timed(timings, 'schedule', () => temporal.schedule(id)),
     timed(timings, 'backfills', () => temporal.backfills(id)),
+    timed(timings, 'breakdowns', async () => {
+      const [country, age, gender] = await Promise.all(
+        (['country', 'age', 'gender'] as const).map((by) => breakdownReport(pool, range, by, event)),
+      );
+      return { country: country!, age: age!, gender: gender! };
+    }),
+    timed(timings, 'keywords', () => keywordsReport(pool, range, event)),
+    timed(timings, 'restatements', () => recentRestatements(pool, conn.ad_account_id)),
   ]);
   return {
     conn,
@@ -130,6 +153,9 @@ export async function loadConnection(
     audit,
     schedule,
     backfills,
+    breakdowns,
+    keywords,
+    restatements,
     timings,
   };
 }

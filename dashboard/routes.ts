@@ -2,6 +2,7 @@
 import type pg from 'pg';
 import { localNow } from '../common/dates.ts';
 import { runReport } from '../core/reports.ts';
+import { BREAKDOWN_BYS, type BreakdownBy } from '../warehouse/breakdowns.ts';
 import { connectionSummary } from '../warehouse/dashboard-queries.ts';
 import { CHANNEL_LEVELS, type ChannelLevel } from '../warehouse/reports.ts';
 import { BadRequest, chooseRange, loadConnection, reportingZone } from './data.ts';
@@ -13,7 +14,8 @@ import { emptyState, layout, type PageContext } from './pages/layout.ts';
 import type { Reply } from './server.ts';
 import type { TemporalLink } from './temporal.ts';
 
-const CONNECTION = /^\/connections\/([A-Za-z0-9_-]{1,64})(?:\/(channels\.csv|backfills\.json))?$/;
+const CONNECTION =
+  /^\/connections\/([A-Za-z0-9_-]{1,64})(?:\/(channels\.csv|breakdown\.csv|keywords\.csv|backfills\.json))?$/;
 
 const serverTiming = (timings: Record<string, number>) =>
   Object.entries(timings)
@@ -34,6 +36,7 @@ export class Routes {
     const [, id, sub] = m as unknown as [string, string, string | undefined];
     if (sub === 'backfills.json') return this.backfills(reply, id);
     if (sub === 'channels.csv') return this.csv(reply, id, q);
+    if (sub === 'breakdown.csv' || sub === 'keywords.csv') return this.extraCsv(reply, id, sub, q);
     const t = performance.now();
     const view = await loadConnection(this.pool, this.temporal, id, q);
     if (!view) return this.notFound(reply, ctx(), `There is no connection ${id}.`);
@@ -78,6 +81,35 @@ export class Routes {
       JSON.stringify({ reachable: list !== undefined, backfills: list ?? [] }),
       'application/json; charset=utf-8',
     );
+  }
+
+  /** Exactly `pinads report breakdown ID --by BY …` or `pinads report keywords ID … --format csv`. */
+  private async extraCsv(
+    reply: Reply,
+    id: string,
+    sub: 'breakdown.csv' | 'keywords.csv',
+    q: URLSearchParams,
+  ): Promise<void> {
+    const by = q.get('by') ?? 'country';
+    if (sub === 'breakdown.csv' && !(BREAKDOWN_BYS as readonly string[]).includes(by))
+      throw new BadRequest(`by must be one of ${BREAKDOWN_BYS.join(', ')}`);
+    const conn = await connectionSummary(this.pool, id);
+    if (!conn) throw new BadRequest(`there is no connection ${id}`);
+    const range = chooseRange(q, localNow(new Date(), reportingZone(conn).zone).date);
+    const report = sub === 'breakdown.csv' ? 'breakdown' : 'keywords';
+    const text = await runReport(this.pool, {
+      report,
+      connectionId: id,
+      from: range.from,
+      to: range.to,
+      level: 'channel',
+      ...(report === 'breakdown' ? { by: by as BreakdownBy } : {}),
+      format: 'csv',
+    });
+    const name = report === 'breakdown' ? `breakdown-${by}` : 'keywords';
+    reply.headers['Content-Disposition'] =
+      `attachment; filename="pinads-${name}-${id}-${range.from}-${range.to}.csv"`;
+    reply.send(200, text, 'text/csv; charset=utf-8');
   }
 
   /** Exactly `pinads report channels ID --from --to --by LEVEL --format csv`: the same function prints both. */

@@ -14,6 +14,8 @@ export interface ConnectionSummary {
   reporting_time_zone: 'utc' | 'account';
   /** The account's zone as resolved when account time was chosen (settings.account_time_zone). */
   account_time_zone: string | null;
+  /** What the Overview counts as a conversion (settings.conversion_event; checkout when unset). */
+  conversion_event: string;
   account_name: string | null;
   currency: string | null;
   time_zone: string | null;
@@ -34,6 +36,7 @@ const SUMMARIES = `
   SELECT c.id, c.name, c.ad_account_id, c.status, c.status_reason,
          coalesce(c.settings->>'reporting_time_zone', 'utc') AS reporting_time_zone,
          c.settings->>'account_time_zone' AS account_time_zone,
+         coalesce(c.settings->>'conversion_event', 'checkout') AS conversion_event,
          a.name AS account_name, a.currency, a.time_zone,
          last.started_at AS last_run_at, last.status AS last_run_status,
          ok.finished_at AS last_success_at, err.error AS last_error, err.started_at AS last_error_at,

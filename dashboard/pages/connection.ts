@@ -2,15 +2,19 @@
 // runs with live backfill progress, and the tracking audit.
 
 import { addDays } from '../../common/dates.ts';
+import { customEventName } from '../../schemas/config.ts';
 import type { ScheduleState } from '../../temporal/schedules.ts';
 import type { UrlAudit } from '../../tracking/audit.ts';
+import type { ExtraResult, KeywordRow } from '../../warehouse/breakdowns.ts';
 import type { ConnectionSummary, HourPoint, RunRow, TreeLink } from '../../warehouse/dashboard-queries.ts';
+import type { RestatementRow } from '../../warehouse/finality.ts';
 import type { AuditAd, OverviewRow, ReportResult } from '../../warehouse/reports.ts';
 import { PRESETS, presetRange } from '../data.ts';
 import { dataValue, display, relative, when } from '../format.ts';
 import { type Html, html, query } from '../html.ts';
 import type { BackfillView } from '../temporal.ts';
 import { type ChannelsByLevel, channelsTable } from './channels.ts';
+import { breakdownPanel, keywordPanel, type PanelBreakdowns, restatementsPanel } from './extras.ts';
 import { csrfField, emptyState, layout, type PageContext, repairCommand, statusBadge } from './layout.ts';
 import { auditPanel, backfillPanel, dailyChart, hourlyChart, runsPanel } from './panels.ts';
 
@@ -39,6 +43,9 @@ export interface ConnectionView {
   audit: { audited: number; findings: (UrlAudit & { ad: AuditAd })[] };
   schedule: ScheduleState | null | undefined;
   backfills: BackfillView[] | undefined;
+  breakdowns: PanelBreakdowns;
+  keywords: ExtraResult<KeywordRow>;
+  restatements: RestatementRow[];
   timings: Record<string, number>;
 }
 
@@ -50,19 +57,46 @@ export const KPIS = [
   { key: 'cpa', label: 'CPA', kind: 'money', hint: 'spend ÷ conversions' },
   { key: 'cpc', label: 'CPC', kind: 'money', hint: 'spend ÷ clicks' },
   { key: 'cpm', label: 'CPM', kind: 'money', hint: 'spend per 1,000 impressions' },
+  // The hint names the connection's conversion event (eventHint).
   { key: 'conversions', label: 'Conversions', kind: 'count', hint: 'checkouts' },
   { key: 'clicks', label: 'Clicks', kind: 'int', hint: 'paid pin clicks' },
   { key: 'impressions', label: 'Impressions', kind: 'int', hint: 'paid' },
 ] as const;
 
+/** What the Conversions tile counts: the connection's conversion event, and how fresh a custom one is. */
+function eventHint(event: string): string {
+  const custom = customEventName(event);
+  if (custom !== undefined) return `${custom} (custom event, daily)`;
+  return (
+    {
+      checkout: 'checkouts',
+      add_to_cart: 'add to carts',
+      signup: 'sign-ups',
+      lead: 'leads',
+      page_visit: 'page visits',
+    }[event] ?? event
+  );
+}
+
+/** The days of the range with numbers that are not final yet (Pinterest may still change them). */
+export function provisionalDays(v: ConnectionView): string[] {
+  return v.overview.rows.filter((r) => r.is_final === 'false').map((r) => r.date);
+}
+
 function kpiTiles(v: ConnectionView): Html {
   const t = v.overview.totals.find((r) => r.currency === v.currency) ?? v.overview.totals[0];
-  return html`<section aria-labelledby="kpi-h"><h2 id="kpi-h" class="sr-only">Overview, ${v.choice.from} to ${v.choice.to}</h2><dl class="kpis">${KPIS.map(
+  const provisional = provisionalDays(v);
+  const note = provisional.length
+    ? html`<p class="provisional-note" role="note" data-provisional-days="${provisional.length}"><span class="prov-mark" aria-hidden="true"></span>Includes ${provisional.length} provisional ${provisional.length === 1 ? 'day' : 'days'} (${provisional.length > 3 ? `${provisional[0]} … ${provisional.at(-1)}` : provisional.join(', ')}): not final at Pinterest yet, so these totals may still change.</p>`
+    : html`<p class="provisional-note final" data-provisional-days="0">Every day in this range is final at Pinterest.</p>`;
+  return html`<section aria-labelledby="kpi-h"><h2 id="kpi-h" class="sr-only">Overview, ${v.choice.from} to ${v.choice.to}</h2><dl class="kpis" data-final="${provisional.length ? 'false' : 'true'}">${KPIS.map(
     (k) => {
       const value = t ? t[k.key] : null;
-      return html`<div class="kpi" data-kpi="${k.key}" data-value="${dataValue(value, k.key, v.currency)}"><dt>${k.label}${'hint' in k ? html`<span class="hint">${k.hint}</span>` : ''}</dt><dd>${display(value, k.kind, v.currency)}</dd></div>`;
+      const hint =
+        k.key === 'conversions' ? eventHint(v.conn.conversion_event) : 'hint' in k ? k.hint : undefined;
+      return html`<div class="kpi" data-kpi="${k.key}" data-value="${dataValue(value, k.key, v.currency)}"><dt>${k.label}${hint ? html`<span class="hint">${hint}</span>` : ''}</dt><dd>${display(value, k.kind, v.currency)}</dd></div>`;
     },
-  )}</dl></section>`;
+  )}</dl>${note}</section>`;
 }
 
 function rangeBar(v: ConnectionView, base: string): Html {
@@ -111,9 +145,18 @@ export function connectionPage(ctx: PageContext, v: ConnectionView): Html {
       : 'This connection has not finished a sync yet. Press "Sync now" above, or load a range with a backfill:',
     backfillForm(ctx, base, c.from, c.to > c.today ? c.today : c.to),
   );
+  const extras = {
+    base,
+    from: c.from,
+    to: c.to,
+    today: c.today,
+    currency: v.currency,
+    event: v.conn.conversion_event,
+  };
   const body = html`${header(v, ctx, base)}${rangeBar(v, base)}
-${hasData ? html`${kpiTiles(v)}<div class="grid2">${dailyChart(v)}${hourlyChart(v, base)}</div>${channelsTable(v.levels, v.tree, `${base}/channels.csv`, c)}` : noData}
+${hasData ? html`${kpiTiles(v)}<div class="grid2">${dailyChart(v)}${hourlyChart(v, base)}</div>${channelsTable(v.levels, v.tree, `${base}/channels.csv`, c)}${breakdownPanel(v.breakdowns, extras)}${keywordPanel(v.keywords, extras)}` : noData}
 <div class="grid2">${runsPanel(v.runs)}${backfillPanel(v.backfills, base, backfillForm(ctx, base, addDays(c.today, -89), c.today))}</div>
+${restatementsPanel(v.restatements)}
 ${auditPanel(v.audit, v.conn.id)}`;
   return layout(ctx, {
     title: v.conn.name,

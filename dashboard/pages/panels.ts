@@ -14,7 +14,10 @@ function dataTable(caption: string, head: string[], rows: string[][]): Html {
   return html`<details class="datatable"><summary>Data table</summary><div class="table-wrap"><table class="data compact"><caption class="sr-only">${caption}</caption><thead><tr>${head.map((h, i) => html`<th scope="col"${i ? html` class="num"` : ''}>${h}</th>`)}</tr></thead><tbody>${rows.map((r) => html`<tr>${r.map((cell, i) => (i ? html`<td class="num">${cell}</td>` : html`<th scope="row">${cell}</th>`))}</tr>`)}</tbody></table></div></details>`;
 }
 
-/** Spend and revenue, one point per day of the range up to today; a day without rows had nothing (0). */
+/**
+ * Spend and revenue, one point per day of the range up to today; a day without rows had nothing (0). Days whose
+ * numbers are not final at Pinterest yet are marked (a hatched band, the tooltip, the data table).
+ */
 export function dailyChart(v: ConnectionView): Html {
   const byDate = new Map(v.overview.rows.map((r) => [r.date, r]));
   const last = v.choice.to > v.choice.today ? v.choice.today : v.choice.to;
@@ -23,6 +26,8 @@ export function dailyChart(v: ConnectionView): Html {
   const cur = v.currency;
   const spend = days.map((d) => byDate.get(d)?.spend ?? '0');
   const revenue = days.map((d) => byDate.get(d)?.revenue ?? '0');
+  const provisional = days.map((d) => byDate.get(d)?.is_final === 'false');
+  const mark = (i: number) => (provisional[i] ? ' (provisional)' : '');
   const chart = lineChart({
     kind: 'daily',
     title: `Spend and revenue per day, ${v.choice.from} to ${last}`,
@@ -32,12 +37,21 @@ export function dailyChart(v: ConnectionView): Html {
       { name: 'Spend', cls: 'spend', values: spend.map(Number) },
       { name: 'Revenue', cls: 'revenue', values: revenue.map(Number) },
     ],
-    tooltips: days.map((d, i) => `${d}: spend ${money(spend[i]!, cur)}, revenue ${money(revenue[i]!, cur)}`),
+    tooltips: days.map(
+      (d, i) => `${d}: spend ${money(spend[i]!, cur)}, revenue ${money(revenue[i]!, cur)}${mark(i)}`,
+    ),
+    provisional,
   });
-  return html`<section class="card" aria-labelledby="daily-h"><div class="card-head"><h2 id="daily-h">Spend and revenue per day</h2><ul class="legend"><li class="spend">Spend</li><li class="revenue">Revenue</li></ul></div>${chart}${dataTable(
+  const anyProvisional = provisional.some(Boolean);
+  return html`<section class="card" aria-labelledby="daily-h"><div class="card-head"><h2 id="daily-h">Spend and revenue per day</h2><ul class="legend"><li class="spend">Spend</li><li class="revenue">Revenue</li>${anyProvisional ? html`<li class="provisional">Provisional</li>` : ''}</ul></div>${chart}${dataTable(
     'Spend and revenue per day',
-    ['Date', 'Spend', 'Revenue'],
-    days.map((d, i) => [d, money(spend[i]!, cur), money(revenue[i]!, cur)]),
+    ['Date', 'Spend', 'Revenue', 'Final'],
+    days.map((d, i) => [
+      d,
+      money(spend[i]!, cur),
+      money(revenue[i]!, cur),
+      byDate.has(d) ? (provisional[i] ? 'provisional' : 'final') : '—',
+    ]),
   )}</section>`;
 }
 

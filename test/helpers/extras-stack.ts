@@ -14,6 +14,7 @@ import { migrate } from '../../warehouse/migrate.ts';
 import { openWarehouse, type Warehouse } from '../../warehouse/pool.ts';
 import { catalogPuller } from './catalog-pull.ts';
 import { createTestDatabase, type TestDatabase } from './db.ts';
+import { sandboxControl } from './truth.ts';
 
 export type Which = 'usd' | 'jpy';
 
@@ -28,6 +29,10 @@ export interface ExtrasStack {
   conn: Record<Which, Connection>;
   /** /__sandbox/truth of a kind for the window, with the connection's settings and zone. */
   truth<R>(k: Which, kind: string, extra?: Record<string, string>): Promise<R[]>;
+  /** POSTs a sandbox control endpoint (e.g. /__sandbox/restate). */
+  control(path: string, body: unknown): Promise<unknown>;
+  /** Pulls the window again (every catalog report, or those named), e.g. after a restatement in the sandbox. */
+  pull(k: Which, reports?: readonly string[]): Promise<void>;
   /** The environment of a `pinads` child against this warehouse and sandbox. */
   env(extra?: Record<string, string | undefined>): Record<string, string | undefined>;
   close(): Promise<void>;
@@ -94,6 +99,16 @@ export async function startExtrasStack(name: string): Promise<ExtrasStack> {
         ...(k === 'jpy' ? { reporting_timezone: 'AD_ACCOUNT_TIME_ZONE' } : {}),
         ...extra,
       }),
+    control: (path, body) => sandboxControl(sandbox.info.url, path, body),
+    async pull(k, reports) {
+      const c = (await wh.pool.query('SELECT * FROM pinads.connections WHERE id = $1', [conn[k].id])).rows[0];
+      await puller.pull(
+        { ...conn[k], settings: ConnectionSettings.parse(c.settings) },
+        window,
+        account[k].zone,
+        reports,
+      );
+    },
     env: (extra = {}) => ({
       DATABASE_URL: db.url,
       PINADS_SECRET_KEY: key,
