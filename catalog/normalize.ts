@@ -15,22 +15,11 @@ import {
   integerValue,
   MAX_BIGINT,
   NUMBER_RE,
-  ValueError,
 } from '../schemas/report-values.ts';
+import { cellValue, eventRows, ReportRowError, type RowContext, whereOf } from './cells.ts';
 import type { ColumnKind, NormalizedRow, ReportEntry } from './types.ts';
 
-export class ReportRowError extends Error {
-  override name = 'ReportRowError';
-}
-
-export interface RowContext {
-  /** The top-level key the row was filed under (the entity id of the report level). */
-  entityKey: string;
-  /** 0-based position of the row in the file. */
-  index: number;
-  /** The dates asked for; a row outside them is refused. */
-  window: { start: string; end: string };
-}
+export { ReportRowError, type RowContext } from './cells.ts';
 
 const idText = z.string().regex(ID_RE, 'must be a numeric id');
 const dateText = z
@@ -188,11 +177,6 @@ function entityOf(entry: ReportEntry, r: Record<string, unknown>): string {
   return '';
 }
 
-/** Where a row is, for its errors: built only when one is thrown. */
-function whereOf(entry: ReportEntry, ctx: RowContext): string {
-  return `report row ${ctx.index} (${entry.entity.name.replace(/_id$/, '')} ${ctx.entityKey})`;
-}
-
 // Module-local copies: read once per row in the hot loop, where an imported binding costs a lookup each time.
 const MAX = MAX_BIGINT;
 const readInteger = integerValue;
@@ -249,69 +233,8 @@ export function normalizeRow(entry: ReportEntry, raw: unknown, ctx: RowContext, 
       cells[i] = fast ? (v === undefined ? '0' : v) : cellValue(readDecimal, v, entry, ctx, sources[i]!);
     } else cells[i] = v ?? null;
   }
-  if (entry.perEvent) eventRows(entry, r, ctx, cells, c, out);
+  if (entry.perEvent) eventRows(entry, r, ctx, cells, c.makeRow, out);
   else out.push(c.makeRow(cells));
-}
-
-/**
- * A row of a per-event report carries each requested event metric as the key "<METRIC TYPE>:<event name>" (split
- * at the first ':', metric types have none), omitted when 0: one warehouse row per event the row names, its
- * missing metrics 0.
- */
-function eventRows(
-  entry: ReportEntry,
-  r: Record<string, unknown>,
-  ctx: RowContext,
-  base: unknown[],
-  c: Compiled,
-  out: NormalizedRow[],
-): void {
-  const metrics = entry.perEvent!.metrics;
-  const events = new Map<string, unknown[]>();
-  for (const key of Object.keys(r)) {
-    const colon = key.indexOf(':');
-    if (colon < 0) continue;
-    const m = metrics.findIndex((x) => x.metric === key.slice(0, colon));
-    if (m < 0) continue;
-    const name = key.slice(colon + 1);
-    let values = events.get(name);
-    if (values === undefined) {
-      values = metrics.map(() => undefined);
-      events.set(name, values);
-    }
-    values[m] = r[key];
-  }
-  for (const [name, values] of events) {
-    const cells = [...base, name];
-    metrics.forEach((m, i) => {
-      const v = values[i];
-      if (v !== undefined && v !== null && typeof v !== 'string')
-        throw new ReportRowError(`${whereOf(entry, ctx)}: ${m.metric}:${name} must be a number`);
-      cells.push(
-        m.kind === 'decimal'
-          ? cellValue(readDecimal, v, entry, ctx, `${m.metric}:${name}`)
-          : cellValue(readInteger, v, entry, ctx, `${m.metric}:${name}`),
-      );
-    });
-    out.push(c.makeRow(cells));
-  }
-}
-
-/** A cell through the value grammar, its refusal named by row and column. */
-function cellValue<T>(
-  read: (v: string | null | undefined) => T,
-  v: string | null | undefined,
-  entry: ReportEntry,
-  ctx: RowContext,
-  source: string,
-): T {
-  try {
-    return read(v);
-  } catch (err) {
-    if (err instanceof ValueError)
-      throw new ReportRowError(`${whereOf(entry, ctx)}: ${source} ${err.message}`);
-    throw err;
-  }
 }
 
 /** A batch of parsed report records → normalized rows (the Airbyte source's entry point as much as the loader's). */
