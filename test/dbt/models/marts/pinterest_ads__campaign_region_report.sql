@@ -1,19 +1,28 @@
--- Daily performance per campaign and region, from the targeting report. Empty until pinads pulls it.
+-- Daily performance per campaign and region, as dbt_pinterest builds it: the targeting report's region rows
+-- (targeting_type compared lower-cased), named by targeting_geo_region on targeting_value = region_id, and the
+-- region's country by targeting_geo.
 with report as (
     select * from {{ ref('stg_pinterest_ads__pin_promotion_targeting_report') }}
-    where targeting_type = 'REGION'
+    where lower(targeting_type) = 'region'
 ),
 regions as (
     select * from {{ ref('stg_pinterest_ads__targeting_geo_region') }}
+),
+countries as (
+    select * from {{ ref('stg_pinterest_ads__targeting_geo') }}
+),
+fields as (
+    select
+        report.date_day,
+        regions.region_name,
+        regions.region_id,
+        report.campaign_id,
+        regions.country_id,
+        {{ sum_metrics() }}
+    from report
+    left join regions on report.targeting_value = regions.region_id
+    group by 1, 2, 3, 4, 5
 )
-select
-    report.date_day,
-    report.advertiser_id,
-    report.campaign_id,
-    report.targeting_value as region_id,
-    regions.country_id,
-    regions.region_name,
-    {{ sum_metrics() }}
-from report
-left join regions on report.targeting_value = regions.region_id
-group by 1, 2, 3, 4, 5, 6
+select fields.*, countries.country_name
+from fields
+left join countries on fields.country_id = countries.country_id
