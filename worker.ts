@@ -11,6 +11,9 @@ import { z } from 'zod';
 import { createAlertActivities } from './activities/alerts.ts';
 import { type ActivityDeps, createActivities } from './activities/index.ts';
 import { type AlertSettings, alertSettings } from './alerts/settings.ts';
+import { watchProvisionalDays } from './observability/metrics.ts';
+import { metricsOf } from './observability/observe.ts';
+import { provisionalDays } from './warehouse/finality.ts';
 
 // From the prebuilt dist/ this module is worker.js and bundles the compiled workflows next to it.
 const ext = import.meta.url.endsWith('.js') ? 'js' : 'ts';
@@ -92,6 +95,7 @@ export interface WorkerOptions {
 
 export async function createWorker(o: WorkerOptions): Promise<Worker> {
   const s = o.settings ?? workerSettings();
+  watchProvisionalDays(metricsOf(o.deps), () => provisionalDays(o.deps.wh.pool));
   return Worker.create({
     connection: o.connection,
     namespace: o.namespace,

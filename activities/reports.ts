@@ -13,6 +13,7 @@ import {
 import type { DateWindow } from '../common/dates.ts';
 import { REPORT_GENERATION_FAILED } from '../common/failure-types.ts';
 import { reportingZone } from '../core/reporting-day.ts';
+import { countRestatedMoney } from '../observability/metrics.ts';
 import { metricsOf } from '../observability/observe.ts';
 import type { PinterestClient } from '../pinterest/client.ts';
 import { PinterestError } from '../pinterest/errors.ts';
@@ -320,6 +321,7 @@ export function reportActivities(deps: ActivityDeps) {
       });
       metricsOf(deps).rowsLoaded.inc({ kind: 'daily' }, result.dailyRows);
       metricsOf(deps).rowsLoaded.inc({ kind: 'hourly' }, result.hourlyRows);
+      countRestatedMoney(metricsOf(deps), result.restated);
       // The loaded ads came through normalizedRows: looking them up costs one probe per ad, where reading them
       // back from the window cost a scan of every row just written (a second per million rows).
       const unknown = await deps.wh.pool.query(

@@ -1,6 +1,6 @@
 // The worker's Prometheus metrics: what was loaded, what the Pinterest API answered, how long runs take. One
 // registry per Metrics instance, so two workers in one process (tests) never share counters.
-import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
 /** How one Pinterest HTTP attempt ended, in the error table's terms (pinterest/errors.ts). */
 export type ApiOutcome = 'ok' | 'retry' | 'rate_limited' | 'fatal';
@@ -86,6 +86,17 @@ export function createMetrics() {
       labelNames: ['event'] as const,
       registers,
     }),
+    restatedMoney: new Counter({
+      name: 'pinads_restated_money_total',
+      help: 'Money restatements moved, |after - before| per account-day as the ledger recorded it, in units of the currency, by currency and measure (spend, conversion_value); counted after the load commits',
+      labelNames: ['currency', 'measure'] as const,
+      registers,
+    }),
+    provisionalDays: new Gauge({
+      name: 'pinads_provisional_days',
+      help: 'Account-days of the last 60 days whose ad-level numbers are not final at Pinterest yet (account_day_status), over connected accounts; read from the warehouse at each scrape',
+      registers,
+    }),
     alertDeliveryFailures: new Counter({
       name: 'pinads_alert_delivery_failures_total',
       help: 'Alert delivery attempts the receiver did not take (retried with backoff)',
@@ -102,4 +113,34 @@ let processMetrics: Metrics | undefined;
 export function defaultMetrics(): Metrics {
   processMetrics ??= createMetrics();
   return processMetrics;
+}
+
+/** Counts what a committed window replacement restated (warehouse/load.ts's `restated`), in units of the currency. */
+export function countRestatedMoney(
+  m: Metrics,
+  r: { currency: string; spendMicro: bigint; conversionValueMicro: bigint } | undefined,
+): void {
+  if (!r) return;
+  if (r.spendMicro > 0n)
+    m.restatedMoney.inc({ currency: r.currency, measure: 'spend' }, Number(r.spendMicro) / 1e6);
+  if (r.conversionValueMicro > 0n)
+    m.restatedMoney.inc(
+      { currency: r.currency, measure: 'conversion_value' },
+      Number(r.conversionValueMicro) / 1e6,
+    );
+}
+
+/**
+ * Makes the provisional-days gauge ask `count` at every scrape (the worker passes a warehouse query). A failed read
+ * keeps the last value: a scrape never fails because the warehouse is slow.
+ */
+export function watchProvisionalDays(m: Metrics, count: () => Promise<number>): void {
+  const gauge = m.provisionalDays as Gauge & { collect?: (this: Gauge) => Promise<void> };
+  gauge.collect = async function (this: Gauge) {
+    try {
+      this.set(await count());
+    } catch {
+      // keep the last value
+    }
+  };
 }

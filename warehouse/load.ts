@@ -8,7 +8,7 @@ import { type Rows, writeRows } from './bulk-write.ts';
 import { boundTransaction, endStuckHolders, LoadLockTimeoutError, lockAccount } from './load-lock.ts';
 import { type Day, duplicateRowsError, LoadRejectedError, rowTarget } from './load-target.ts';
 import type { LoadTimeouts, Warehouse } from './pool.ts';
-import { newTotals, previousTotals, recordPulls, recordRestatements } from './pull-record.ts';
+import { newTotals, previousTotals, type Restated, recordPulls, recordRestatements } from './pull-record.ts';
 
 export { LOAD_LOCK_NAMESPACE, LoadLockTimeoutError } from './load-lock.ts';
 export { LoadRejectedError } from './load-target.ts';
@@ -53,6 +53,8 @@ export interface LoadWindowResult {
   hourlyRows: number;
   /** Account-days the restatement ledger recorded (ad_daily; 0 otherwise). */
   restatements: number;
+  /** The money those restatements moved (ad_daily; absent otherwise): for the restated-money counter. */
+  restated?: Restated;
   /** Milliseconds the ledger's statements took (reading the previous totals, writing the moved days). */
   ledgerMs: number;
 }
@@ -225,7 +227,7 @@ async function inTransaction(
       ledgerMs -= performance.now();
       const restated = entry.restatements
         ? await recordRestatements(client, { ...input, runId }, previous, totals)
-        : 0;
+        : undefined;
       ledgerMs += performance.now();
       const a = input.attribution;
       await recordPulls(client, {
@@ -242,7 +244,13 @@ async function inTransaction(
         ...(entry.restatements ? { totals: dates.map((d) => days.get(d)!.totals!) } : {}),
       });
       await client.query('COMMIT');
-      return { dailyRows: written, hourlyRows: counts.hourly, restatements: restated, ledgerMs };
+      return {
+        dailyRows: written,
+        hourlyRows: counts.hourly,
+        restatements: restated?.days ?? 0,
+        ...(restated ? { restated } : {}),
+        ledgerMs,
+      };
     } catch (err) {
       // A connection that cannot even roll back is discarded; closing it aborts the transaction server-side.
       await client.query('ROLLBACK').catch(() => {

@@ -105,17 +105,28 @@ FROM unnest($5::date[], $6::bigint[], $7::numeric[], $8::bigint[], $9::timestamp
   AS d(date, spend_before, conversions_before, value_before, pulled_at, spend_after, conversions_after, value_after)
 WHERE d.pulled_at >= ((d.date + 1)::timestamp AT TIME ZONE $2::text)
   AND (d.spend_before <> d.spend_after OR d.conversions_before <> d.conversions_after
-       OR d.value_before <> d.value_after)`;
+       OR d.value_before <> d.value_after)
+RETURNING abs(spend_micro_after - spend_micro_before)::text AS spend_moved,
+          abs(conversion_value_micro_after - conversion_value_micro_before)::text AS value_moved`;
+
+/** What a replacement restated: the account-days recorded and the money they moved (|after − before|, micro-units). */
+export interface Restated {
+  days: number;
+  currency: string;
+  spendMicro: bigint;
+  conversionValueMicro: bigint;
+}
 
 export async function recordRestatements(
   client: pg.PoolClient,
   p: { adAccountId: string; timeZone: string; runId: string | null; currency: string },
   previous: Previous[],
   now: Map<string, DayTotals | undefined>,
-): Promise<number> {
-  if (previous.length === 0) return 0;
+): Promise<Restated> {
+  const moved: Restated = { days: 0, currency: p.currency, spendMicro: 0n, conversionValueMicro: 0n };
+  if (previous.length === 0) return moved;
   const after = previous.map((x) => now.get(x.date) ?? newTotals());
-  const r = await client.query(RECORD_RESTATEMENTS, [
+  const r = await client.query<{ spend_moved: string; value_moved: string }>(RECORD_RESTATEMENTS, [
     p.adAccountId,
     p.timeZone,
     p.runId,
@@ -129,7 +140,12 @@ export async function recordRestatements(
     after.map((t) => t.conversions.toString()),
     after.map((t) => t.value.toString()),
   ]);
-  return r.rowCount ?? 0;
+  for (const x of r.rows) {
+    moved.days++;
+    moved.spendMicro += BigInt(x.spend_moved);
+    moved.conversionValueMicro += BigInt(x.value_moved);
+  }
+  return moved;
 }
 
 /**
