@@ -157,6 +157,14 @@ function extraNotes(event: string, r: ExtraResult<object>, to: string): string[]
   return notes.filter(Boolean);
 }
 
+/** With a custom event, the days its daily report has not pulled yet have no conversions (NULL): say what that means. */
+function unknownDaysNote(event: string, rows: Row[]): string[] {
+  if (!event.startsWith('custom:') || !rows.some((r) => r.conversions === null)) return [];
+  return [
+    `Conversions count ${event}, from a daily report: — marks days it has not pulled yet, and the CPA and ROAS of a total count only the days that have them.`,
+  ];
+}
+
 /** Runs a validated report and returns the text to print or serve. */
 export async function runReport(pool: pg.Pool, req: ReportRequest): Promise<string> {
   const conn = await getConnection(pool, req.connectionId);
@@ -173,12 +181,13 @@ export async function runReport(pool: pg.Pool, req: ReportRequest): Promise<stri
   const who = `${conn.name} (ad account ${conn.ad_account_id}) · ${req.from} to ${req.to} · conversions: ${event}`;
   let w: Written;
   if (req.report === 'overview') {
+    const r = asRows(await overviewReport(pool, range));
     w = {
       columns: OVERVIEW_COLUMNS,
-      ...asRows(await overviewReport(pool, range)),
+      ...r,
       title: `Overview · ${who}`,
       meta: { ...meta, conversion_event: event },
-      notes: [],
+      notes: unknownDaysNote(event, r.rows),
     };
   } else if (req.report === 'channels') {
     w = {

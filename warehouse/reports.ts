@@ -68,10 +68,20 @@ const OVERVIEW_ROWS = `
    WHERE ad_account_id = $1 AND date BETWEEN $2::date AND $3::date
    ORDER BY date, currency`;
 
+/**
+ * The spend of the days whose conversions (and whose revenue) are known. A custom event's conversions come from a
+ * daily report, so the latest days have none yet (NULL), and page visits carry no value: a ratio of a range divides
+ * only the spend of the days that have its numerator, never that of days still unknown.
+ */
+const KNOWN_SPEND = (count: string, value: string) =>
+  `sum(spend) FILTER (WHERE ${count} IS NOT NULL) AS spend_counted,
+           sum(spend) FILTER (WHERE ${value} IS NOT NULL) AS spend_valued`;
+
 const OVERVIEW_TOTALS = `
   WITH t AS (
     SELECT currency, sum(spend) AS spend, sum(impressions) AS impressions, sum(clicks) AS clicks,
-           sum(conversions) AS conversions, sum(revenue) AS revenue, bool_and(is_final) AS is_final
+           sum(conversions) AS conversions, sum(revenue) AS revenue, bool_and(is_final) AS is_final,
+           ${KNOWN_SPEND('conversions', 'revenue')}
       FROM pinterest_ads.overview_daily
      WHERE ad_account_id = $1 AND date BETWEEN $2::date AND $3::date
      GROUP BY currency)
@@ -80,8 +90,8 @@ const OVERVIEW_TOTALS = `
          (clicks::numeric / nullif(impressions, 0))::text AS ctr,
          (spend / nullif(clicks, 0))::text AS cpc,
          (spend * 1000 / nullif(impressions, 0))::text AS cpm,
-         (spend / nullif(conversions, 0))::text AS cpa,
-         (revenue / nullif(spend, 0))::text AS roas,
+         (spend_counted / nullif(conversions, 0))::text AS cpa,
+         (revenue / nullif(spend_valued, 0))::text AS roas,
          CASE WHEN is_final THEN 'true' ELSE 'false' END AS is_final
     FROM t
    ORDER BY currency`;
@@ -99,14 +109,14 @@ const CHANNELS_BY_ENTITY = `
   WITH e AS (
     SELECT entity_id, max(entity_name) AS entity_name, currency,
            sum(purchases) AS purchases, sum(revenue) AS revenue, sum(spend) AS spend,
-           bool_and(is_final) AS is_final
+           bool_and(is_final) AS is_final, ${KNOWN_SPEND('purchases', 'revenue')}
       FROM pinterest_ads.channels_report
      WHERE level = $1 AND ad_account_id = $2 AND date BETWEEN $3::date AND $4::date
      GROUP BY entity_id, currency)
   SELECT entity_id, entity_name, currency,
          purchases::text, revenue::text,
-         (revenue / nullif(spend, 0))::text AS roas,
-         (spend / nullif(purchases, 0))::text AS cpa,
+         (revenue / nullif(spend_valued, 0))::text AS roas,
+         (spend_counted / nullif(purchases, 0))::text AS cpa,
          spend::text,
          CASE WHEN is_final THEN 'true' ELSE 'false' END AS is_final
     FROM e
@@ -115,14 +125,14 @@ const CHANNELS_BY_ENTITY = `
 const CHANNELS_TOTALS = `
   WITH t AS (
     SELECT currency, sum(purchases) AS purchases, sum(revenue) AS revenue, sum(spend) AS spend,
-           bool_and(is_final) AS is_final
+           bool_and(is_final) AS is_final, ${KNOWN_SPEND('purchases', 'revenue')}
       FROM pinterest_ads.channels_report
      WHERE level = $1 AND ad_account_id = $2 AND date BETWEEN $3::date AND $4::date
      GROUP BY currency)
   SELECT 'TOTAL' AS entity_id, NULL AS entity_name, currency,
          purchases::text, revenue::text,
-         (revenue / nullif(spend, 0))::text AS roas,
-         (spend / nullif(purchases, 0))::text AS cpa,
+         (revenue / nullif(spend_valued, 0))::text AS roas,
+         (spend_counted / nullif(purchases, 0))::text AS cpa,
          spend::text,
          CASE WHEN is_final THEN 'true' ELSE 'false' END AS is_final
     FROM t

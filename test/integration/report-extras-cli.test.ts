@@ -230,6 +230,28 @@ describe('--conversion-event through the real CLI', () => {
         c: c.entity_id,
         p: sumMicro((byCampaign.get(c.entity_id) ?? []).map((x) => x.conversions)),
       });
+    // A day the daily custom report has not pulled yet (as today is before the morning's pass): no conversions
+    // (unknown, not 0), and the total's CPA divides only the spend of the days that have them.
+    const last = s.window.end;
+    await s.wh.pool.query(
+      `DELETE FROM pinads.day_pulls WHERE ad_account_id = $1 AND report = 'ad_custom_conversions_daily' AND date = $2`,
+      [s.account.usd.id, last],
+    );
+    const [json, table] = await Promise.all(
+      [['--format', 'json'], []].map((f) =>
+        runPinads(['report', 'overview', s.conn.usd.id, '--from', s.window.start, '--to', last, ...f], env()),
+      ),
+    );
+    const partial = parseReportOutput(json!.stdout);
+    const lastRow = partial.rows.find((x) => x.date === last)!;
+    expect({ conversions: lastRow.conversions, cpa: lastRow.cpa }).toEqual({ conversions: null, cpa: null });
+    const known = partial.rows.filter((x) => x.date !== last);
+    const knownConv = sumMicro(known.map((x) => x.conversions as string));
+    expect(micro(partial.totals[0]!.conversions as string)).toBe(knownConv);
+    expect(micro(partial.totals[0]!.cpa as string)).toBe(
+      quotient(sumMicro(known.map((x) => x.spend as string)), knownConv),
+    );
+    expect(table!.stdout).toContain('— marks days it has not pulled yet');
   });
 
   it('refuses an unknown event in one line (exit 2) and changes nothing', async () => {
