@@ -33,6 +33,8 @@ async function open(path: string): Promise<Page> {
   page.on('pageerror', (e) => consoleErrors.push(`${path}: ${e.message}`));
   const res = await page.goto(new URL(path, ui.url).href);
   expect(res?.status(), path).toBe(200);
+  // Reported, never asserted: what the page's queries cost (the breakdowns and keywords among them).
+  console.log(`${path}: Server-Timing ${res?.headers()['server-timing']}`);
   return page;
 }
 const attrs = (page: Page, selector: string, names: string[]) =>
