@@ -110,7 +110,20 @@ async function pulledThrough(db: Queryable, range: ReportRange, report: string):
   return rows[0]?.d ?? null;
 }
 
-/** Spend and results per targeting value of one type over the range, by spend, and the totals per currency. */
+/** Splits one statement's answer into its rows and its per-currency totals (the `total` column, then dropped). */
+function split<R>(answer: (R & { total: boolean })[], pulled: string | null): ExtraResult<R> {
+  const strip = ({ total: _, ...r }: R & { total: boolean }) => r as unknown as R;
+  return {
+    rows: answer.filter((r) => !r.total).map(strip),
+    totals: answer.filter((r) => r.total).map(strip),
+    pulledThrough: pulled,
+  };
+}
+
+/**
+ * Spend and results per targeting value of one type over the range, by spend, and the totals per currency: one
+ * statement, the rows and the totals as two grouping sets of the same per-day sums.
+ */
 export async function breakdownReport(
   db: Queryable,
   range: ReportRange,
@@ -120,29 +133,22 @@ export async function breakdownReport(
   const facts = `SELECT m.targeting_value, m.date, m.currency, m.spend_micro, m.impressions, m.clicks, ${eventColumns}
       FROM pinterest_ads.ad_targeting_daily_metrics m
      WHERE m.ad_account_id = $1 AND m.date BETWEEN $2::date AND $3::date AND m.targeting_type = $6`;
-  const base = perKey(facts, ['f.targeting_value']);
-  const params = [range.adAccountId, range.from, range.to, BREAKDOWN_REPORT, event, BREAKDOWN_TYPES[by]];
-  const rows = await db.query<BreakdownRow>(
-    `${base},
-     v AS (SELECT targeting_value, currency, ${sums} FROM days GROUP BY targeting_value, currency)
-     SELECT v.targeting_value AS value, coalesce(gc.country_name, gr.region_name) AS name, ${measures('v')}
-       FROM v
-       LEFT JOIN pinterest_ads.geo_countries gc ON $6 = 'COUNTRY' AND gc.country_id = v.targeting_value
-       LEFT JOIN pinterest_ads.geo_regions gr ON $6 = 'REGION' AND gr.region_id = v.targeting_value
-      ORDER BY v.spend_micro DESC, v.targeting_value`,
-    params,
-  );
-  const totals = await db.query<BreakdownRow>(
-    `${base},
-     t AS (SELECT currency, ${sums} FROM days GROUP BY currency)
-     SELECT 'TOTAL' AS value, NULL AS name, ${measures('t')} FROM t ORDER BY currency`,
-    params,
-  );
-  return {
-    rows: rows.rows,
-    totals: totals.rows,
-    pulledThrough: await pulledThrough(db, range, BREAKDOWN_REPORT),
-  };
+  const [answer, pulled] = await Promise.all([
+    db.query<BreakdownRow & { total: boolean }>(
+      `${perKey(facts, ['f.targeting_value'])},
+       v AS (SELECT targeting_value, currency, grouping(targeting_value) = 1 AS total, ${sums}
+               FROM days GROUP BY GROUPING SETS ((targeting_value, currency), (currency)))
+       SELECT CASE WHEN v.total THEN 'TOTAL' ELSE v.targeting_value END AS value,
+              coalesce(gc.country_name, gr.region_name) AS name, ${measures('v')}, v.total
+         FROM v
+         LEFT JOIN pinterest_ads.geo_countries gc ON $6 = 'COUNTRY' AND gc.country_id = v.targeting_value
+         LEFT JOIN pinterest_ads.geo_regions gr ON $6 = 'REGION' AND gr.region_id = v.targeting_value
+        ORDER BY v.total, CASE WHEN v.total THEN v.currency END, v.spend_micro DESC, v.targeting_value`,
+      [range.adAccountId, range.from, range.to, BREAKDOWN_REPORT, event, BREAKDOWN_TYPES[by]],
+    ),
+    pulledThrough(db, range, BREAKDOWN_REPORT),
+  ]);
+  return split(answer.rows, pulled);
 }
 
 /** Spend and results per keyword over the range (every ad it ran with summed), by spend, and the totals. */
@@ -150,31 +156,23 @@ export async function keywordsReport(
   db: Queryable,
   range: ReportRange,
   event: string,
-  limit?: number,
 ): Promise<ExtraResult<KeywordRow>> {
   const facts = `SELECT m.keyword_id, m.date, m.currency, m.spend_micro, m.impressions, m.clicks, ${eventColumns}
       FROM pinterest_ads.keyword_daily_metrics m
      WHERE m.ad_account_id = $1 AND m.date BETWEEN $2::date AND $3::date`;
-  const base = perKey(facts, ['f.keyword_id']);
-  const params = [range.adAccountId, range.from, range.to, KEYWORD_REPORT, event];
-  const rows = await db.query<KeywordRow>(
-    `${base},
-     v AS (SELECT keyword_id, currency, ${sums} FROM days GROUP BY keyword_id, currency)
-     SELECT v.keyword_id, k.value AS keyword, k.match_type, ${measures('v')}
-       FROM v LEFT JOIN pinterest_ads.keywords k ON k.id = v.keyword_id
-      ORDER BY v.spend_micro DESC, length(v.keyword_id), v.keyword_id
-      ${limit ? `LIMIT ${Math.trunc(limit)}` : ''}`,
-    params,
-  );
-  const totals = await db.query<KeywordRow>(
-    `${base},
-     t AS (SELECT currency, ${sums} FROM days GROUP BY currency)
-     SELECT 'TOTAL' AS keyword_id, NULL AS keyword, NULL AS match_type, ${measures('t')} FROM t ORDER BY currency`,
-    params,
-  );
-  return {
-    rows: rows.rows,
-    totals: totals.rows,
-    pulledThrough: await pulledThrough(db, range, KEYWORD_REPORT),
-  };
+  const [answer, pulled] = await Promise.all([
+    db.query<KeywordRow & { total: boolean }>(
+      `${perKey(facts, ['f.keyword_id'])},
+       v AS (SELECT keyword_id, currency, grouping(keyword_id) = 1 AS total, ${sums}
+               FROM days GROUP BY GROUPING SETS ((keyword_id, currency), (currency)))
+       SELECT CASE WHEN v.total THEN 'TOTAL' ELSE v.keyword_id END AS keyword_id, k.value AS keyword, k.match_type,
+              ${measures('v')}, v.total
+         FROM v LEFT JOIN pinterest_ads.keywords k ON NOT v.total AND k.id = v.keyword_id
+        ORDER BY v.total, CASE WHEN v.total THEN v.currency END, v.spend_micro DESC, length(v.keyword_id),
+                 v.keyword_id`,
+      [range.adAccountId, range.from, range.to, KEYWORD_REPORT, event],
+    ),
+    pulledThrough(db, range, KEYWORD_REPORT),
+  ]);
+  return split(answer.rows, pulled);
 }
