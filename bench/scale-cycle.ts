@@ -1,7 +1,9 @@
 // One measured cycle of `npm run bench:scale`: N syncConnection workflows fired on a schedule of offsets (all at
 // once for a burst), run by K fresh worker processes, measured from outside: fired → committed per sync (the last
-// sync_runs.finished_at of the connection), the sandbox's request and 429 counts, the workers' peak RSS and CPU
-// seconds (/proc), Postgres connections in use (pg_stat_activity), and history events per workflow.
+// sync_runs.finished_at of the connection) and fired → hourly window committed (its ad_daily hourly row), the
+// sandbox's request and 429 counts, API calls per catalog report (sync_runs.api_calls), the workers' peak RSS and CPU
+// seconds (/proc), Postgres connections in use (pg_stat_activity), and history events per workflow. The sandbox's
+// clock and the workers' are set to the cycle's `clockAt` (running on at wall speed from there).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
@@ -27,6 +29,10 @@ export interface CycleInput {
   /** The sandbox's and pacer's window (60,000 ms, or less when time is compressed). */
   windowMs: number;
   analyticsLimit: number;
+  /** The instant the sandbox and the workers see when the cycle starts. */
+  clockAt?: Date;
+  /** syncConnection's arguments for a connection (default: [id], the schedule's auto run). */
+  args?: (connectionId: string) => unknown[];
 }
 
 const WORKER = fileURLToPath(new URL('./scale-worker.ts', import.meta.url));
@@ -83,8 +89,11 @@ export async function runCycle(c: CycleInput) {
   await control(c.sandboxUrl, '/__sandbox/rate_limits', { enabled: true, window_ms: c.windowMs });
   await control(c.sandboxUrl, '/__sandbox/stats/reset', {});
   const taskQueue = `scale-${c.name}-${Date.now().toString(36)}`;
+  const clockOffsetMs = c.clockAt ? c.clockAt.getTime() - Date.now() : 0;
+  if (c.clockAt)
+    await control(c.sandboxUrl, '/__sandbox/clock', { now: c.clockAt.toISOString(), running: true });
   const procs = await Promise.all(
-    Array.from({ length: c.workers }, () => spawnWorker({ ...c.worker, taskQueue })),
+    Array.from({ length: c.workers }, () => spawnWorker({ ...c.worker, taskQueue, clockOffsetMs })),
   );
   const sampler = new pg.Client({ connectionString: c.databaseUrl });
   await sampler.connect();
@@ -112,9 +121,12 @@ export async function runCycle(c: CycleInput) {
       const h = await c.client.workflow.start('syncConnection', {
         taskQueue,
         workflowId: `pinads-sync-${f.connectionId}-${c.name}`,
-        args: [f.connectionId],
+        args: c.args ? c.args(f.connectionId) : [f.connectionId],
       });
-      handles.push(h.result());
+      // Settled as it ends: a failed sync is counted, not an unhandled rejection while others still start.
+      const result = h.result();
+      result.catch(() => undefined);
+      handles.push(result);
     }
   });
   await Promise.all(starters);
@@ -129,7 +141,32 @@ export async function runCycle(c: CycleInput) {
       WHERE started_at >= $1 AND status = 'succeeded' GROUP BY connection_id`,
     [cycleStart],
   );
+  // The hourly window of each sync (ad_daily, kind hourly or manual), and what each report's windows cost.
+  const hourlyRows = await sampler.query<{ connection_id: string; committed: Date }>(
+    `SELECT connection_id, max(finished_at) AS committed FROM pinads.sync_runs
+      WHERE started_at >= $1 AND status = 'succeeded' AND report = 'ad_daily' AND kind IN ('hourly', 'manual')
+      GROUP BY connection_id`,
+    [cycleStart],
+  );
+  const byReport = await sampler.query<{
+    report: string;
+    windows: number;
+    calls: number;
+    failed: number;
+    rows: string;
+    last: Date | null;
+  }>(
+    `SELECT report, count(*)::int AS windows, sum(api_calls)::int AS calls,
+            count(*) FILTER (WHERE status <> 'succeeded')::int AS failed, sum(rows_loaded)::text AS rows,
+            max(finished_at) AS last
+       FROM pinads.sync_runs WHERE started_at >= $1 AND window_start IS NOT NULL AND kind <> 'hourly'
+       GROUP BY report ORDER BY report`,
+    [cycleStart],
+  );
   await sampler.end();
+  const hourlyLatencies = hourlyRows.rows
+    .map((r) => (r.committed.getTime() - fired.get(r.connection_id)!) / 1000)
+    .sort((a, b) => a - b);
   const latencies = rows
     .map((r) => (r.committed.getTime() - fired.get(r.connection_id)!) / 1000)
     .sort((a, b) => a - b);
@@ -164,6 +201,25 @@ export async function runCycle(c: CycleInput) {
     p50_fired_to_committed_s: round(quantile(latencies, 0.5)),
     p95_fired_to_committed_s: round(quantile(latencies, 0.95)),
     max_fired_to_committed_s: round(latencies.at(-1) ?? 0),
+    hourly_windows_committed: hourlyLatencies.length,
+    p50_fired_to_hourly_committed_s: round(quantile(hourlyLatencies, 0.5)),
+    p95_fired_to_hourly_committed_s: round(quantile(hourlyLatencies, 0.95)),
+    max_fired_to_hourly_committed_s: round(hourlyLatencies.at(-1) ?? 0),
+    /** Windows beyond the hourly one (the daily pass, backfills), per report: count, API calls, failures, rows. */
+    pass_by_report: Object.fromEntries(
+      byReport.rows.map((r) => [
+        r.report,
+        {
+          windows: r.windows,
+          api_calls: r.calls,
+          failed: r.failed,
+          rows: Number(r.rows),
+          last_committed_s: r.last ? round((r.last.getTime() - t0) / 1000) : null,
+        },
+      ]),
+    ),
+    /** metrics_ready_state calls: per UTC date for the whole fleet, not per account. */
+    readiness_calls: stats.requests['GET /v5/resources/metrics_ready_state'] ?? 0,
     api_calls: apiCalls,
     api_calls_per_sync: round(apiCalls / n, 2),
     ads_analytics_per_sync: round(analytics.requests / n, 2),

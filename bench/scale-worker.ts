@@ -1,7 +1,7 @@
 // One worker process of `npm run bench:scale`: createWorker() from worker.ts with the per-login pacer, exactly as
 // `pinads worker` builds it, but with the pacer's window given by the parent (a time-compressed cycle shrinks it).
 // A process of its own so that its peak RSS and CPU seconds are the worker's alone. Prints "ready", runs until
-// SIGTERM. Options arrive as JSON in argv[2].
+// SIGTERM. Options arrive as JSON in argv[2]. The clock may run ahead of the wall clock, as the sandbox's does.
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { type Category, PINTEREST_LIMITS } from '../pinterest/pacing.ts';
@@ -21,6 +21,8 @@ export interface ScaleWorkerOptions {
   windowMs: number;
   limits?: Record<Category, number>;
   pacing: boolean;
+  /** The worker's clock runs this far ahead of the wall clock (the sandbox's clock is set to match). */
+  clockOffsetMs?: number;
 }
 
 const o = JSON.parse(process.argv[2] ?? '{}') as ScaleWorkerOptions;
@@ -40,6 +42,7 @@ const worker = await createWorker({
     box: new SecretBox(o.secretKey),
     temporal: client,
     pinterest: o.pinterest,
+    ...(o.clockOffsetMs ? { now: () => new Date(Date.now() + o.clockOffsetMs!) } : {}),
     ...(o.pacing
       ? { pacer: createBucketPacer(wh.pool, { windowMs: o.windowMs, limits: o.limits ?? PINTEREST_LIMITS }) }
       : {}),

@@ -1,13 +1,19 @@
 // `npm run bench:scale`: BENCH_CONNECTIONS (default 1,000) connections of ONE agency login, against the sandbox
 // with Pinterest's per-login limits enforced, on one worker (and then two). Cycles, in order:
-//   first   every schedule fired at once, each connection's first sync (entities + the lookback window)
-//   burst   every schedule fired at once again: the steady state's worst minute
-//   burst2  the same burst on two workers
-//   hour    a simulated hour: each connection fires at its real schedule offset (temporal/schedules.ts) plus up to
-//           2 minutes of jitter, with time compressed BENCH_TIME_COMPRESSION-fold (default 12: the hour in 5
-//           minutes) — offsets, the sandbox's sliding window and the pacer's window all shrink by that factor, so
-//           the request rate the limit allows per real second is the same 12× higher. Report polling and loads run
-//           in real time, so each sync looks 12× longer in simulated time than it is: a conservative compression.
+//   first    every schedule fired at once, each connection's first sync (entities + the hourly window; 04:00)
+//   burst    every schedule fired at once again: the steady state's worst minute
+//   burst2   the same burst on two workers
+//   daily1   a simulated hour from 06:00: every connection's first daily pass (the lookback of every catalog report)
+//   hour     a simulated hour: each connection fires at its real schedule offset (temporal/schedules.ts) plus up to
+//            2 minutes of jitter, with time compressed BENCH_TIME_COMPRESSION-fold (default 12: the hour in 5
+//            minutes) — offsets, the sandbox's sliding window and the pacer's window all shrink by that factor, so
+//            the request rate the limit allows per real second is the same 12× higher. Report polling and loads run
+//            in real time, so each sync looks 12× longer in simulated time than it is: a conservative compression.
+//   daily    the next day's hour from 06:00, compressed the same way: the steady daily pass of every account (the
+//            extras at bulk priority behind every hourly window, the finality skip, readiness once per date)
+//   all-days the same day re-read with `--lookback --all-days` on BENCH_ALL_DAYS_SAMPLE connections (default 100):
+//            what the pass would cost without the finality skip
+// The sandbox's clock and the workers' are set per cycle (day D = tomorrow), so the daily pass is due when it should be.
 // Workflows are started directly (id pinads-sync-<connection>-<cycle>), as the schedule would start them.
 // Writes bench/scale-results.json and prints a table.
 
@@ -15,6 +21,7 @@ import { writeFile } from 'node:fs/promises';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
+import { addDays } from '../common/dates.ts';
 import { CATEGORY_LIMITS } from '../sandbox/rate-limits.ts';
 import { ConnectionSettings } from '../schemas/config.ts';
 import { startDevServer } from '../temporal/dev-server.ts';
@@ -26,12 +33,13 @@ import { createCredential } from '../warehouse/grants.ts';
 import { migrate } from '../warehouse/migrate.ts';
 import { openWarehouse } from '../warehouse/pool.ts';
 import { type CycleResult, type Fire, runCycle } from './scale-cycle.ts';
+import { dailySummary } from './scale-daily.ts';
 import { measureStartup } from './scale-startup.ts';
 import { newSecretKey, startSandboxProcess } from './stack.ts';
 
 const N = Number(process.env.BENCH_CONNECTIONS ?? 1000);
 const K = Number(process.env.BENCH_TIME_COMPRESSION ?? 12);
-const CYCLES = (process.env.BENCH_CYCLES ?? 'first,burst,burst2,hour').split(',');
+const CYCLES = (process.env.BENCH_CYCLES ?? 'first,burst,burst2,daily1,hour,daily,all-days').split(',');
 const log = (m: string) =>
   process.stderr.write(`[bench:scale ${new Date().toISOString().slice(11, 19)}] ${m}\n`);
 
@@ -97,9 +105,18 @@ async function main() {
     };
     const burst = ids.map((connectionId): Fire => ({ connectionId, atMs: 0 }));
     const cycles: CycleResult[] = [];
-    const run = async (name: string, fires: Fire[], workers: number, windowMs: number) => {
+    const run = async (
+      name: string,
+      fires: Fire[],
+      workers: number,
+      windowMs: number,
+      clockAt: Date,
+      args?: (id: string) => unknown[],
+    ) => {
       if (!CYCLES.includes(name)) return;
-      log(`cycle ${name}: ${fires.length} syncs, ${workers} worker(s), ${windowMs / 1000} s rate window`);
+      log(
+        `cycle ${name}: ${fires.length} syncs, ${workers} worker(s), ${windowMs / 1000} s rate window, clock ${clockAt.toISOString()}`,
+      );
       const r = await runCycle({
         name,
         client,
@@ -110,6 +127,8 @@ async function main() {
         worker: { ...worker, windowMs },
         windowMs,
         analyticsLimit: CATEGORY_LIMITS.ads_analytics,
+        clockAt,
+        args,
       });
       log(
         `cycle ${name}: makespan ${r.makespan_s} s (floor ${r.floor_s} s), ${r.rate_limited} 429s, ${r.syncs_failed} failed`,
@@ -118,9 +137,16 @@ async function main() {
       results.cycles = cycles;
       await writeResults(results);
     };
-    await run('first', burst, 1, 60_000);
-    await run('burst', burst, 1, 60_000);
-    await run('burst2', burst, 2, 60_000);
+    // The sandbox's clock and the workers' run from a set instant each cycle: day D (tomorrow, so the connections
+    // exist), first syncs before 06:00 (no daily pass yet), bursts, day D's passes (every catalog report's lookback,
+    // never pulled before) in a compressed hour from 06:00, a plain hour, then day D+1's passes in a compressed hour
+    // from 06:00 (the steady state: yesterday's pulls, readiness known), and the same day re-read with --all-days on a
+    // sample (the cost without the finality skip).
+    const D = addDays(new Date().toISOString().slice(0, 10), 1);
+    const at = (day: string, hhmm: string) => new Date(`${day}T${hhmm}:00Z`);
+    await run('first', burst, 1, 60_000, at(D, '04:00'));
+    await run('burst', burst, 1, 60_000, at(D, '04:30'));
+    await run('burst2', burst, 2, 60_000, at(D, '05:00'));
     const rand = prng(11);
     const hour = ids.map(
       (connectionId): Fire => ({
@@ -128,7 +154,16 @@ async function main() {
         atMs: ((scheduleOffsetMinutes(connectionId) * 60 + rand() * 120) * 1000) / K,
       }),
     );
-    await run('hour', hour, 1, 60_000 / K);
+    await run('daily1', hour, 1, 60_000 / K, at(D, '06:00'));
+    await run('hour', hour, 1, 60_000 / K, at(D, '09:00'));
+    await run('daily', hour, 1, 60_000 / K, at(addDays(D, 1), '06:00'));
+    const sample = burst.slice(0, Math.min(N, Number(process.env.BENCH_ALL_DAYS_SAMPLE ?? 100)));
+    await run('all-days', sample, 1, 60_000, at(addDays(D, 1), '07:30'), (id) => [
+      id,
+      { mode: 'lookback', allDays: true },
+    ]);
+    const daily = dailySummary(cycles, K, N);
+    if (daily) results.daily = daily;
     const h = cycles.find((c) => c.cycle === 'hour');
     if (h) {
       results.hour_simulated_makespan_min = Math.round(((h.makespan_s * K) / 60) * 10) / 10;
@@ -162,6 +197,7 @@ function printTable(r: Record<string, unknown>) {
     ['makespan ÷ floor', (c) => c.makespan_vs_floor, '≤ 1.2 (bursts)'],
     ['p50 fired → committed (s)', (c) => c.p50_fired_to_committed_s, ''],
     ['p95 fired → committed (s)', (c) => c.p95_fired_to_committed_s, ''],
+    ['p95 fired → hourly window committed (s)', (c) => c.p95_fired_to_hourly_committed_s, ''],
     ['API calls per sync', (c) => c.api_calls_per_sync, '≤ 6 steady'],
     ['  of which ads_analytics', (c) => c.ads_analytics_per_sync, ''],
     ['429s received', (c) => c.rate_limited, ''],
@@ -188,6 +224,7 @@ function printTable(r: Record<string, unknown>) {
         `the hour began (schedules fire over 62 min); slowest sync ${r.hour_max_fired_to_committed_simulated_min} ` +
         'simulated min fired → committed',
     );
+  if (r.daily) console.log(`daily pass: ${JSON.stringify(r.daily, null, 2)}`);
   console.log(`start-up: ${JSON.stringify(r.startup)}`);
 }
 
