@@ -43,7 +43,7 @@ describe('lookback and restatement', () => {
 
   it('records the hourly window first, as its own row, then the lookback window; with rows, API calls and bytes', async () => {
     const { rows } = await h.wh.pool.query(
-      `SELECT kind, status, rows_loaded::int AS rows, api_calls, bytes::int AS bytes FROM pinads.sync_runs ORDER BY id`,
+      `SELECT kind, status, rows_loaded::int AS rows, api_calls, bytes::int AS bytes FROM pinads.sync_runs WHERE report = 'ad_daily' ORDER BY id`,
     );
     // two lookback syncs, each: the hourly window, then the lookback window
     expect(rows.map((r) => r.kind)).toEqual(['hourly', 'lookback', 'hourly', 'lookback']);

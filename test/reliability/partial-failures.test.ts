@@ -42,11 +42,12 @@ afterAll(async () => {
   await proxy?.close();
 });
 
+/** The connection's runs of the ad-level report (the daily extras have rows of their own). */
 async function runs(connectionId: string) {
   const { rows } = await h.wh.pool.query(
     `SELECT kind, status, window_start::text AS start, window_end::text AS end, rows_loaded::int AS rows, error,
             workflow_id, run_id
-     FROM pinads.sync_runs WHERE connection_id = $1 ORDER BY id`,
+     FROM pinads.sync_runs WHERE connection_id = $1 AND report = 'ad_daily' ORDER BY id`,
     [connectionId],
   );
   return rows;
