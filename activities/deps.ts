@@ -22,6 +22,11 @@ export interface ActivityDeps extends Observability {
   poll?: { initialMs: number; maxMs: number };
   /** The window loader; the bench swaps in the previous storage layout to measure it as a baseline. */
   loadWindow?: LoadWindow;
+  /**
+   * The catalog reports this worker plans (ad_daily always); default every entry. Tests of the ad-level load path
+   * narrow it, so their counts and corrupted files stay about that report.
+   */
+  reports?: readonly string[];
   /** Paces each grant's API requests under Pinterest's per-login limits (warehouse/rate-buckets.ts). */
   pacer?: Pacer;
 }

@@ -61,7 +61,6 @@ export interface PlanOptions {
 export interface BackfillPlan {
   reports: ReportId[];
   needs: EntityNeed[];
-  geoNames: boolean;
 }
 
 export function runPlanActivities(deps: ActivityDeps) {
@@ -80,15 +79,10 @@ export function runPlanActivities(deps: ActivityDeps) {
           type: INVALID_BACKFILL_RANGE,
           nonRetryable: true,
         });
-      const reports = plannedReports().filter((r) => r.backfill);
-      const needs = [...new Set(reports.flatMap((r) => r.needs))];
-      return {
-        reports: reports.map((r) => r.id),
-        needs: needs.filter((n) => n !== 'geo_names'),
-        geoNames:
-          needs.includes('geo_names') &&
-          (await claimChore(deps.wh.pool, GEO_NAMES_CHORE, now, GEO_NAMES_EVERY_S)),
-      };
+      const reports = plannedReports(deps.reports).filter((r) => r.backfill);
+      // The backfill syncs what a request names (events); the daily pass refreshes keywords and the geo names.
+      const needs = [...new Set(reports.flatMap((r) => r.needs))].filter((n) => n === 'conversion_events');
+      return { reports: reports.map((r) => r.id), needs };
     },
 
     async planRun(connectionId: string, o: PlanOptions): Promise<RunPlan> {
@@ -105,7 +99,7 @@ export function runPlanActivities(deps: ActivityDeps) {
         settings,
         priority,
       });
-      const reports = plannedReports();
+      const reports = plannedReports(deps.reports);
       const hourlyReport = reports.find((r) => r.cadence === 'hourly')!;
       let hourly = clampToPinterest({ start: addDays(today, -1), end: today }, now)!;
       const noPass = (): RunPlan => ({

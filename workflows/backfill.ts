@@ -9,7 +9,6 @@ import {
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { EntityNeed } from '../activities/planned-reports.ts';
 import { chunkRange, type DateWindow } from '../common/dates.ts';
 import { BACKFILL_CHUNKS_FAILED } from '../common/failure-types.ts';
 import {
@@ -17,11 +16,13 @@ import {
   beforeWindows,
   entities,
   failureMessage,
+  NEEDED_FIRST,
   quick,
   recordedWindow,
+  syncNeeds,
   withDurableRateLimit,
 } from './steps.ts';
-import { CATALOG_PLAN_PATCH, GEO_NAMES_CHORE } from './sync.ts';
+import { CATALOG_PLAN_PATCH } from './sync.ts';
 
 export interface BackfillProgress {
   chunksDone: number;
@@ -117,7 +118,14 @@ export async function backfillConnection(
       const p = await step('range', () => quick.planBackfill(connectionId, from, to));
       s.reports = p.reports;
       await step('entity sync', () => withDurableRateLimit(() => entities.syncEntities(connectionId)));
-      await extraEntities(connectionId, p.needs, p.geoNames);
+      // Only what a request names (the advertiser-defined events); keywords and geo names only label rows, and the
+      // connection's next daily pass refreshes them.
+      warnFailed(
+        await syncNeeds(
+          connectionId,
+          p.needs.filter((n) => NEEDED_FIRST.includes(n)),
+        ),
+      );
     } else {
       await step('range', () => quick.validateBackfill(connectionId, from, to));
       await step('entity sync', () => withDurableRateLimit(() => entities.syncEntities(connectionId)));
@@ -150,12 +158,18 @@ export async function backfillConnection(
         error: failureMessage(err),
       });
     }
-    for (const report of s.reports ?? [AD_DAILY_REPORT]) {
-      const r = await recordedWindow(connectionId, { report, window: chunk, priority: 'bulk' }, 'backfill');
-      if (report === AD_DAILY_REPORT) s.rowsLoaded += r.rowsLoaded;
-      else s.extraRows = { ...s.extraRows, [report]: (s.extraRows?.[report] ?? 0) + r.rowsLoaded };
-      s.unknownAds += r.unknownAds;
-    }
+    // The chunk's reports at once: generating them at Pinterest is the slow part, and the pacer and the account's
+    // load lock keep the rest in order. The chunk fails (after all have ended) if one did.
+    const ended = await Promise.allSettled(
+      (s.reports ?? [AD_DAILY_REPORT]).map(async (report) => {
+        const r = await recordedWindow(connectionId, { report, window: chunk, priority: 'bulk' }, 'backfill');
+        if (report === AD_DAILY_REPORT) s.rowsLoaded += r.rowsLoaded;
+        else s.extraRows = { ...s.extraRows, [report]: (s.extraRows?.[report] ?? 0) + r.rowsLoaded };
+        s.unknownAds += r.unknownAds;
+      }),
+    );
+    const failed = ended.find((e): e is PromiseRejectedResult => e.status === 'rejected');
+    if (failed) throw failed.reason;
   };
 
   const queue = s.chunks.map((_, i) => i).filter((i) => !s.done[i] && !s.failed?.[i]);
@@ -196,28 +210,10 @@ export async function backfillConnection(
 }
 
 /**
- * The entity syncs the backfill's extra reports need, and the fleet's geo names when this run claimed them. A failure
- * does not stop the backfill: the reports load with the entities known so far, and the next daily pass syncs again.
+ * An entity sync of the backfill that failed does not stop it: the reports load with the entities known so far, and
+ * the next daily pass syncs them again.
  */
-async function extraEntities(connectionId: string, needs: EntityNeed[], geoNames: boolean): Promise<void> {
-  const calls: (() => Promise<unknown>)[] = needs.map((need) =>
-    need === 'keywords'
-      ? () => entities.syncKeywords(connectionId, { priority: 'bulk' })
-      : () => quick.syncConversionEvents(connectionId, { priority: 'bulk' }),
-  );
-  if (geoNames)
-    calls.push(async () => {
-      await quick.syncGeoNames(connectionId, { priority: 'bulk' });
-      await quick.choreDone(connectionId, GEO_NAMES_CHORE);
-    });
-  for (const call of calls) {
-    try {
-      await withDurableRateLimit(call);
-    } catch (err) {
-      if (isCancellation(err)) throw err;
-      log.warn('an entity sync of the backfill failed; its reports load with the entities known', {
-        error: failureMessage(err),
-      });
-    }
-  }
+function warnFailed(r: { failed: Map<string, string> }): void {
+  for (const error of r.failed.values())
+    log.warn('an entity sync of the backfill failed; its reports load with the entities known', { error });
 }

@@ -10,6 +10,7 @@ import {
   sleep,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.ts';
+import type { EntityNeed } from '../activities/planned-reports.ts';
 import type { WindowRequest } from '../activities/spec.ts';
 import type { DateWindow } from '../common/dates.ts';
 import { RATE_LIMITED_UNTIL, REPORT_GENERATION_FAILED } from '../common/failure-types.ts';
@@ -182,3 +183,38 @@ export async function beforeWindows<T>(
     throw err;
   }
 }
+
+/** The fleet chore of reading the geo names (claimed by the planner: activities/run-plan.ts). */
+export const GEO_NAMES_CHORE = 'geo_names';
+
+/**
+ * The entity syncs some reports need (keywords, advertiser-defined events; geo names when this run claimed them for
+ * the fleet), at bulk priority. A failure stops none of the others; it is returned per need.
+ */
+export async function syncNeeds(
+  connectionId: string,
+  needs: readonly EntityNeed[],
+): Promise<{ failed: Map<EntityNeed, string>; apiCalls: number }> {
+  const failed = new Map<EntityNeed, string>();
+  let apiCalls = 0;
+  for (const need of needs) {
+    try {
+      const r: { apiCalls: number } = await withDurableRateLimit<{ apiCalls: number }>(() =>
+        need === 'keywords'
+          ? entities.syncKeywords(connectionId, { priority: 'bulk' })
+          : need === 'conversion_events'
+            ? quick.syncConversionEvents(connectionId, { priority: 'bulk' })
+            : quick.syncGeoNames(connectionId, { priority: 'bulk' }),
+      );
+      apiCalls += r.apiCalls;
+      if (need === 'geo_names') await quick.choreDone(connectionId, GEO_NAMES_CHORE);
+    } catch (err) {
+      if (isCancellation(err)) throw err;
+      failed.set(need, `${need.replace('_', ' ')} sync: ${failureMessage(err)}`);
+    }
+  }
+  return { failed, apiCalls };
+}
+
+/** Needs a report's request depends on (the events it asks for): synced before the reports, the others beside. */
+export const NEEDED_FIRST: readonly EntityNeed[] = ['conversion_events'];

@@ -2,7 +2,6 @@
 // first, committed on its own; then, once per reporting day, the daily pass of every report that is due; one sync
 // per connection at a time.
 import { ApplicationFailure, isCancellation, log, patched } from '@temporalio/workflow';
-import type { EntityNeed } from '../activities/planned-reports.ts';
 import type { RunPlan } from '../activities/run-plan.ts';
 import type { ReportId } from '../activities/spec.ts';
 import { LOOKBACK_FAILED } from '../common/failure-types.ts';
@@ -12,8 +11,10 @@ import {
   ENTITY_MAX_AGE_MINUTES,
   entities,
   failureMessage,
+  NEEDED_FIRST,
   quick,
   recordedWindow,
+  syncNeeds,
   waiting,
   withDurableRateLimit,
 } from './steps.ts';
@@ -69,9 +70,6 @@ export const HOURLY_FIRST_PATCH = 'hourly-first';
  * are recorded, a manual run waits for its turn without polling, and the daily pass runs every due report.
  */
 export const CATALOG_PLAN_PATCH = 'catalog-plan';
-
-/** The fleet chore of reading the geo names (the claim: activities/run-plan.ts). */
-export const GEO_NAMES_CHORE = 'geo_names';
 
 export async function syncConnection(connectionId: string, options: SyncOptions = {}): Promise<SyncResult> {
   if (patched(CATALOG_PLAN_PATCH)) return plannedSync(connectionId, options);
@@ -172,38 +170,25 @@ async function plannedSync(connectionId: string, options: SyncOptions): Promise<
  * entities failed) stops only itself; it is still due on the next run.
  */
 async function dailyPass(connectionId: string, plan: RunPlan, calls: { n: number }) {
-  const needFailed = new Map<EntityNeed, string>();
-  const needs = [...new Set(plan.daily.flatMap((d) => d.needs))].filter((n) => n !== 'geo_names');
-  for (const need of needs) {
-    try {
-      const r: { apiCalls: number } = await withDurableRateLimit<{ apiCalls: number }>(() =>
-        need === 'keywords'
-          ? entities.syncKeywords(connectionId, { priority: 'bulk' })
-          : quick.syncConversionEvents(connectionId, { priority: 'bulk' }),
-      );
-      calls.n += r.apiCalls;
-    } catch (err) {
-      if (isCancellation(err)) throw err;
-      needFailed.set(need, `${need} sync: ${failureMessage(err)}`);
-    }
-  }
-  if (plan.geoNames) {
-    try {
-      const r = await withDurableRateLimit(() => quick.syncGeoNames(connectionId, { priority: 'bulk' }));
-      calls.n += r.apiCalls;
-      await quick.choreDone(connectionId, GEO_NAMES_CHORE);
-    } catch (err) {
-      if (isCancellation(err)) throw err;
-      // The claim lapses within the hour and another sync reads them; targeting rows do not wait for names.
-      log.warn('geo names not read this run', { error: failureMessage(err) });
-    }
-  }
+  const needs = [...new Set(plan.daily.flatMap((d) => d.needs))].filter(
+    (n) => n !== 'geo_names' || plan.geoNames,
+  );
+  // The events a request names first; keywords and the fleet's geo names beside the reports (nothing waits for them).
+  const first = await syncNeeds(
+    connectionId,
+    needs.filter((n) => NEEDED_FIRST.includes(n)),
+  );
+  calls.n += first.apiCalls;
+  const beside = syncNeeds(
+    connectionId,
+    needs.filter((n) => !NEEDED_FIRST.includes(n)),
+  );
   const reports: ReportRun[] = [];
   let unknownAds = 0;
   for (const r of plan.daily) {
     const run: ReportRun = { report: r.report, windows: [], rowsLoaded: 0 };
     reports.push(run);
-    const blocked = r.needs.map((n) => needFailed.get(n)).find((e) => e !== undefined);
+    const blocked = r.needs.map((n) => first.failed.get(n)).find((e) => e !== undefined);
     if (blocked) {
       run.error = blocked;
       continue;
@@ -222,5 +207,18 @@ async function dailyPass(connectionId: string, plan: RunPlan, calls: { n: number
       }
     }
   }
+  const side = await beside;
+  calls.n += side.apiCalls;
+  for (const run of reports) {
+    const failed = plan.daily
+      .find((d) => d.report === run.report)!
+      .needs.filter((n) => n !== 'geo_names')
+      .map((n) => side.failed.get(n))
+      .find((e) => e !== undefined);
+    if (failed && run.error === undefined) run.error = failed;
+  }
+  // Geo names only label targeting values: a failure is logged, and the claim lapses so another sync reads them.
+  const geo = side.failed.get('geo_names');
+  if (geo) log.warn('geo names not read this run', { error: geo });
   return { reports, unknownAds };
 }

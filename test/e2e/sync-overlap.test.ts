@@ -46,11 +46,13 @@ describe('manual and scheduled syncs of one connection', () => {
       expect(r.code, r.stderr).toBe(0);
       expect(r.stdout).toMatch(/^lookback sync of conn_\w+: hourly /);
       const { rows } = await h.wh.pool.query(
-        `SELECT workflow_id, kind, status, started_at, finished_at FROM pinads.sync_runs
+        `SELECT workflow_id, kind, report, status, started_at, finished_at FROM pinads.sync_runs
          WHERE connection_id = $1 ORDER BY id`,
         [conn.id],
       );
-      const mine = rows.filter((x) => x.workflow_id === manualSyncWorkflowId(conn.id));
+      const mine = rows.filter(
+        (x) => x.workflow_id === manualSyncWorkflowId(conn.id) && x.report === 'ad_daily',
+      );
       const theirs = rows.filter((x) => x.workflow_id.startsWith(`${scheduled}`));
       expect(theirs.length).toBeGreaterThan(0);
       expect(mine.map((x) => [x.kind, x.status])).toEqual([

@@ -97,7 +97,8 @@ describe('backfillConnection', () => {
     expect(again.rowsLoaded).toBe(truth.length);
     expect(await h.facts(eur.id, from, to)).toEqual(truth);
     const { rows } = await h.wh.pool.query(
-      `SELECT count(*)::int AS n FROM pinads.sync_runs WHERE kind = 'backfill' AND status = 'succeeded'`,
+      `SELECT count(*)::int AS n FROM pinads.sync_runs
+       WHERE kind = 'backfill' AND status = 'succeeded' AND report = 'ad_daily'`,
     );
     expect(rows[0].n).toBe(final.chunksTotal * 2);
   });
