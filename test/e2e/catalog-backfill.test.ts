@@ -1,7 +1,8 @@
 // Every report of the catalog through the real worker and the real CLI (issue 17): `pinads backfill` of two accounts
 // in different currencies and zones fills every catalog table equal to the sandbox's truth, for every targeting type,
-// keyword and event, with the entities the extras need (keywords, events, geo names); then a restatement, re-read by
-// `pinads sync ID --lookback`, replaces every table, a zeroed row disappearing as in ad_daily_metrics. About 40 s.
+// keyword and event; then a restatement, re-read by `pinads sync ID --lookback`, replaces every table, a zeroed row
+// disappearing as in ad_daily_metrics, and the daily pass syncs the entities the extras name (keywords, advertiser-
+// defined events, and the fleet's geo names). About 40 s.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CATALOG } from '../../catalog/index.ts';
 import { addDays } from '../../common/dates.ts';
@@ -45,14 +46,10 @@ describe('the catalog through backfills and the daily pass', () => {
       }).toEqual({ entry: entry.id, rows: want });
     }
     const { rows } = await h.wh.pool.query(
-      `SELECT (SELECT count(*) FROM pinterest_ads.keywords WHERE ad_account_id = $1)::int AS keywords,
-              (SELECT count(*) FROM pinterest_ads.conversion_events WHERE ad_account_id = $1)::int AS events,
-              (SELECT count(*) FROM pinterest_ads.geo_countries)::int AS countries`,
+      'SELECT count(*)::int AS n FROM pinterest_ads.conversion_events WHERE ad_account_id = $1',
       [acct.id],
     );
-    expect(rows[0].keywords).toBeGreaterThan(0);
-    expect(rows[0].events).toBeGreaterThan(0);
-    expect(rows[0].countries).toBeGreaterThan(0);
+    expect(rows[0].n, 'the events the custom conversions report names').toBeGreaterThan(0);
   });
 
   it('a restatement re-read by the daily pass replaces every table, zeroed rows disappearing', async () => {

@@ -30,7 +30,8 @@ beforeAll(async () => {
       return h.sandbox.info.client_secret;
     },
   };
-  h = await startHarness({ deps: { pinterest } });
+  // The ad-level report's load path: its corrupted files and counts (the daily extras': catalog-truth, catalog-backfill).
+  h = await startHarness({ deps: { pinterest, reports: ['ad_daily'] } });
   proxy.upstream = h.sandbox.info.url;
   acct = h.sandbox.info.ad_accounts[0]!.id;
   connId = (await h.connect(acct)).id;

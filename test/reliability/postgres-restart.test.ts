@@ -144,7 +144,7 @@ describe.skipIf(!BIN_DIR)('Postgres restarted mid-load', () => {
     expect(retried, 'no restart landed mid-load in 3 rounds').toBeGreaterThan(0);
     // Every run succeeded in the end: none was left failed or half-done.
     const { rows } = await s.wh.pool.query(
-      `SELECT status FROM pinads.sync_runs WHERE connection_id = $1 ORDER BY started_at`,
+      `SELECT status FROM pinads.sync_runs WHERE connection_id = $1 AND report = 'ad_daily' ORDER BY started_at`,
       [connectionId],
     );
     expect(rows.map((r) => r.status)).toEqual(Array(rounds + 1).fill('succeeded'));

@@ -14,7 +14,8 @@ const CREATE = 'POST /v5/ad_accounts/{ad_account_id}/reports';
 let h: Harness;
 beforeAll(async () => {
   // Links live one second; a "slow" fault on the file server (1–3 s before it answers) outlives them.
-  h = await startHarness({ sandbox: { downloadTtlSeconds: 1 } });
+  // The ad-level report's lifecycle, counted per chunk: backfills pull that report only here.
+  h = await startHarness({ sandbox: { downloadTtlSeconds: 1 }, deps: { reports: ['ad_daily'] } });
 });
 afterAll(async () => {
   await h?.close();
