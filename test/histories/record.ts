@@ -1,22 +1,30 @@
 // Records real workflow histories for the replay test (test/unit/workflow-replay.test.ts). Run it after a workflow
 // change that is meant to be replay-safe only to ADD histories; never re-record the old ones to make a replay pass.
 //   TEMPORAL_CLI_PATH=… npx tsx test/histories/record.ts [name…]
+// Without names it records only the histories that have no file yet.
 // It starts its own Temporal dev server (with a low continue-as-new suggestion, so a short backfill continues as
 // new), a sandbox, a private Postgres database and a real worker. Worker identities and file paths are scrubbed.
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { realpathSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
+import { Client, Connection, ScheduleOverlapPolicy, type WorkflowHandle } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { addDays } from '../../common/dates.ts';
+import { REPORT_CREATE_ROUTE } from '../../sandbox/faults.ts';
 import { startSandbox } from '../../sandbox/server.ts';
 import { ConnectionSettings } from '../../schemas/config.ts';
 import { resolveTemporalCli } from '../../temporal/cli-binary.ts';
 import { startDevServer } from '../../temporal/dev-server.ts';
+import {
+  deleteSchedule,
+  manualSyncWorkflowId,
+  scheduleId,
+  upsertSchedule,
+} from '../../temporal/schedules.ts';
 import { insertConnection } from '../../warehouse/control.ts';
 import { SecretBox } from '../../warehouse/crypto.ts';
 import { createCredential } from '../../warehouse/grants.ts';
@@ -30,6 +38,16 @@ const DIR = fileURLToPath(new URL('./', import.meta.url));
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 // A worktree's node_modules may be a link to another checkout's: stack traces name that one's path.
 const MODULES_ROOT = `${dirname(realpathSync(`${ROOT}node_modules`))}/`;
+
+/** Polls until `get` returns a value (100 ms apart, 30 s at most). */
+async function untilDefined<T>(get: () => Promise<T | undefined>): Promise<T> {
+  for (let i = 0; i < 300; i++) {
+    const v = await get();
+    if (v !== undefined) return v;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('gave up waiting');
+}
 
 async function main() {
   const only = process.argv.slice(2);
@@ -112,7 +130,9 @@ async function main() {
   }
   const start = (type: string, id: string, args: unknown[]) =>
     client.workflow.start(type, { taskQueue, workflowId: id, args });
-  const want = (name: string) => only.length === 0 || only.includes(name);
+  // Without names, only histories not recorded yet: an old one is never re-recorded by accident.
+  const want = (name: string, file = name) =>
+    only.includes(name) || (only.length === 0 && !existsSync(`${DIR}${file}.json`));
 
   try {
     const usd = await connect(0);
@@ -142,7 +162,62 @@ async function main() {
         await start('backfillConnection', `rec-backfill-${jpy}`, [jpy, addDays(to, -200), to]),
       );
     }
-    if (want('alerts')) {
+    // The planned flow (patch catalog-plan): the daily pass of every catalog report, a failure before the first
+    // window, a manual sync waiting for its turn, a backfill of every report continuing as new.
+    if (want('planned-sync-daily-pass'))
+      await save(
+        'planned-sync-daily-pass',
+        await start('syncConnection', `rec-planned-pass-${eur}`, [eur, { mode: 'lookback' }]),
+      );
+    if (want('planned-sync-failed-before-window')) {
+      const cred = await createCredential(wh.pool, box, { refreshToken: sandbox.mintRefreshToken() });
+      const gone = (
+        await insertConnection(wh.pool, {
+          adAccountId: '123456789012',
+          credentialId: cred,
+          settings: ConnectionSettings.parse({}),
+        })
+      ).id;
+      await save(
+        'planned-sync-failed-before-window',
+        await start('syncConnection', `rec-planned-failed-${gone}`, [gone, { mode: 'hourly' }]),
+      );
+    }
+    if (want('planned-sync-manual-wait')) {
+      // The scheduled run sleeps durably on a daily cap (429 code 8, reset in 6 s); the manual run started during
+      // the sleep waits for its turn (waitForTurn), then runs its hourly window.
+      await upsertSchedule(client, usd, taskQueue);
+      await faults({ rate: 1, kinds: ['429_code8'], reset_seconds: 6, paths: [REPORT_CREATE_ROUTE] });
+      try {
+        // SKIP, as the schedule's own runs: ALLOW_ALL (trigger's default) is not tracked in runningActions.
+        await client.schedule.getHandle(scheduleId(usd)).trigger(ScheduleOverlapPolicy.SKIP);
+        const scheduled = await untilDefined(async () => {
+          const d = await client.schedule.getHandle(scheduleId(usd)).describe();
+          return d.info.runningActions[0]?.workflow.workflowId;
+        });
+        await untilDefined(async () => {
+          const history = await client.workflow.getHandle(scheduled).fetchHistory();
+          return (history.events ?? []).some((e) => e.timerStartedEventAttributes) || undefined;
+        });
+        await faults({ rate: 0 });
+        const manual = await start('syncConnection', manualSyncWorkflowId(usd), [
+          usd,
+          { mode: 'hourly', manual: true },
+        ]);
+        await save('planned-sync-manual-wait', manual);
+      } finally {
+        await faults({ rate: 0 });
+        await deleteSchedule(client, usd);
+      }
+    }
+    if (want('planned-backfill-continue-as-new')) {
+      const to = addDays(new Date().toISOString().slice(0, 10), -2);
+      await save(
+        'planned-backfill-continue-as-new',
+        await start('backfillConnection', `rec-planned-backfill-${jpy}`, [jpy, addDays(to, -120), to]),
+      );
+    }
+    if (want('alerts', 'alerts-check')) {
       // A revoked grant: the check records it and starts the delivery, which sends it (one refusal first).
       await wh.pool.query(
         "UPDATE pinads.connections SET status = 'needs_reauth', status_reason = 'revoked' WHERE id = $1",
