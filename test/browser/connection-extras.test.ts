@@ -1,10 +1,11 @@
 // The connection page's finality marks, breakdown panel, keyword table and restatements, in a real browser (Debian's
 // chromium via playwright-core) over `pinads ui` as a child, on a warehouse loaded with every catalog report
 // (test/helpers/extras-stack.ts). Every number is held to what `pinads report … --format json` prints and to
-// account_day_status. (~35 s: the loads ~10 s, the ui child and chromium ~10 s, a few `pinads` children.)
+// account_day_status. (~25 s at load 4: the two syncs ~8 s, the ui child and chromium ~10 s, a few `pinads`
+// children.)
 import { mkdirSync } from 'node:fs';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays } from '../../common/dates.ts';
 import { runPinads } from '../helpers/cli.ts';
 import { type ExtrasStack, startExtrasStack } from '../helpers/extras-stack.ts';
@@ -21,7 +22,7 @@ let ui: UiChild;
 let browser: Browser;
 const consoleErrors: string[] = [];
 
-const env = () => s.env({ TEMPORAL_ADDRESS: inject('temporalAddress'), PINADS_UI_TOKEN: undefined });
+const env = () => s.env({ PINADS_UI_TOKEN: undefined });
 async function cli(args: string[]) {
   const r = await runPinads(args, env());
   expect(r.code, `pinads ${args.join(' ')}: ${r.stderr}`).toBe(0);
@@ -47,7 +48,7 @@ const attrs = (page: Page, selector: string, names: string[]) =>
 
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
-  s = await startExtrasStack('pinads_connection_extras');
+  s = await startExtrasStack();
   ui = await startUiChild(['--port', '0'], env());
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
 }, 300_000);
@@ -154,7 +155,7 @@ describe('the connection page: finality, breakdowns, keywords and restatements',
     const empty = await open(`/connections/${id}`);
     expect(await empty.locator('#restatements tr[data-restated-date]').count()).toBe(0);
     await s.control('/__sandbox/restate', { days_back: 4 });
-    await s.pull('usd', ['ad_daily']);
+    await s.pull('usd');
     const { rows } = await s.wh.pool.query(
       `SELECT date::text, round(spend_micro_before::numeric / 1e6, 6)::text AS b, round(spend_micro_after::numeric / 1e6, 6)::text AS a
          FROM pinterest_ads.restatements WHERE ad_account_id = $1 ORDER BY detected_at DESC, date DESC LIMIT 10`,

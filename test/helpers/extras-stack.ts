@@ -1,29 +1,24 @@
-// A warehouse with every catalog report of two accounts loaded from the sandbox (USD reported in UTC, JPY in its
-// own Tokyo time), through the real activities (test/helpers/catalog-pull.ts), for the tests of what reads them:
-// views, `pinads report`, the dashboard. No Temporal server. The window is the 7 days before today: the older days
-// are final (the sandbox's conversion metrics are ready 78 h after a UTC day), the recent ones are not.
-import { randomBytes } from 'node:crypto';
-import { addDays, type DateWindow } from '../../common/dates.ts';
-import { type Sandbox, startSandbox } from '../../sandbox/server.ts';
+// A warehouse with every catalog report of two accounts (USD reported in UTC, JPY in its own Tokyo time), loaded the
+// way production loads them: a real worker on the shared Temporal dev server runs `syncConnection` in lookback mode,
+// whose daily pass pulls the extra reports and syncs the keywords, advertiser-defined events and geo names they name,
+// after asking Pinterest which days are ready. For the tests of what reads those tables: views, `pinads report`, the
+// dashboard. The window is the days every report of both accounts pulled (the lookback before today): the older are
+// final (the sandbox's conversion metrics are ready 78 h after a UTC day), the recent ones are not.
+import type { DateWindow } from '../../common/dates.ts';
+import type { Sandbox } from '../../sandbox/server.ts';
 import { fetchTruth } from '../../sandbox/testing.ts';
-import { ConnectionSettings } from '../../schemas/config.ts';
-import { type Connection, insertConnection } from '../../warehouse/control.ts';
-import { SecretBox } from '../../warehouse/crypto.ts';
-import { createCredential } from '../../warehouse/grants.ts';
-import { migrate } from '../../warehouse/migrate.ts';
-import { openWarehouse, type Warehouse } from '../../warehouse/pool.ts';
-import { catalogPuller } from './catalog-pull.ts';
-import { createTestDatabase, type TestDatabase } from './db.ts';
-import { sandboxControl } from './truth.ts';
+import type { Connection } from '../../warehouse/control.ts';
+import type { Warehouse } from '../../warehouse/pool.ts';
+import type { TestDatabase } from './db.ts';
+import { type Harness, startHarness } from './harness.ts';
 
 export type Which = 'usd' | 'jpy';
 
 export interface ExtrasStack {
+  h: Harness;
   sandbox: Sandbox;
   db: TestDatabase;
   wh: Warehouse;
-  /** base64 PINADS_SECRET_KEY the grants are sealed with. */
-  key: string;
   window: DateWindow;
   account: Record<Which, { id: string; zone: string }>;
   conn: Record<Which, Connection>;
@@ -31,63 +26,41 @@ export interface ExtrasStack {
   truth<R>(k: Which, kind: string, extra?: Record<string, string>): Promise<R[]>;
   /** POSTs a sandbox control endpoint (e.g. /__sandbox/restate). */
   control(path: string, body: unknown): Promise<unknown>;
-  /** Pulls the window again (every catalog report, or those named), e.g. after a restatement in the sandbox. */
-  pull(k: Which, reports?: readonly string[]): Promise<void>;
-  /** The environment of a `pinads` child against this warehouse and sandbox. */
+  /** Runs the connection's daily pass again (`syncConnection` in lookback mode), e.g. after a restatement. */
+  pull(k: Which): Promise<void>;
+  /** The environment of a `pinads` child against this stack. */
   env(extra?: Record<string, string | undefined>): Record<string, string | undefined>;
   close(): Promise<void>;
 }
 
-export async function startExtrasStack(name: string): Promise<ExtrasStack> {
-  // The sandbox's numbers move on whole hours: its clock stops at the end of this hour, so a load and the truth it
-  // is compared with stay on the same side of an hour boundary.
-  const hourEnd = Math.floor(Date.now() / 3_600_000) * 3_600_000 + 3_599_999;
-  const sandbox = await startSandbox({
-    reportPollsUntilFinished: 1,
-    now: () => new Date(Math.min(Date.now(), hourEnd)),
-  });
-  const db = await createTestDatabase(name);
-  const wh = await openWarehouse(db.url);
-  await migrate(wh.pool);
-  const key = randomBytes(32).toString('base64');
-  const box = new SecretBox(key);
-  const pinterest = {
-    apiUrl: sandbox.info.api_url,
-    clientId: sandbox.info.client_id,
-    clientSecret: sandbox.info.client_secret,
-  };
-  const puller = catalogPuller({ wh, box, pinterest, poll: { initialMs: 50, maxMs: 200 } });
-  const today = new Date().toISOString().slice(0, 10);
-  const window = { start: addDays(today, -7), end: addDays(today, -1) };
-  const usd = sandbox.info.ad_accounts.find((a) => a.currency === 'USD')!;
-  const jpy = sandbox.info.ad_accounts.find((a) => a.currency === 'JPY')!;
+export async function startExtrasStack(): Promise<ExtrasStack> {
+  const h = await startHarness();
+  const usd = h.sandbox.info.ad_accounts.find((a) => a.currency === 'USD')!;
+  const jpy = h.sandbox.info.ad_accounts.find((a) => a.currency === 'JPY')!;
   const account = { usd: { id: usd.id, zone: 'UTC' }, jpy: { id: jpy.id, zone: jpy.time_zone } };
-  const conn = {} as Record<Which, Connection>;
-  const settings = {
-    usd: {},
-    jpy: { reporting_time_zone: 'account' as const, account_time_zone: jpy.time_zone },
+  const conn = {
+    usd: await h.connect(usd.id),
+    jpy: await h.connect(jpy.id, { reporting_time_zone: 'account', account_time_zone: jpy.time_zone }),
   };
-  for (const k of ['usd', 'jpy'] as const) {
-    const credentialId = await createCredential(wh.pool, box, { refreshToken: sandbox.mintRefreshToken() });
-    conn[k] = await insertConnection(wh.pool, {
-      adAccountId: account[k].id,
-      credentialId,
-      settings: ConnectionSettings.parse(settings[k]),
-    });
-    await puller.syncEntities(conn[k]);
-    await puller.readiness(conn[k], window);
-    await puller.pull(conn[k], window, account[k].zone);
-  }
+  for (const c of Object.values(conn)) await h.sync(c.id, { mode: 'lookback' });
+  // The days every catalog report of both accounts has (the hourly window adds today to the ad-level report only).
+  const { rows } = await h.wh.pool.query(
+    `SELECT max(first)::text AS start, min(last)::text AS end FROM (
+       SELECT ad_account_id, report, min(date) AS first, max(date) AS last FROM pinads.day_pulls
+        WHERE ad_account_id = ANY($1) GROUP BY 1, 2) r`,
+    [[usd.id, jpy.id]],
+  );
+  const window = { start: rows[0].start, end: rows[0].end };
   return {
-    sandbox,
-    db,
-    wh,
-    key,
+    h,
+    sandbox: h.sandbox,
+    db: h.db,
+    wh: h.wh,
     window,
     account,
     conn,
     truth: <R>(k: Which, kind: string, extra: Record<string, string> = {}) =>
-      fetchTruth<R>(sandbox.info, {
+      fetchTruth<R>(h.sandbox.info, {
         ad_account_id: account[k].id,
         start_date: window.start,
         end_date: window.end,
@@ -99,29 +72,12 @@ export async function startExtrasStack(name: string): Promise<ExtrasStack> {
         ...(k === 'jpy' ? { reporting_timezone: 'AD_ACCOUNT_TIME_ZONE' } : {}),
         ...extra,
       }),
-    control: (path, body) => sandboxControl(sandbox.info.url, path, body),
-    async pull(k, reports) {
-      const c = (await wh.pool.query('SELECT * FROM pinads.connections WHERE id = $1', [conn[k].id])).rows[0];
-      await puller.pull(
-        { ...conn[k], settings: ConnectionSettings.parse(c.settings) },
-        window,
-        account[k].zone,
-        reports,
-      );
+    control: (path, body) => h.control(path, body),
+    async pull(k) {
+      await h.sync(conn[k].id, { mode: 'lookback' });
     },
-    env: (extra = {}) => ({
-      DATABASE_URL: db.url,
-      PINADS_SECRET_KEY: key,
-      PINTEREST_API_URL: sandbox.info.api_url,
-      PINTEREST_CLIENT_ID: sandbox.info.client_id,
-      PINTEREST_CLIENT_SECRET: sandbox.info.client_secret,
-      ...extra,
-    }),
-    async close() {
-      await wh.close();
-      await db.drop();
-      await sandbox.close();
-    },
+    env: (extra = {}) => h.cliEnv(extra),
+    close: () => h.close(),
   };
 }
 

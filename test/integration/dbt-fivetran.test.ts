@@ -1,8 +1,8 @@
 // Real dbt on a warehouse loaded by real syncs: the project in test/dbt reads every Fivetran table and column through
 // source(), with the packages' expressions, and its tests (grain, not-null, spend equality) must pass. Then the same
 // on the embedded PGlite warehouse, and a warehouse that breaks the contract must make dbt test fail. The keyword,
-// country and region models (the daily targeting and keyword reports of two accounts, pulled through the real
-// activities) build with rows and their spend equals the truth and pinads' tables. (~75 s at load 3-5.)
+// country and region models (the daily targeting and keyword reports the lookback syncs' daily passes pulled) build
+// with rows and their spend equals the truth and pinads' tables.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,7 +16,6 @@ import { upsertAdAccount, upsertEntities } from '../../warehouse/entities.ts';
 import { loadReportWindow } from '../../warehouse/load.ts';
 import { migrate } from '../../warehouse/migrate.ts';
 import { openWarehouse, type Warehouse } from '../../warehouse/pool.ts';
-import { catalogPuller } from '../helpers/catalog-pull.ts';
 import { runPinads } from '../helpers/cli.ts';
 import { assertDbtOk, cleanupDbt, type DbtRun, dbtTarget, requireDbt, runDbt } from '../helpers/dbt.ts';
 import { FIVETRAN_TABLES } from '../helpers/fivetran.ts';
@@ -32,8 +31,6 @@ const loaded: {
   settings: Partial<ConnectionSettings>;
   from: string;
   to: string;
-  /** The window of the daily targeting and keyword reports, where they were pulled. */
-  extras?: { start: string; end: string };
 }[] = [];
 
 /** micro-units → exact decimal text without trailing zeros; numeric text from Postgres → the same normal form. */
@@ -61,37 +58,30 @@ beforeAll(async () => {
     { acct: eur!, settings: { lookback_days: 14, reporting_time_zone: 'account' as const } },
     { acct: jpy!, settings: {} },
   ];
-  const puller = catalogPuller({
-    wh: h.wh,
-    box: h.box,
-    pinterest: {
-      apiUrl: h.sandbox.info.api_url,
-      clientId: h.sandbox.info.client_id,
-      clientSecret: h.sandbox.info.client_secret,
-    },
-    poll: { initialMs: 50, maxMs: 200 },
-  });
   for (const { acct, settings } of plan) {
     const conn = await h.connect(acct.id, settings);
-    await h.sync(conn.id, { mode: acct === jpy ? 'hourly' : 'lookback' });
-    // The days the run loaded, as its pull record has them (a daily pass may fold or add days beyond its windows).
-    const { rows } = await h.wh.pool.query(
-      `SELECT min(date)::text AS from, max(date)::text AS to FROM pinads.day_pulls
-        WHERE ad_account_id = $1 AND report = 'ad_daily'`,
-      [acct.id],
-    );
-    const { from, to } = rows[0];
-    const extras = acct === eur ? undefined : { start: acct === jpy ? from : addDays(to, -6), end: to };
-    loaded.push({ id: acct.id, currency: acct.currency, connectionId: conn.id, settings, from, to, extras });
-    // The daily targeting and keyword reports (UTC accounts: USD's last week, JPY's days), through the real activities
-    // while the workflows do not schedule them yet; the keyword, country and region models read them.
-    if (extras) {
-      await puller.syncEntities(conn);
-      await puller.pull(conn, extras, 'UTC', EXTRAS);
-    }
+    // Lookback syncs: their daily pass pulls the targeting and keyword reports too (and the keywords and geo names
+    // they name), which the keyword, country and region models read.
+    await h.sync(conn.id, { mode: 'lookback' });
+    loaded.push({
+      id: acct.id,
+      currency: acct.currency,
+      connectionId: conn.id,
+      settings,
+      ...(await pulled(acct.id)),
+    });
   }
 });
-const EXTRAS = ['ad_targeting_daily', 'keyword_daily'];
+
+/** The days a report's pulls cover, from the pull record (a daily pass may fold or add days beyond its windows). */
+async function pulled(adAccountId: string, report = 'ad_daily'): Promise<{ from: string; to: string }> {
+  const { rows } = await h.wh.pool.query(
+    `SELECT min(date)::text AS from, max(date)::text AS to FROM pinads.day_pulls
+      WHERE ad_account_id = $1 AND report = $2`,
+    [adAccountId, report],
+  );
+  return rows[0];
+}
 afterAll(async () => {
   await h?.close();
   await cleanupDbt();
@@ -180,22 +170,28 @@ describe('Fivetran dbt compatibility, with real dbt', () => {
   it('builds the keyword, country and region models with rows, their spend equal to the truth', async () => {
     const truthOf = async <R extends { spend_micro: string }>(
       kind: string,
+      report: string,
       extra: Record<string, string> = {},
     ) => {
       let total = 0n;
-      for (const a of loaded.filter((x) => x.extras))
+      for (const a of loaded) {
+        const { from, to } = await pulled(a.id, report);
         for (const r of await fetchTruth<R>(h.sandbox.info, {
           ad_account_id: a.id,
-          start_date: a.extras!.start,
-          end_date: a.extras!.end,
+          start_date: from,
+          end_date: to,
           kind,
           click_window_days: '30',
           engagement_window_days: '30',
           view_window_days: '1',
           conversion_report_time: 'TIME_OF_CONVERSION',
+          ...(a.settings.reporting_time_zone === 'account'
+            ? { reporting_timezone: 'AD_ACCOUNT_TIME_ZONE' }
+            : {}),
           ...extra,
         }))
           total += BigInt(r.spend_micro);
+      }
       return total;
     };
     const model = async (name: string) =>
@@ -205,12 +201,15 @@ describe('Fivetran dbt compatibility, with real dbt', () => {
         )
       ).rows[0];
     for (const [name, truth] of [
-      ['keyword_report', await truthOf<KeywordTruthRow>('keyword')],
+      ['keyword_report', await truthOf<KeywordTruthRow>('keyword', 'keyword_daily')],
       [
         'campaign_country_report',
-        await truthOf<TargetingTruthRow>('targeting', { targeting_type: 'COUNTRY' }),
+        await truthOf<TargetingTruthRow>('targeting', 'ad_targeting_daily', { targeting_type: 'COUNTRY' }),
       ],
-      ['campaign_region_report', await truthOf<TargetingTruthRow>('targeting', { targeting_type: 'REGION' })],
+      [
+        'campaign_region_report',
+        await truthOf<TargetingTruthRow>('targeting', 'ad_targeting_daily', { targeting_type: 'REGION' }),
+      ],
     ] as const) {
       const m = await model(name);
       expect({ name, rows: m.n > 0, spend: norm(m.spend) }).toEqual({

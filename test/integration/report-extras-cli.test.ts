@@ -2,7 +2,7 @@
 // (test/helpers/extras-stack.ts): the breakdown and keyword reports sum the truth exactly with names and finality;
 // custom:NAME moves the Overview's conversions, revenue and CPA to that event's numbers exactly (and Channels); an
 // unknown event is refused in one line, exit 2, changing nothing; before the first event sync Pinterest is asked.
-// (~25 s: the loads ~10 s, a dozen `pinads` children, run side by side where independent.)
+// (~25 s at load 4: the two syncs ~8 s, a dozen `pinads` children, run side by side where independent.)
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays } from '../../common/dates.ts';
 import type { CustomConversionTruthRow, KeywordTruthRow, TargetingTruthRow } from '../../sandbox/testing.ts';
@@ -13,7 +13,7 @@ import { parseReportOutput } from '../helpers/report-json.ts';
 
 let s: ExtrasStack;
 beforeAll(async () => {
-  s = await startExtrasStack('pinads_report_extras');
+  s = await startExtrasStack();
 });
 afterAll(() => s?.close());
 
@@ -23,8 +23,8 @@ const overview = async (k: Which) =>
   (
     await s.wh.pool.query<Record<string, string | null>>(
       `SELECT date::text, spend::text, conversions::text, revenue::text, is_final::text, conversion_event
-         FROM pinterest_ads.overview_daily WHERE ad_account_id = $1 ORDER BY date`,
-      [s.account[k].id],
+         FROM pinterest_ads.overview_daily WHERE ad_account_id = $1 AND date BETWEEN $2 AND $3 ORDER BY date`,
+      [s.account[k].id, s.window.start, s.window.end],
     )
   ).rows;
 
@@ -180,9 +180,11 @@ describe('--conversion-event through the real CLI', () => {
       env(),
     );
     expect({ code: up.code, stdout: up.stdout }).toEqual({ code: 0, stdout: `${s.conn.usd.id} updated\n` });
+    // Every stored day has the event's numbers unless the daily custom report lacks one the hourly window loaded:
+    // then the note names those days and the backfill that fills them.
     expect(up.stderr).toMatch(
       new RegExp(
-        `^conversion_event checkout -> custom:${name}: the Overview and Channels now count custom:${name} for every stored day; custom events come from a daily report`,
+        `^conversion_event checkout -> custom:${name}: the Overview and Channels now count custom:${name}( for every stored day|; 1 stored day\\(s\\) from (\\S+) to \\2 were pulled without it .* pinads backfill ${s.conn.usd.id} --from \\2 --to \\2 --wait); custom events come from a daily report`,
       ),
     );
     const r = await runPinads(
@@ -221,8 +223,8 @@ describe('--conversion-event through the real CLI', () => {
     // Channels by campaign follow the same event, per campaign.
     const { rows } = await s.wh.pool.query(
       `SELECT entity_id, sum(purchases)::text AS purchases FROM pinterest_ads.channels_report
-        WHERE level = 'campaign' AND ad_account_id = $1 GROUP BY 1`,
-      [s.account.usd.id],
+        WHERE level = 'campaign' AND ad_account_id = $1 AND date BETWEEN $2 AND $3 GROUP BY 1`,
+      [s.account.usd.id, s.window.start, s.window.end],
     );
     const byCampaign = groupBy(byEvent.get(name)!, (x) => x.campaign_id);
     for (const c of rows)
@@ -252,6 +254,18 @@ describe('--conversion-event through the real CLI', () => {
       quotient(sumMicro(known.map((x) => x.spend as string)), knownConv),
     );
     expect(table!.stdout).toContain('— marks days it has not pulled yet');
+    // Choosing an event now says which stored days lack its numbers (that one among them) and prints the backfill.
+    const other = [...byEvent.keys()].find((n) => n !== name)!;
+    const again = await runPinads(
+      ['connections', 'update', s.conn.usd.id, '--conversion-event', `custom:${other}`],
+      env(),
+    );
+    expect(again.code, again.stderr).toBe(0);
+    const m = new RegExp(
+      `now count custom:${other}; \\d+ stored day\\(s\\) from (\\S+) to (\\S+) were pulled without it and show no custom:${other} conversions until restated, which only a backfill does: pinads backfill ${s.conn.usd.id} --from \\1 --to \\2 --wait;`,
+    ).exec(again.stderr);
+    expect(m, again.stderr).not.toBeNull();
+    expect(m![1]! <= last && last <= m![2]!).toBe(true);
   });
 
   it('refuses an unknown event in one line (exit 2) and changes nothing', async () => {

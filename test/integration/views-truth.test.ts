@@ -1,7 +1,7 @@
 // What analysts read, against the sandbox's truth (test/helpers/extras-stack.ts: USD reported in UTC, JPY in Tokyo
-// time, every catalog report loaded through the real activities): overview_daily counts each standard conversion
+// time, every catalog report loaded by a real worker's lookback syncs): overview_daily counts each standard conversion
 // event exactly, day by day; is_final agrees with account_day_status; the filled Fivetran targeting, keyword and geo
-// views equal their truth. (~15 s, the loads most of it; no Temporal, no child process.)
+// views equal their truth. (~20 s, the two syncs most of it; no child process.)
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KeywordTruthRow, TargetingTruthRow, TruthRow } from '../../sandbox/testing.ts';
 import { micro, sumMicro } from '../helpers/decimal.ts';
@@ -9,7 +9,7 @@ import { type ExtrasStack, groupBy, startExtrasStack, type Which } from '../help
 
 let s: ExtrasStack;
 beforeAll(async () => {
-  s = await startExtrasStack('pinads_views_truth');
+  s = await startExtrasStack();
 });
 afterAll(() => s?.close());
 
@@ -24,8 +24,8 @@ const overview = async (k: Which) =>
   (
     await s.wh.pool.query<Record<string, string | null>>(
       `SELECT date::text, spend::text, conversions::text, revenue::text, is_final::text, conversion_event
-         FROM pinterest_ads.overview_daily WHERE ad_account_id = $1 ORDER BY date`,
-      [s.account[k].id],
+         FROM pinterest_ads.overview_daily WHERE ad_account_id = $1 AND date BETWEEN $2 AND $3 ORDER BY date`,
+      [s.account[k].id, s.window.start, s.window.end],
     )
   ).rows;
 
@@ -89,8 +89,9 @@ describe('the Fivetran targeting and keyword views', () => {
       const { rows } = await s.wh.pool.query(
         `SELECT targeting_value, sum(spend_in_micro_dollar)::text AS spend, sum(impression_1)::text AS impressions
          FROM pinterest_ads.pin_promotion_targeting_report WHERE advertiser_id = $1 AND targeting_type = $2
+          AND date::date BETWEEN $3 AND $4
         GROUP BY 1 ORDER BY 1`,
-        [s.account.jpy.id, type],
+        [s.account.jpy.id, type, s.window.start, s.window.end],
       );
       const byValue = groupBy(t, (r) => r.targeting_value);
       expect(rows).toEqual(
@@ -107,8 +108,8 @@ describe('the Fivetran targeting and keyword views', () => {
     const t = await truth<KeywordTruthRow>('usd', 'keyword');
     const { rows } = await s.wh.pool.query(
       `SELECT keyword_id, date::date::text AS date, sum(spend_in_micro_dollar)::text AS spend FROM pinterest_ads.keyword_report
-        WHERE advertiser_id = $1 GROUP BY 1, 2`,
-      [s.account.usd.id],
+        WHERE advertiser_id = $1 AND date::date BETWEEN $2 AND $3 GROUP BY 1, 2`,
+      [s.account.usd.id, s.window.start, s.window.end],
     );
     const want = groupBy(t, (r) => `${r.keyword_id} ${r.date}`);
     expect(new Map(rows.map((r) => [`${r.keyword_id} ${r.date}`, r.spend]))).toEqual(
