@@ -42,7 +42,8 @@ export const SUMMARIES: Record<string, Summary> = {
   },
   report: {
     term: 'report [options] <report> <connection-id>',
-    description: 'Prints the Overview (per day) or Channels (per entity) report of a connection',
+    description:
+      'Prints a report of a connection: the Overview (per day), Channels (per entity), a breakdown (per country, region, age, gender or app type) or keywords',
   },
   source: {
     term: 'source',
