@@ -1,8 +1,9 @@
 // Agency mode: N small ad accounts on the sandbox's one login, as an agency that runs hundreds of advertisers from
 // one Pinterest user sees them. Deterministic by seed; 10–30 ads each, in a mix of currencies and zones.
-import { buildAccount, type SandboxAccount, type Shape } from './data.ts';
+import { buildAccount, type SandboxAccount } from './data.ts';
 import { addExtras } from './extras.ts';
 import { between, mix } from './hash.ts';
+import type { Shape } from './shapes.ts';
 
 interface Market {
   currency: string;
