@@ -1,41 +1,13 @@
 // A finished report's rows on their way to the loader: downloaded lazily, empty bodies recognised, parsed a chunk at
 // a time and normalized by the report's catalog entry.
 
-import { PassThrough, Readable } from 'node:stream';
+import { PassThrough, type Readable } from 'node:stream';
 import { heartbeat } from '@temporalio/activity';
 import { type NormalizedRow, normalizeRow, type ReportEntry } from '../catalog/index.ts';
 import type { DateWindow } from '../common/dates.ts';
 import type { PinterestClient } from '../pinterest/client.ts';
+import { nonEmptyBody } from '../pinterest/report-body.ts';
 import { parseReportBatches } from '../pinterest/report-parser.ts';
-
-/**
- * The body as a stream, or null when it holds nothing but whitespace: an empty report (all-zero rows are omitted,
- * docs/pinterest-api.md §5.1), which replaces the window with zero rows.
- */
-async function nonEmpty(stream: Readable): Promise<Readable | null> {
-  const iterator = stream[Symbol.asyncIterator]();
-  const head: Buffer[] = [];
-  for (;;) {
-    const next = await iterator.next();
-    if (next.done) return null;
-    const chunk = Buffer.from(next.value as Buffer);
-    head.push(chunk);
-    if (
-      chunk
-        .toString('utf8')
-        .replace(/^\uFEFF/, '')
-        .trim() !== ''
-    )
-      break;
-  }
-  return Readable.from(
-    (async function* () {
-      yield* head;
-      for (let n = await iterator.next(); !n.done; n = await iterator.next()) yield n.value as Buffer;
-    })(),
-    { objectMode: false },
-  );
-}
 
 function counted(stream: Readable, bytes: { n: number }): Readable {
   const pass = new PassThrough();
@@ -91,7 +63,7 @@ export async function* downloadedRows(
 ): AsyncGenerator<NormalizedRow[]> {
   for (const url of urls) {
     if (url === null) continue;
-    const body = await nonEmpty(counted(await api.downloadReport(url), bytes));
+    const body = await nonEmptyBody(counted(await api.downloadReport(url), bytes));
     if (body !== null) yield* normalizedRows(entry, body, window, ads);
   }
 }

@@ -1,7 +1,6 @@
 // One account's report of a catalog entry for a window, for the Airbyte door: the entry's create-report bodies
 // (catalog/request.ts), each polled until FINISHED, downloaded (no bearer), parsed and normalized by the engine's own
 // parser and the entry's normalizer (catalog/normalize.ts). Retries go through Session.call.
-import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   type NormalizedRow,
@@ -13,6 +12,7 @@ import {
 } from '../catalog/index.ts';
 import type { DateWindow } from '../common/dates.ts';
 import { PinterestError } from '../pinterest/errors.ts';
+import { nonEmptyBody } from '../pinterest/report-body.ts';
 import { parseReportBatches } from '../pinterest/report-parser.ts';
 import type { CreateReportRequest } from '../schemas/pinterest.ts';
 import { type Session, TransientError } from './session.ts';
@@ -46,32 +46,6 @@ async function awaitReport(session: Session, accountId: string, token: string, t
     await sleep(Math.min(delay, Math.max(0, giveUpAt - Date.now())));
     delay = Math.min(delay * 2, t.maxPollMs);
   }
-}
-
-/** The body, or null when it holds only whitespace (an empty report: all-zero rows are omitted). */
-async function nonEmpty(stream: Readable): Promise<Readable | null> {
-  const it = stream[Symbol.asyncIterator]();
-  const head: Buffer[] = [];
-  for (;;) {
-    const next = await it.next();
-    if (next.done) return null;
-    head.push(Buffer.from(next.value as Buffer));
-    if (
-      head
-        .at(-1)!
-        .toString('utf8')
-        .replace(/^\uFEFF/, '')
-        .trim() !== ''
-    )
-      break;
-  }
-  return Readable.from(
-    (async function* () {
-      yield* head;
-      for (let n = await it.next(); !n.done; n = await it.next()) yield n.value as Buffer;
-    })(),
-    { objectMode: false },
-  );
 }
 
 /** The window's rows of every report the entry asks for (one per targeting-type group, most entries one). */
@@ -110,7 +84,7 @@ async function* oneReport(
         if (url === null) return;
         let seen = 0;
         try {
-          const stream = await nonEmpty(await session.api.downloadReport(url));
+          const stream = await nonEmptyBody(await session.api.downloadReport(url));
           if (stream === null) return;
           for await (const records of parseReportBatches(stream)) {
             const rows = normalizeRecords(entry, records, window);
