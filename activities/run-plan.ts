@@ -6,7 +6,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { addDays, type DateWindow, localNow, MAX_DAYS_BACK, MAX_REPORT_DAYS } from '../common/dates.ts';
 import { INVALID_BACKFILL_RANGE } from '../common/failure-types.ts';
-import { backfillRange, clampToPinterest, reportingZone } from '../core/reporting-day.ts';
+import { backfillRange, clampToPinterest, dailyPassHour, reportingZone } from '../core/reporting-day.ts';
 import { lookbackDays } from '../schemas/config.ts';
 import { coverDays, daysToPull } from '../warehouse/pull-plan.ts';
 import { claimChore } from '../warehouse/readiness.ts';
@@ -14,9 +14,6 @@ import { type ActivityDeps, nowOf } from './deps.ts';
 import { type EntityNeed, plannedReports } from './planned-reports.ts';
 import { type Priority, type ReportId, settingsSnapshot, type WindowSpec } from './spec.ts';
 import { loadConnection } from './tokens.ts';
-
-/** The daily pass runs with the first sync at or after this hour of the reporting day. */
-export const DAILY_PASS_HOUR = 6;
 
 /**
  * When the only days of ad_daily's daily pass left to re-read lie this close before the hourly window, the hourly
@@ -110,7 +107,8 @@ export function runPlanActivities(deps: ActivityDeps) {
         geoNames: false,
         finalDaysSkipped: 0,
       });
-      if (o.mode === 'hourly' || (o.mode === 'auto' && hour < DAILY_PASS_HOUR)) return noPass();
+      const passHour = dailyPassHour(connectionId);
+      if (o.mode === 'hourly' || (o.mode === 'auto' && hour < passHour)) return noPass();
 
       const requested = o.mode === 'lookback';
       const lookback = lookbackDays(c.settings);
@@ -125,7 +123,7 @@ export function runPlanActivities(deps: ActivityDeps) {
         catchUpFrom: addDays(created, -1),
         // On the schedule, a day read since this morning's pass began is done for today (a failed report is
         // retried next hour without redoing the others); a requested lookback reads again.
-        doneSince: requested ? undefined : await slotStart(db, today, zone),
+        doneSince: requested ? undefined : await slotStart(db, today, zone, passHour),
         allDays: requested && o.allDays === true,
       };
       const days = new Map<ReportId, string[]>();
@@ -173,11 +171,16 @@ export function runPlanActivities(deps: ActivityDeps) {
   };
 }
 
-/** Today's daily pass began at DAILY_PASS_HOUR in the reporting zone (a DST day's hour, as Postgres counts it). */
-async function slotStart(db: ActivityDeps['wh']['pool'], today: string, zone: string): Promise<Date> {
+/** Today's daily pass began at the pass hour in the reporting zone (a DST day's hour, as Postgres counts it). */
+async function slotStart(
+  db: ActivityDeps['wh']['pool'],
+  today: string,
+  zone: string,
+  passHour: number,
+): Promise<Date> {
   const { rows } = await db.query<{ at: Date }>(
     `SELECT ($1::date + make_interval(hours => $3)) AT TIME ZONE $2 AS at`,
-    [today, zone, DAILY_PASS_HOUR],
+    [today, zone, passHour],
   );
   return rows[0]!.at;
 }

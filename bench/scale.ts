@@ -3,14 +3,17 @@
 //   first    every schedule fired at once, each connection's first sync (entities + the hourly window; 04:00)
 //   burst    every schedule fired at once again: the steady state's worst minute
 //   burst2   the same burst on two workers
-//   daily1   a simulated hour from 06:00: every connection's first daily pass (the lookback of every catalog report)
-//   hour     a simulated hour: each connection fires at its real schedule offset (temporal/schedules.ts) plus up to
-//            2 minutes of jitter, with time compressed BENCH_TIME_COMPRESSION-fold (default 12: the hour in 5
-//            minutes) — offsets, the sandbox's sliding window and the pacer's window all shrink by that factor, so
-//            the request rate the limit allows per real second is the same 12× higher. Report polling and loads run
-//            in real time, so each sync looks 12× longer in simulated time than it is: a conservative compression.
-//   daily    the next day's hour from 06:00, compressed the same way: the steady daily pass of every account (the
-//            extras at bulk priority behind every hourly window, the finality skip, readiness once per date)
+//   daily1   the six hours from 06:00 of day D, each a compressed hour as `hour` below: every connection's first daily
+//            pass (the lookback of every catalog report, never pulled), each in its own pass hour (6–11,
+//            activities/run-plan.ts), beside every connection's hourly sync
+//   hour     a simulated hour (13:00, after every pass): each connection fires at its real schedule offset
+//            (temporal/schedules.ts) plus up to 2 minutes of jitter, with time compressed BENCH_TIME_COMPRESSION-fold
+//            (default 12: the hour in 5 minutes) — offsets, the sandbox's sliding window and the pacer's window all
+//            shrink by that factor, so the request rate the limit allows per real second is the same 12× higher.
+//            Report polling and loads run in real time, so each sync looks 12× longer in simulated time than it is:
+//            a conservative compression.
+//   daily    the next day's six hours from 06:00, compressed the same way: the steady daily pass of every account
+//            (the extras at bulk priority behind every hourly window, the finality skip, readiness once per date)
 //   all-days the same day re-read with `--lookback --all-days` on BENCH_ALL_DAYS_SAMPLE connections (default 100):
 //            what the pass would cost without the finality skip
 // The sandbox's clock and the workers' are set per cycle (day D = tomorrow), so the daily pass is due when it should be.
@@ -22,6 +25,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import { addDays } from '../common/dates.ts';
+import { DAILY_PASS_FIRST_HOUR, DAILY_PASS_HOURS, dailyPassHour } from '../core/reporting-day.ts';
 import { CATEGORY_LIMITS } from '../sandbox/rate-limits.ts';
 import { ConnectionSettings } from '../schemas/config.ts';
 import { startDevServer } from '../temporal/dev-server.ts';
@@ -113,7 +117,8 @@ async function main() {
       clockAt: Date,
       args?: (id: string) => unknown[],
     ) => {
-      if (!CYCLES.includes(name)) return;
+      // `daily 07` belongs to the cycle group `daily` (BENCH_CYCLES names groups).
+      if (!CYCLES.includes(name.split(' ')[0]!)) return;
       log(
         `cycle ${name}: ${fires.length} syncs, ${workers} worker(s), ${windowMs / 1000} s rate window, clock ${clockAt.toISOString()}`,
       );
@@ -138,10 +143,10 @@ async function main() {
       await writeResults(results);
     };
     // The sandbox's clock and the workers' run from a set instant each cycle: day D (tomorrow, so the connections
-    // exist), first syncs before 06:00 (no daily pass yet), bursts, day D's passes (every catalog report's lookback,
-    // never pulled before) in a compressed hour from 06:00, a plain hour, then day D+1's passes in a compressed hour
-    // from 06:00 (the steady state: yesterday's pulls, readiness known), and the same day re-read with --all-days on a
-    // sample (the cost without the finality skip).
+    // exist), first syncs before 06:00 (no daily pass yet), bursts, day D's six pass hours (each connection's first
+    // pass, every catalog report's lookback, in its own hour), a plain hour after them, then day D+1's six pass hours
+    // (the steady state: yesterday's pulls, readiness known), and the same day re-read with --all-days on a sample
+    // (the cost without the finality skip).
     const D = addDays(new Date().toISOString().slice(0, 10), 1);
     const at = (day: string, hhmm: string) => new Date(`${day}T${hhmm}:00Z`);
     await run('first', burst, 1, 60_000, at(D, '04:00'));
@@ -154,11 +159,17 @@ async function main() {
         atMs: ((scheduleOffsetMinutes(connectionId) * 60 + rand() * 120) * 1000) / K,
       }),
     );
-    await run('daily1', hour, 1, 60_000 / K, at(D, '06:00'));
-    await run('hour', hour, 1, 60_000 / K, at(D, '09:00'));
-    await run('daily', hour, 1, 60_000 / K, at(addDays(D, 1), '06:00'));
+    const passHours = Array.from({ length: DAILY_PASS_HOURS }, (_, i) =>
+      String(DAILY_PASS_FIRST_HOUR + i).padStart(2, '0'),
+    );
+    results.passes_per_hour = Object.fromEntries(
+      passHours.map((h) => [h, ids.filter((id) => dailyPassHour(id) === Number(h)).length]),
+    );
+    for (const h of passHours) await run(`daily1 ${h}`, hour, 1, 60_000 / K, at(D, `${h}:00`));
+    await run('hour', hour, 1, 60_000 / K, at(D, '13:00'));
+    for (const h of passHours) await run(`daily ${h}`, hour, 1, 60_000 / K, at(addDays(D, 1), `${h}:00`));
     const sample = burst.slice(0, Math.min(N, Number(process.env.BENCH_ALL_DAYS_SAMPLE ?? 100)));
-    await run('all-days', sample, 1, 60_000, at(addDays(D, 1), '07:30'), (id) => [
+    await run('all-days', sample, 1, 60_000, at(addDays(D, 1), '12:30'), (id) => [
       id,
       { mode: 'lookback', allDays: true },
     ]);

@@ -2,6 +2,7 @@
 // then shows as unknown, with a note).
 import type { Client } from '@temporalio/client';
 import type { Command } from 'commander';
+import { dailyPassHour } from '../core/reporting-day.ts';
 import { connectClient } from '../temporal/client.ts';
 import { describeSchedule } from '../temporal/schedules.ts';
 import { type Connection, getConnection, listConnections } from '../warehouse/control.ts';
@@ -58,6 +59,8 @@ async function describe(ctx: Ctx, c: Connection, temporal: { client?: Client; no
     last_error: runs.last_error,
     next_run_at: schedule && !schedule.paused ? (schedule.nextRunAt ?? null) : null,
     schedule_paused: schedule?.paused ?? null,
+    // The hour of the reporting day from which the once-a-day pass (lookback, extras) is due.
+    daily_pass_hour: dailyPassHour(c.id),
     ...(note ? { note } : {}),
   };
 }

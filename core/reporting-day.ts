@@ -2,6 +2,7 @@
 // dashboard, every front door): the zone its days are counted in, and the dates Pinterest reports in that zone now.
 import type pg from 'pg';
 import { addDays, backfillRangeProblem, type DateWindow, localNow, MAX_DAYS_BACK } from '../common/dates.ts';
+import { spreadSlot } from '../common/spread.ts';
 import type { ConnectionSettings } from '../schemas/config.ts';
 
 type Queryable = Pick<pg.Pool, 'query'> | pg.PoolClient;
@@ -102,4 +103,19 @@ export function backfillRange(
 export function backfillDatesProblem(from: string, to: string, now: Date): string | undefined {
   const problem = backfillRangeProblem(from, to, localNow(now, 'Pacific/Kiritimati').date);
   return problem?.replace(/ \(today is [^)]+\)/, ` (today is ${now.toISOString().slice(0, 10)} UTC)`);
+}
+
+/**
+ * The daily pass runs with a connection's first sync at or after its pass hour of the reporting day: one of the
+ * DAILY_PASS_HOURS hours from DAILY_PASS_FIRST_HOUR, by connection. One login's fleet thus spreads its passes over
+ * the morning: at 1,000 accounts, every pass in one hour needed two hours of the login's analytics budget
+ * (docs/performance.md, bench:scale). The hourly window keeps yesterday and today current meanwhile; the pass
+ * re-reads older days, which can wait a few hours.
+ */
+export const DAILY_PASS_FIRST_HOUR = 6;
+export const DAILY_PASS_HOURS = 6;
+
+/** The hour of the reporting day (6–11) from which a connection's daily pass is due. */
+export function dailyPassHour(connectionId: string): number {
+  return DAILY_PASS_FIRST_HOUR + spreadSlot(connectionId, DAILY_PASS_HOURS, 1);
 }

@@ -1,11 +1,11 @@
 // One Temporal Schedule per connection: hourly, offset per connection so accounts don't all fire at :00.
-import { createHash } from 'node:crypto';
 import {
   type Client,
   ScheduleAlreadyRunning,
   ScheduleNotFoundError,
   ScheduleOverlapPolicy,
 } from '@temporalio/client';
+import { spreadSlot } from '../common/spread.ts';
 
 export const scheduleId = (connectionId: string) => `pinads-sync-${connectionId}`;
 export const manualSyncWorkflowId = (connectionId: string) => `pinads-sync-${connectionId}-manual`;
@@ -14,7 +14,7 @@ export const backfillWorkflowId = (connectionId: string, from: string, to: strin
 
 /** A stable minute offset in [0, 60) from the connection id, so load spreads over the hour. */
 export function scheduleOffsetMinutes(connectionId: string): number {
-  return createHash('sha256').update(connectionId).digest().readUInt32BE(0) % 60;
+  return spreadSlot(connectionId, 60);
 }
 
 function scheduleOptions(connectionId: string, taskQueue: string) {

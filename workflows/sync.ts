@@ -23,7 +23,7 @@ import { hourlyFirst, legacySync } from './sync-legacy.ts';
 export { ENTITY_MAX_AGE_MINUTES };
 
 export interface SyncOptions {
-  /** 'auto' (the schedule): hourly window, plus the daily pass on the first run after 06:00. */
+  /** 'auto' (the schedule): hourly window, plus the daily pass on the first run at or after its pass hour (6–11). */
   mode?: 'auto' | 'hourly' | 'lookback';
   manual?: boolean;
   /** With a lookback: re-read every day of the lookback, final ones included (`pinads sync ID --lookback --all-days`). */

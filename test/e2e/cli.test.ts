@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays } from '../../common/dates.ts';
+import { dailyPassHour } from '../../core/reporting-day.ts';
 import { deleteSchedule, describeSchedule } from '../../temporal/schedules.ts';
 import { runPinads } from '../helpers/cli.ts';
 import { type Harness, startHarness, utcToday } from '../helpers/harness.ts';
@@ -57,6 +58,7 @@ describe('pinads connections, sync and backfill', () => {
       id,
       status: 'active',
       name: `Pinterest Ads | ${h.sandbox.info.ad_accounts[2]!.id}`,
+      daily_pass_hour: dailyPassHour(id),
     });
     expect(list[0]!.settings).toMatchObject({
       click_window_days: 30,

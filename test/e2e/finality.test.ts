@@ -19,7 +19,8 @@ const at = (day: string, hhmm: string) => new Date(`${day}T${hhmm}:00Z`);
 const T1 = addDays(utcToday(), 2);
 
 beforeAll(async () => {
-  clock = at(T1, '07:00');
+  // Noon: past every connection's daily pass hour (6–11, activities/run-plan.ts), so each scheduled run below has its pass.
+  clock = at(T1, '12:00');
   h = await startHarness({ sandbox: { now: () => clock }, deps: { now: () => clock } });
 });
 afterAll(async () => {
@@ -82,7 +83,7 @@ describe('finality and the catch-up', () => {
 
   it('day two: D turns final, is pulled once more (in the hourly window), and its restatement lands in the ledger', async () => {
     await h.control('/__sandbox/restate', { days_back: 4 });
-    clock = at(addDays(T1, 1), '07:00');
+    clock = at(addDays(T1, 1), '12:00');
     const after = totals(await h.truth(usd().id, D, D), D);
     expect(after).not.toEqual(before);
     const r = await scheduled(a);
@@ -113,7 +114,7 @@ describe('finality and the catch-up', () => {
   });
 
   it('day three: the final day is left alone by the pass and by --lookback, and re-read with --all-days', async () => {
-    clock = at(addDays(T1, 2), '07:00');
+    clock = at(addDays(T1, 2), '12:00');
     const pulledAt = (await status(usd().id, D))!.last_pulled_at;
     const r = await scheduled(a);
     expect(r.hourly!.start > D).toBe(true);
@@ -136,7 +137,7 @@ describe('finality and the catch-up', () => {
   });
 
   it('after a 14-day outage the first pass re-reads every missed day: the warehouse equals the truth over all of them', async () => {
-    clock = at(addDays(T1, 14), '07:00');
+    clock = at(addDays(T1, 14), '12:00');
     const r = await scheduled(b);
     expect(r.kind).toBe('lookback');
     await equalsTruth(eur().id, addDays(T1, 14));

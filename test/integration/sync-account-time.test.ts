@@ -1,12 +1,14 @@
-// A zone east of UTC late in the UTC day: the JPY account (Asia/Tokyo) reporting in account time at 22:30 UTC, when
-// Tokyo's date is already tomorrow. Pinterest refuses an end_date after the UTC today, so every window must end on
-// it. The clock is injected into the sandbox and the worker alike.
+// A zone east of UTC late in the UTC day: the JPY account (Asia/Tokyo) reporting in account time at 21:30–23:30 UTC
+// (its connection's daily pass hour in Tokyo, 06:30–08:30), when Tokyo's date is already tomorrow. Pinterest refuses
+// an end_date after the UTC today, so every window must end on it. The clock is injected into the sandbox and the
+// worker alike.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays } from '../../common/dates.ts';
+import { dailyPassHour } from '../../core/reporting-day.ts';
 import { type Harness, startHarness } from '../helpers/harness.ts';
 
 const utcDay = new Date().toISOString().slice(0, 10);
-const at = new Date(`${utcDay}T22:30:00Z`);
+let at = new Date(`${utcDay}T22:30:00Z`);
 const clock = () => at;
 
 let h: Harness;
@@ -17,12 +19,18 @@ afterAll(async () => {
   await h?.close();
 });
 
-describe('account-time reporting east of UTC at 22:30 UTC', () => {
+describe('account-time reporting east of UTC late in the UTC day', () => {
   it('syncs the JPY account: hourly window and lookback end on the UTC today and equal the truth', async () => {
     const jpy = h.sandbox.info.ad_accounts[2]!;
     expect(jpy.time_zone).toBe('Asia/Tokyo');
-    const conn = await h.connect(jpy.id, { reporting_time_zone: 'account' });
-    // 'auto' as the schedule runs it: 07:30 in Tokyo, so the day's lookback is due as well.
+    // A connection whose daily pass hour (6–11 in Tokyo) falls while Tokyo's date is ahead of UTC's (before 09:00).
+    let conn = await h.connect(jpy.id, { reporting_time_zone: 'account' });
+    while (dailyPassHour(conn.id) > 8) {
+      await h.wh.pool.query('DELETE FROM pinads.connections WHERE id = $1', [conn.id]);
+      conn = await h.connect(jpy.id, { reporting_time_zone: 'account' });
+    }
+    // 'auto' as the schedule runs it, half past its pass hour in Tokyo, so the day's lookback is due as well.
+    at = new Date(`${utcDay}T${dailyPassHour(conn.id) + 15}:30:00Z`);
     const r = await h.sync(conn.id, { mode: 'auto' });
     expect(r.kind).toBe('lookback');
     expect(r.hourly).toMatchObject({ start: utcDay, end: utcDay });
