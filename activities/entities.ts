@@ -4,9 +4,8 @@
 import { heartbeat } from '@temporalio/activity';
 import { activityLog, metricsOf } from '../observability/observe.ts';
 import { ALL_ENTITY_STATUSES, type PinterestClient } from '../pinterest/client.ts';
-import { PinterestError } from '../pinterest/errors.ts';
+import { listAccountKeywords, splitGeoNames } from '../pinterest/extra-entities.ts';
 import type { Priority } from '../pinterest/pacing.ts';
-import type { Keyword, TargetingOptions } from '../schemas/pinterest.ts';
 import {
   type ListedKeyword,
   upsertAdAccount,
@@ -158,27 +157,11 @@ export interface KeywordSyncResult {
   apiCalls: number;
 }
 
-/** `ad_group_ids` takes at most 250 ids (the spec's maxItems). */
-const AD_GROUPS_PER_CALL = 250;
-
-/** A batch answer that holds a keyword of another parent: the filter was ignored. */
-class FilterIgnored extends Error {}
-
-/** Pinterest refused the BETA filter (4xx, not a rate limit or an expired token): the per-ad-group path works. */
-const refusedFilter = (err: unknown) =>
-  err instanceof FilterIgnored ||
-  (err instanceof PinterestError && err.action.kind === 'fatal' && (err.status ?? 0) >= 400);
-
 async function syncAccountKeywords(
   deps: ActivityDeps,
   api: PinterestClient,
   adAccountId: string,
 ): Promise<Omit<KeywordSyncResult, 'adAccountId' | 'apiCalls'>> {
-  const opts = { entityStatuses: [...ALL_ENTITY_STATUSES] };
-  const campaigns: string[] = [];
-  for await (const x of api.listCampaigns(adAccountId, opts)) campaigns.push(x.id);
-  const campaignOf = new Map<string, string>();
-  for await (const x of api.listAdGroups(adAccountId, opts)) campaignOf.set(x.id, x.campaign_id);
   const byParent = { advertiser: 0, campaign: 0, ad_group: 0 };
   let pending: ListedKeyword[] = [];
   const flush = async (min = 1) => {
@@ -187,79 +170,21 @@ async function syncAccountKeywords(
     pending = [];
     heartbeat();
   };
-  const add = async (kind: ListedKeyword['kind'], parentId: string, ks: Keyword[], campaignId?: string) => {
-    for (const k of ks) pending.push({ kind, parentId, campaignId, keyword: k });
-    byParent[kind] += ks.length;
-    await flush(1000);
-  };
-  const all = async (it: AsyncIterable<Keyword>) => {
-    const out: Keyword[] = [];
-    for await (const k of it) out.push(k);
-    return out;
-  };
-  await add('advertiser', adAccountId, await all(api.listKeywords(adAccountId)));
-  for (const id of campaigns)
-    await add('campaign', id, await all(api.listKeywords(adAccountId, { campaignId: id })), id);
-  const adGroups = [...campaignOf.keys()];
-  let batched = true;
-  for (let i = 0; i < adGroups.length; i += AD_GROUPS_PER_CALL) {
-    const chunk = adGroups.slice(i, i + AD_GROUPS_PER_CALL);
-    if (batched) {
-      try {
-        const inChunk = new Set(chunk);
-        const ks = await all(api.listKeywords(adAccountId, { adGroupIds: chunk }));
-        if (ks.some((k) => !k.parent_id || !inChunk.has(k.parent_id))) throw new FilterIgnored();
-        for (const id of chunk) {
-          const own = ks.filter((k) => k.parent_id === id);
-          if (own.length) await add('ad_group', id, own, campaignOf.get(id));
-        }
-        continue;
-      } catch (err) {
-        if (!refusedFilter(err)) throw err;
-        batched = false;
-        activityLog().warn(
-          { adAccountId, error: String((err as Error).message ?? err) },
-          'ad_group_ids refused or ignored; listing keywords one ad group at a time',
-        );
-      }
-    }
-    for (const id of chunk) {
-      await add(
-        'ad_group',
-        id,
-        await all(api.listKeywords(adAccountId, { adGroupId: id })),
-        campaignOf.get(id),
-      );
-    }
-  }
+  const listed = await listAccountKeywords(
+    adAccountId,
+    (_what, fn) => fn(api),
+    async ({ kind, parentId, campaignId }, ks) => {
+      for (const k of ks) pending.push({ kind, parentId, campaignId, keyword: k });
+      byParent[kind] += ks.length;
+      await flush(1000);
+    },
+    (err) =>
+      activityLog().warn(
+        { adAccountId, error: String((err as Error).message ?? err) },
+        'ad_group_ids refused or ignored; listing keywords one ad group at a time',
+      ),
+  );
   await flush();
   const keywords = byParent.advertiser + byParent.campaign + byParent.ad_group;
-  return {
-    keywords,
-    byParent,
-    campaigns: campaigns.length,
-    adGroups: adGroups.length,
-    adGroupsBatched: batched,
-  };
-}
-
-/** ISO 3166-1 alpha-2 ('US') and ISO 3166-2 ('US-CA', 'BE-VOV') codes; GEO also lists postal codes, kept out. */
-const COUNTRY_CODE = /^[A-Z]{2}$/;
-const REGION_CODE = /^([A-Z]{2})-[A-Z0-9]{1,3}$/;
-
-/** Splits GEO targeting options into country names and region names (with each region's country). */
-export function splitGeoNames(options: TargetingOptions): {
-  countries: Record<string, string>;
-  regions: Record<string, { countryId: string; name: string }>;
-} {
-  const countries: Record<string, string> = {};
-  const regions: Record<string, { countryId: string; name: string }> = {};
-  for (const group of options ?? []) {
-    for (const [code, name] of Object.entries(group)) {
-      if (COUNTRY_CODE.test(code)) countries[code] = name;
-      const region = REGION_CODE.exec(code);
-      if (region) regions[code] = { countryId: region[1]!, name };
-    }
-  }
-  return { countries, regions };
+  return { keywords, byParent, ...listed };
 }

@@ -33,7 +33,14 @@ export function parseCatalog(raw: unknown): ConfiguredCatalog {
 
 /** A fact stream's state: the last date read per ad account. */
 const StreamState = z.object({
-  accounts: z.record(z.string(), z.object({ date: z.string().refine(isIsoDate, 'must be a date') })),
+  accounts: z.record(
+    z.string(),
+    z.object({
+      date: z.string().refine(isIsoDate, 'must be a date'),
+      /** Per-event streams: the dimensions of the rows the next read re-reads (airbyte/redelivery.ts). */
+      recent: z.array(z.array(z.string().nullable())).optional(),
+    }),
+  ),
 });
 export type StreamStates = Map<string, z.infer<typeof StreamState>>;
 

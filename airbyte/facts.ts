@@ -1,8 +1,8 @@
 // The fact streams: one per catalog entry (its report, per account window), and ad_hourly_spend from ad_daily's rows.
 // Each account is read from its cursor minus the lookback (or start_date) to today, in Pinterest's 186-day chunks,
 // with a STATE per stream after the account. Re-read days also carry zero rows for rows that left the report
-// (Pinterest omits all-zero rows), so a destination deduplicating on the primary key replaces a restated-away row
-// instead of keeping its old numbers.
+// (airbyte/redelivery.ts), so a destination deduplicating on the primary key replaces a restated-away row instead of
+// keeping its old numbers.
 import { tableColumns } from '../catalog/columns.ts';
 import type { NormalizedRow, ReportEntry } from '../catalog/index.ts';
 import { ConfigError } from '../common/config-error.ts';
@@ -20,7 +20,8 @@ import type { AdAccount } from '../schemas/pinterest.ts';
 import { settingsOf } from './config.ts';
 import { daySplit, hourlySpendRows, splitHours } from './hourly-spend.ts';
 import { JsonNumber, type JsonValue } from './protocol.ts';
-import { mapLimit, type ReadInput, withStatus } from './read-context.ts';
+import { advertiserEvents, mapLimit, type ReadInput, withStatus } from './read-context.ts';
+import { RECENT_LIMIT, RecentRows, Redelivery } from './redelivery.ts';
 import { reportRows } from './reports.ts';
 import { FACT_ENTRIES, HOURLY, streamName } from './streams.ts';
 
@@ -52,16 +53,6 @@ function factRecord(entry: ReportEntry, r: NormalizedRow, a: Stamp): Record<stri
     conversion_report_time: a.s.conversion_report_time,
     synced_at: a.syncedAt,
   };
-}
-
-/** A row that a restatement emptied: its dimensions, every metric zero. */
-function zeroRow(entry: ReportEntry, r: NormalizedRow, date: string): NormalizedRow {
-  const out: NormalizedRow = { ...r, date };
-  for (const c of tableColumns(entry)) {
-    if (c.kind === 'count' || c.kind === 'micro') out[c.name] = 0n;
-    else if (c.kind === 'decimal') out[c.name] = '0';
-  }
-  return out;
 }
 
 /** The reporting zone by the one rule (core/reporting-day.ts); undefined when Pinterest names none for account time. */
@@ -114,8 +105,6 @@ export async function readEntry(
   const counts = new Map<string, number>(streams.map((name) => [name, 0]));
   const count = (name: string, n: number) => counts.set(name, counts.get(name)! + n);
   const cursors = new Map(incremental.map((name) => [name, { ...(state.get(name)?.accounts ?? {}) }]));
-  // The row's identity apart from its date: which rows a re-read day must still have.
-  const identity = entry.key.filter((k) => k !== 'ad_account_id' && k !== 'date');
 
   await withStatus(out, streams, async (running) => {
     await mapLimit(accounts, ACCOUNT_CONCURRENCY, async (a) => {
@@ -154,6 +143,16 @@ export async function readEntry(
         for (const h of hours) out.record(HOURLY, h as unknown as Record<string, JsonValue>);
         count(HOURLY, hours.length);
       };
+      // A per-event report names the account's advertiser-defined events (none: nothing is asked, no rows).
+      const ctx = entry.perEvent
+        ? { customEvents: (await advertiserEvents(input, a.id)).map((e) => e.name) }
+        : {};
+      // Per-event streams remember the rows the next read re-reads (airbyte/redelivery.ts); its own stream only.
+      const recent =
+        entry.perEvent && window && incremental.length === 1
+          ? new RecentRows(entry, addDays(window.end, -lookbackDays(s)))
+          : undefined;
+      const remembered = recent && cursors.get(incremental[0]!)![a.id]?.recent;
       for (const chunk of window ? chunkRange(window.start, window.end, MAX_REPORT_DAYS) : []) {
         const stamp = {
           id: a.id,
@@ -163,30 +162,29 @@ export async function readEntry(
           syncedAt: new Date().toISOString(),
         };
         // Rows already delivered by an earlier read (dates up to the cursor): which ones the report still has.
-        const last = cursor !== undefined && cursor < chunk.end ? cursor : chunk.end;
         const redelivered =
           cursor !== undefined && chunk.start <= cursor
-            ? new Map<string, { row: NormalizedRow; dates: Set<string> }>()
+            ? new Redelivery(entry, chunk.start, cursor < chunk.end ? cursor : chunk.end, remembered)
             : undefined;
-        for await (const batch of reportRows(input.session, a.id, entry, s, chunk, input.timing)) {
+        for await (const batch of reportRows(input.session, a.id, entry, s, chunk, input.timing, ctx)) {
           if (batch.length) running();
           for (const r of batch) {
             emit(r, stamp);
-            if (redelivered && (r.date as string) <= last) {
-              const id = identity.map((k) => r[k] ?? '').join('\u0000');
-              const seen = redelivered.get(id) ?? { row: r, dates: new Set<string>() };
-              seen.dates.add(r.date as string);
-              redelivered.set(id, seen);
-            }
+            redelivered?.see(r);
+            recent?.add(r);
           }
         }
-        for (const { row, dates } of redelivered?.values() ?? [])
-          for (let d = chunk.start; d <= last; d = addDays(d, 1))
-            if (!dates.has(d)) emit(zeroRow(entry, row, d), stamp);
+        for (const r of redelivered?.zeroRows() ?? []) emit(r, stamp);
       }
+      const kept = recent?.list();
+      if (recent && !kept)
+        out.log(
+          'WARN',
+          `ad account ${a.id}: more than ${RECENT_LIMIT} ${table} rows on the re-read days, too many to keep in the state; a row a restatement removes entirely stays in the destination until a full refresh`,
+        );
       for (const name of incremental) {
         const accountsState = cursors.get(name)!;
-        if (window) accountsState[a.id] = { date: window.end };
+        if (window) accountsState[a.id] = { date: window.end, ...(kept ? { recent: kept } : {}) };
         // recordCount: the records of this stream since its previous STATE, as the protocol counts them.
         out.streamState(name, { accounts: accountsState }, counts.get(name)!);
         counts.set(name, 0);

@@ -1,5 +1,6 @@
-// What every stream reader of one `read` shares: its inputs, and the small mechanics of running streams (their
-// statuses, bounded concurrency over accounts, the local date of a zone).
+// What every stream reader of one `read` shares: its inputs, the small mechanics of running streams (their statuses,
+// bounded concurrency over accounts), and the account lookups more than one stream needs.
+import type { AdvertiserDefinedEvents } from '../schemas/pinterest.ts';
 import type { ConfiguredCatalog, StreamStates } from './catalog.ts';
 import type { SourceConfig } from './config.ts';
 import type { MemoryPacerOptions } from './memory-pacer.ts';
@@ -50,4 +51,27 @@ export async function withStatus(
     throw err;
   }
   for (const s of streams) out.streamStatus(s, 'COMPLETE');
+}
+
+type Events = AdvertiserDefinedEvents['items'];
+const EVENTS = new WeakMap<ReadInput, Map<string, Promise<Events>>>();
+
+/**
+ * An account's advertiser-defined events, asked once per read: the conversion_events stream and the per-event report
+ * (whose request names them) share the one call. A failed ask is asked again by the next stream that needs it.
+ */
+export function advertiserEvents(input: ReadInput, accountId: string): Promise<Events> {
+  const byAccount = EVENTS.get(input) ?? new Map<string, Promise<Events>>();
+  EVENTS.set(input, byAccount);
+  let events = byAccount.get(accountId);
+  if (!events) {
+    const asked = input.session.call(
+      `advertiser-defined events of ad account ${accountId}`,
+      async (api) => (await api.getAdvertiserDefinedEvents(accountId)).items,
+    );
+    asked.catch(() => byAccount.delete(accountId));
+    byAccount.set(accountId, asked);
+    events = asked;
+  }
+  return events;
 }

@@ -1,19 +1,15 @@
-// `read`: the selected streams of the configured catalog, the entities (every status) first, then the facts
-// (airbyte/facts.ts), all under one in-memory pacer for the login.
+// `read`: the selected streams of the configured catalog, the entities (every status, airbyte/entities.ts) first,
+// then the facts (airbyte/facts.ts), all under one in-memory pacer for the login.
 import { ConfigError } from '../common/config-error.ts';
-import { ALL_ENTITY_STATUSES } from '../pinterest/client.ts';
 import { PinterestError } from '../pinterest/errors.ts';
 import { withPacing } from '../pinterest/pacing.ts';
 import type { AdAccount } from '../schemas/pinterest.ts';
+import { readEntities, readGeoNames } from './entities.ts';
 import { failureType, oneLine, ReadIncomplete } from './errors.ts';
 import { factGroups, readEntry } from './facts.ts';
 import { createMemoryPacer } from './memory-pacer.ts';
-import type { JsonValue } from './protocol.ts';
-import { mapLimit, type ReadInput, withStatus } from './read-context.ts';
-import { ENTITY_STREAMS, type EntityStream } from './streams.ts';
-
-/** Accounts listed at once. */
-const ACCOUNT_CONCURRENCY = 4;
+import type { ReadInput } from './read-context.ts';
+import { ENTITY_STREAMS, GEO_STREAMS } from './streams.ts';
 
 /** The configured accounts (each must be reachable by the login), or every account the login can reach. */
 export async function accountsOf(
@@ -40,41 +36,6 @@ export async function accountsOf(
   return out;
 }
 
-async function readEntities(input: ReadInput, stream: EntityStream, accounts: AdAccount[]): Promise<void> {
-  const { session, out } = input;
-  await withStatus(out, [stream], async (running) => {
-    if (stream === 'ad_accounts') {
-      if (accounts.length) running();
-      for (const a of accounts) out.record(stream, a as Record<string, JsonValue>);
-      return;
-    }
-    const opts = { entityStatuses: ALL_ENTITY_STATUSES };
-    await mapLimit(accounts, ACCOUNT_CONCURRENCY, async (a) => {
-      // A listing that fails part-way starts over, so each account's entities are emitted whole, once.
-      const items = await session.call(`${stream} of ad account ${a.id}`, async (api) => {
-        const all: Record<string, JsonValue>[] = [];
-        if (stream === 'conversion_events') {
-          // The account's advertiser-defined events: one unpaged list.
-          for (const item of (await api.getAdvertiserDefinedEvents(a.id)).items)
-            all.push({ ...(item as Record<string, JsonValue>), ad_account_id: a.id });
-          return all;
-        }
-        const list =
-          stream === 'campaigns'
-            ? api.listCampaigns(a.id, opts)
-            : stream === 'ad_groups'
-              ? api.listAdGroups(a.id, opts)
-              : api.listAds(a.id, opts);
-        for await (const item of list)
-          all.push({ ...(item as Record<string, JsonValue>), ad_account_id: a.id });
-        return all;
-      });
-      if (items.length) running();
-      for (const item of items) out.record(stream, item);
-    });
-  });
-}
-
 /** Reads every selected stream; the first error of a stream ends it (INCOMPLETE) and, after the others, the read. */
 export async function read(input: ReadInput): Promise<void> {
   const pacer = createMemoryPacer({ limits: input.limits });
@@ -93,6 +54,8 @@ export async function read(input: ReadInput): Promise<void> {
     };
     for (const stream of ENTITY_STREAMS)
       if (input.catalog.has(stream)) await attempt([stream], () => readEntities(input, stream, accounts));
+    const geo = GEO_STREAMS.filter((s) => input.catalog.has(s));
+    if (geo.length) await attempt(geo, () => readGeoNames(input, geo));
     for (const { entry, streams } of factGroups(input.catalog))
       await attempt(streams, () => readEntry(input, accounts, entry, streams));
     if (failed.length) throw new ReadIncomplete(`streams ${failed.join(', ')} did not complete`);

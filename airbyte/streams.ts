@@ -1,6 +1,6 @@
-// The streams `discover` declares: the entities in every status, and the facts with the warehouse tables' names,
-// columns and keys: one stream per catalog entry (catalog/), its columns those the loader writes, and the hourly
-// spend split of ad_daily.
+// The streams `discover` declares: the entities in every status (keywords of every parent included), the names of
+// the geo targeting values, and the facts with the warehouse tables' names, columns and keys: one stream per catalog
+// entry (catalog/), its columns those the loader writes, and the hourly spend split of ad_daily.
 
 import { tableColumns } from '../catalog/columns.ts';
 import { CATALOG, type ReportEntry } from '../catalog/index.ts';
@@ -33,59 +33,82 @@ export interface StreamDef {
   source_defined_primary_key: string[][];
 }
 
-function objectSchema(columns: readonly Column[], extra = false): Schema {
+/** A closed record of warehouse columns: every non-null column required, nothing else allowed. */
+function objectSchema(columns: readonly Column[]): Schema {
   const type = (c: Column) => {
     const t = SQL_TYPES[c.sqlType];
     if (!t) throw new Error(`no JSON type for SQL type ${c.sqlType} (column ${c.name})`);
-    return c.nullable ? { ...t, type: ['null', t.type as string] } : t;
+    return c.nullable ? nullable(t) : t;
   };
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',
     type: 'object',
-    additionalProperties: extra,
-    required: extra ? ['id'] : columns.filter((c) => !c.nullable).map((c) => c.name),
+    additionalProperties: false,
+    required: columns.filter((c) => !c.nullable).map((c) => c.name),
     properties: Object.fromEntries(columns.map((c) => [c.name, type(c)])),
   };
 }
 
-/** An entity as Pinterest sends it (every field kept, like the warehouse's `raw`), its ids as strings. */
-function entity(name: string, ids: string[]): StreamDef {
-  const nullable = (s: Schema) => ({ ...s, type: ['null', s.type as string] });
-  const schema = objectSchema([], true);
-  schema.properties = {
-    id: { type: 'string' },
-    ...Object.fromEntries(ids.map((f) => [f, nullable(SQL_TYPES.text!)])),
-    name: nullable(SQL_TYPES.text!),
-    status: nullable(SQL_TYPES.text!),
-    created_time: nullable({ type: 'integer' }),
-    updated_time: nullable({ type: 'integer' }),
-  };
+const nullable = (s: Schema) => ({ ...s, type: ['null', s.type as string] });
+const TEXT = SQL_TYPES.text!;
+
+/** A full-refresh stream of objects kept as Pinterest sends them (every field, like the warehouse's `raw`). */
+function asSent(name: string, key: string[], properties: Record<string, Schema>): StreamDef {
   return {
     name,
-    json_schema: schema,
-    supported_sync_modes: ['full_refresh'],
-    source_defined_primary_key: [['id']],
-  };
-}
-
-/** The advertiser-defined conversion events (warehouse table conversion_events), keyed by account and name. */
-function conversionEvents(): StreamDef {
-  const nullable = { type: ['null', 'string'] };
-  return {
-    name: 'conversion_events',
     json_schema: {
       $schema: 'http://json-schema.org/draft-07/schema#',
       type: 'object',
       additionalProperties: true,
-      required: ['ad_account_id', 'name'],
-      properties: {
-        ad_account_id: { type: 'string' },
-        name: { type: 'string' },
-        mapped_conversion_type: nullable,
-      },
+      required: key,
+      properties,
     },
     supported_sync_modes: ['full_refresh'],
-    source_defined_primary_key: [['ad_account_id'], ['name']],
+    source_defined_primary_key: key.map((k) => [k]),
+  };
+}
+
+/** An entity as Pinterest sends it, its ids as strings. */
+function entity(name: string, ids: string[]): StreamDef {
+  return asSent(name, ['id'], {
+    id: TEXT,
+    ...Object.fromEntries(ids.map((f) => [f, nullable(TEXT)])),
+    name: nullable(TEXT),
+    status: nullable(TEXT),
+    created_time: nullable({ type: 'integer' }),
+    updated_time: nullable({ type: 'integer' }),
+  });
+}
+
+/** The advertiser-defined conversion events (warehouse table conversion_events), keyed by account and name. */
+const conversionEvents = () =>
+  asSent('conversion_events', ['ad_account_id', 'name'], {
+    ad_account_id: TEXT,
+    name: TEXT,
+    mapped_conversion_type: nullable(TEXT),
+  });
+
+/** Keywords of every parent and status with the columns of pinterest_ads.keywords, plus the fields as sent. */
+const keywords = () =>
+  asSent('keywords', ['id'], {
+    id: TEXT,
+    ad_account_id: TEXT,
+    campaign_id: nullable(TEXT),
+    ad_group_id: nullable(TEXT),
+    parent_type: nullable(TEXT),
+    parent_id: nullable(TEXT),
+    value: TEXT,
+    match_type: nullable(TEXT),
+    archived: nullable({ type: 'boolean' }),
+  });
+
+/** The names of the targeting values: pinterest_ads.geo_countries and geo_regions (without synced_at). */
+function geoNames(name: string, columns: string[]): StreamDef {
+  return {
+    name,
+    json_schema: objectSchema(columns.map((c) => ({ name: c, sqlType: 'text', nullable: false }))),
+    supported_sync_modes: ['full_refresh'],
+    source_defined_primary_key: [[columns[0]!]],
   };
 }
 
@@ -105,11 +128,8 @@ export function streamName(entry: ReportEntry): string {
   return entry.table.replace(/^pinterest_ads\./, '');
 }
 
-/**
- * The catalog entries the source reads. Per-event entries (ad_custom_conversions_daily) wait for the catalog's
- * normalizer to read per-event rows; the stream appears with it.
- */
-export const FACT_ENTRIES: readonly ReportEntry[] = CATALOG.filter((e) => !e.perEvent);
+/** The catalog entries the source reads: all of them (a per-event entry asks for the account's own events). */
+export const FACT_ENTRIES: readonly ReportEntry[] = CATALOG;
 
 /** A fact stream's columns: the account, the entry's row columns (catalog/columns.ts), the stamps. */
 export function factColumns(entry: ReportEntry): Column[] {
@@ -149,15 +169,23 @@ export const STREAMS: readonly StreamDef[] = [
   entity('ad_groups', ['ad_account_id', 'campaign_id']),
   entity('ads', ['ad_account_id', 'campaign_id', 'ad_group_id', 'pin_id']),
   conversionEvents(),
+  keywords(),
+  geoNames('geo_countries', ['country_id', 'country_name']),
+  geoNames('geo_regions', ['region_id', 'country_id', 'region_name']),
   ...FACT_ENTRIES.map((e) => facts(streamName(e), factColumns(e), e.key)),
   facts(HOURLY, AD_HOURLY_COLUMNS, ['ad_account_id', 'ad_id', 'hour']),
 ];
 
-export type EntityStream = 'ad_accounts' | 'campaigns' | 'ad_groups' | 'ads' | 'conversion_events';
-export const ENTITY_STREAMS: readonly EntityStream[] = [
+/** The per-account entity streams, each read on its own. */
+export const ENTITY_STREAMS = [
   'ad_accounts',
   'campaigns',
   'ad_groups',
   'ads',
   'conversion_events',
-];
+  'keywords',
+] as const;
+export type EntityStream = (typeof ENTITY_STREAMS)[number];
+
+/** The login-wide streams one GET /v5/resources/targeting/GEO feeds. */
+export const GEO_STREAMS = ['geo_countries', 'geo_regions'] as const;

@@ -1,6 +1,6 @@
 // GEO targeting options split into the names of countries and regions: ISO 3166-1 and 3166-2 codes only.
 import { describe, expect, it } from 'vitest';
-import { splitGeoNames } from '../../activities/entities.ts';
+import { splitGeoNames } from '../../pinterest/extra-entities.ts';
 
 describe('splitGeoNames', () => {
   it('keeps countries and regions (with their country) and leaves postal codes and metro ids out', () => {
