@@ -14,7 +14,8 @@
 //            a conservative compression.
 //   daily    the next day's six hours from 06:00, compressed the same way: the steady daily pass of every account
 //            (the extras at bulk priority behind every hourly window, the finality skip, readiness once per date)
-//   (BENCH_PASS_HOURS=06,07 runs only those pass hours of each day)
+//   (BENCH_PASS_HOURS=06,07 runs only those pass hours of each day; `hour` then carries the skipped hours' passes,
+//   which are due on a connection's first sync after its hour)
 //   all-days the same day re-read with `--lookback --all-days` on BENCH_ALL_DAYS_SAMPLE connections (default 100):
 //            what the pass would cost without the finality skip
 // The sandbox's clock and the workers' are set per cycle (day D = tomorrow), so the daily pass is due when it should be.
