@@ -41,6 +41,11 @@ export interface LoadPathResult {
    * (FINISHED), download, parse, normalize, load, commit.
    */
   loadSeconds: number;
+  /**
+   * CPU time (user + system) this process spent in those loadReport calls: the connector's own work per row, steadier
+   * than wall time on a shared machine (Postgres's side of the load is not in it).
+   */
+  loadCpuSeconds: number;
   /** Wall time of the requestReport calls and of the report's generation at the sandbox; not part of the load. */
   requestSeconds: number;
   /** The kernel's high-water mark for this process (getrusage maxrss), startup included. */
@@ -65,15 +70,18 @@ async function main(): Promise<LoadPathResult> {
   const sampler = setInterval(() => {
     sampled = Math.max(sampled, process.memoryUsage().rss);
   }, 50);
-  const r = { dailyRows: 0, hourlyRows: 0, bytes: 0, loadSeconds: 0, requestSeconds: 0 };
+  const r = { dailyRows: 0, hourlyRows: 0, bytes: 0, loadSeconds: 0, loadCpuSeconds: 0, requestSeconds: 0 };
   try {
     for (const window of input.windows) {
       const t0 = performance.now();
       const { token } = await runActivity(acts.requestReport, input.connectionId, window);
       await awaitGenerated(deps, input.connectionId, token);
       const t1 = performance.now();
+      const cpu0 = process.cpuUsage();
       const loaded = await runActivity(acts.loadReport, input.connectionId, token, window);
       const t2 = performance.now();
+      const cpu = process.cpuUsage(cpu0);
+      r.loadCpuSeconds += (cpu.user + cpu.system) / 1e6;
       r.requestSeconds += (t1 - t0) / 1000;
       r.loadSeconds += (t2 - t1) / 1000;
       r.dailyRows += loaded.rowsLoaded;

@@ -22,6 +22,8 @@ export interface LoadPhaseResult {
   windows: number;
   load_seconds: number;
   load_rows_per_s: number;
+  /** The connector's CPU time per daily row in the load path, microseconds. */
+  cpu_us_per_row: number;
   copy_method: 'copy' | 'unnest';
   copy_seconds: number;
   copy_daily_seconds: number;
@@ -79,6 +81,7 @@ export async function loadPhase(
     windows: windows.length,
     load_seconds: round(a.loadSeconds, 2),
     load_rows_per_s: Math.round(load),
+    cpu_us_per_row: round((a.loadCpuSeconds / a.dailyRows) * 1e6, 2),
     copy_method: b.method,
     copy_seconds: round(b.seconds, 2),
     copy_daily_seconds: round(b.dailySeconds, 2),

@@ -16,6 +16,7 @@ const LINES: Line[] = [
   { label: 'hourly spend rows (view)', key: 'hourly_rows' },
   { label: 'report file (MB)', key: 'report_mb' },
   { label: '(a) load path, daily rows/s', key: 'load_rows_per_s' },
+  { label: '    connector CPU per row (µs)', key: 'cpu_us_per_row' },
   { label: '(b) raw bulk write, daily rows/s', key: 'copy_rows_per_s' },
   { label: '    baseline method', key: 'copy_method' },
   { label: '(c) ratio (a)/(b)', key: 'ratio', target: (v) => v >= 0.5, targetText: '≥ 0.5' },

@@ -55,7 +55,8 @@ export function eventRows(
   const events = new Map<string, unknown[]>();
   for (const key of Object.keys(r)) {
     const colon = key.indexOf(':');
-    if (colon < 0) continue;
+    // An undefined field is one the row lacks (the parser's rows carry every name the file uses).
+    if (colon < 0 || r[key] === undefined) continue;
     const m = metrics.findIndex((x) => x.metric === key.slice(0, colon));
     if (m < 0) continue;
     const name = key.slice(colon + 1);

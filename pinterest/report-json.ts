@@ -31,6 +31,13 @@ const ESCAPES: Record<string, string> = {
   t: '\t',
 };
 
+/** A field of an object built by assignment: a "__proto__" field must stay data, not replace its prototype. */
+export function setField(out: Record<string, ReportValue>, key: string, v: ReportValue): void {
+  if (key === '__proto__')
+    Object.defineProperty(out, key, { value: v, enumerable: true, writable: true, configurable: true });
+  else out[key] = v;
+}
+
 function isWs(c: number): boolean {
   return c === 32 || c === 10 || c === 13 || c === 9;
 }
@@ -40,9 +47,6 @@ export class JsonScanner {
   pos = 0;
   /** Characters dropped from the front of `buf`, for error positions. */
   dropped = 0;
-  /** Field names of the last row by position, and the raw text each matches (name plus closing quote). */
-  keys: string[] = [];
-  keyText: string[] = [];
   /** Index of the next backslash in `buf` at or after the last string start; 2^32-1 when there is none. */
   slash = 0;
   /** Value end of the last successful scan (strings and values return it here to avoid allocating tuples). */
@@ -160,7 +164,7 @@ export class JsonScanner {
     return b.slice(p, i);
   }
 
-  /** Parses an object whose `{` is at `p`; sets `end`. The hot path: one report row. */
+  /** Parses an object whose `{` is at `p`; sets `end`. (A report row goes through row().) */
   object(p: number): Record<string, ReportValue> | typeof MORE {
     const b = this.buf;
     const out: Record<string, ReportValue> = {};
@@ -170,33 +174,15 @@ export class JsonScanner {
       this.end = i + 1;
       return out;
     }
-    for (let field = 0; ; field++) {
+    for (;;) {
       if (b.charCodeAt(i) !== 34) return i >= b.length ? MORE : this.fail('expected a field name', i);
-      // Rows repeat the same field names in the same order. Reusing the previous row's name (compared in place,
-      // no allocation) saves slicing and re-internalizing ~13 property names per row.
-      let key: string | typeof MORE;
-      const known = this.keyText[field];
-      if (known !== undefined && b.startsWith(known, i + 1)) {
-        key = this.keys[field]!;
-        this.end = i + 1 + known.length;
-      } else {
-        key = this.str(i);
-        if (key === MORE) return MORE;
-        if (!key.includes('\\') && !key.includes('"') && field < 64) {
-          this.keys[field] = key;
-          this.keyText[field] = `${key}"`;
-        }
-      }
-      i = this.skipWs(this.end);
-      if (i >= b.length) return MORE;
-      if (b.charCodeAt(i) !== 58) this.fail('expected ":"', i);
-      i = this.skipWs(i + 1);
+      const key = this.str(i);
+      if (key === MORE) return MORE;
+      i = this.colon(this.end);
+      if (i === MORE) return MORE;
       const v = this.value(i);
       if (v === MORE) return MORE;
-      // A "__proto__" field must stay data, not replace the row's prototype.
-      if (key === '__proto__')
-        Object.defineProperty(out, key, { value: v, enumerable: true, writable: true, configurable: true });
-      else out[key] = v;
+      setField(out, key, v);
       i = this.skipWs(this.end);
       if (i >= b.length) return MORE;
       const c = b.charCodeAt(i);
@@ -207,6 +193,16 @@ export class JsonScanner {
       if (c !== 44) this.fail('expected "," or "}" in an object', i);
       i = this.skipWs(i + 1);
     }
+  }
+
+  /** Past the ':' after a field name ending at `p`, and its whitespace. */
+  colon(p: number): number {
+    const b = this.buf;
+    let i = this.skipWs(p);
+    if (i >= b.length) return MORE;
+    if (b.charCodeAt(i) !== 58) this.fail('expected ":"', i);
+    i = this.skipWs(i + 1);
+    return i >= b.length ? MORE : i;
   }
 
   array(p: number): ReportValue[] | typeof MORE {

@@ -4,7 +4,8 @@
 // at most one partial row is carried from one chunk to the next. (stream-json 1.9.1 measured ~7x slower.)
 import type { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
-import { JsonScanner, MORE, ReportFormatError, type ReportRecord, type ReportValue } from './report-json.ts';
+import { MORE, ReportFormatError, type ReportRecord, type ReportValue } from './report-json.ts';
+import { RowScanner } from './report-row-scanner.ts';
 
 export { ReportFormatError, type ReportRecord, type ReportValue } from './report-json.ts';
 
@@ -25,7 +26,7 @@ enum S {
   Done,
 }
 
-class ReportTokenizer extends JsonScanner {
+class ReportTokenizer extends RowScanner {
   state = S.Start;
   entityKey = '';
   index = 0;
@@ -95,7 +96,7 @@ class ReportTokenizer extends JsonScanner {
               `report file has the wrong shape: a row under key "${this.entityKey}" is not an object`,
             );
           }
-          const row = this.object(p);
+          const row = this.row(p);
           if (row === MORE) return;
           out.push({
             entityKey: this.entityKey,

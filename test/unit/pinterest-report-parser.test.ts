@@ -2,6 +2,7 @@
 import { Readable } from 'node:stream';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { AD_CUSTOM_CONVERSIONS_DAILY, normalizeRecords } from '../../catalog/index.ts';
 import { parseReportStream, ReportFormatError, type ReportRecord } from '../../pinterest/report-parser.ts';
 
 async function parseChunks(chunks: (Buffer | string)[]): Promise<ReportRecord[]> {
@@ -119,6 +120,56 @@ describe('parseReportStream', () => {
     expect(Object.getPrototypeOf(r!.row)).toBe(Object.prototype);
     expect(Object.keys(r!.row)).toEqual(['__proto__', 'a']);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  // Pinterest's rows keep one column order and leave out the zero columns, so the parser builds rows over the union
+  // of names it has seen: a name a row lacks must read as absent, never as another row's value.
+  it('reads the fields each row has, and none it lacks, as rows leave out different columns', async () => {
+    const rows = [
+      { DATE: '2026-01-01', A: 1, B: 2, C: 3 },
+      { DATE: '2026-01-02', C: 4 },
+      { DATE: '2026-01-03', A: 5, NEW: 6, C: 7 },
+      { DATE: '2026-01-04', NEW: 8, B: 9 },
+      { C: 10, DATE: '2026-01-05', A: 11 },
+      { DATE: '2026-01-06', B: 12, 'B\\x': 13 },
+      { DATE: '2026-01-07' },
+    ];
+    const got = await parse(`{"1":${JSON.stringify(rows)}}`);
+    const asText = (r: Record<string, unknown>) =>
+      Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'number' ? String(v) : v]));
+    got.forEach(({ row }, i) => {
+      const defined = Object.fromEntries(Object.entries(row).filter(([, v]) => v !== undefined));
+      expect(defined).toStrictEqual(asText(rows[i]!));
+      for (const name of ['A', 'B', 'C', 'NEW', 'B\\x'])
+        if (!(name in rows[i]!)) expect(row[name]).toBeUndefined();
+    });
+    // A name given twice keeps its last value, as JSON.parse does.
+    const [twice] = await parse('{"1":[{"A":1,"B":2,"A":3}]}');
+    expect(twice!.row.A).toBe('3');
+  });
+
+  it('gives per-event rows only for the events a row names, whatever the rows before it named', async () => {
+    const head = { DATE: '2026-01-01', PIN_PROMOTION_ID: 1, CAMPAIGN_ID: 2, AD_GROUP_ID: 3 };
+    const file = {
+      '1': [
+        { ...head, 'ADE_TOTAL_CONVERSIONS:lead': 2, 'ADE_TOTAL_CONVERSIONS:signup': 1 },
+        { ...head, DATE: '2026-01-02', 'ADE_TOTAL_CONVERSIONS:signup': 4 },
+        { ...head, DATE: '2026-01-03', 'ADE_TOTAL_VALUE_IN_MICRO_DOLLAR:signup': 5 },
+        { ...head, DATE: '2026-01-04', 'ADE_TOTAL_CONVERSIONS:lead': 6 },
+      ],
+    };
+    const records = await parse(JSON.stringify(file));
+    const out = normalizeRecords(AD_CUSTOM_CONVERSIONS_DAILY, records, {
+      start: '2026-01-01',
+      end: '2026-01-04',
+    });
+    expect(out.map((r) => [r.date, r.event_name, r.conversions, r.conversion_value_micro])).toEqual([
+      ['2026-01-01', 'lead', '2', 0n],
+      ['2026-01-01', 'signup', '1', 0n],
+      ['2026-01-02', 'signup', '4', 0n],
+      ['2026-01-03', 'signup', '0', 5n],
+      ['2026-01-04', 'lead', '6', 0n],
+    ]);
   });
 
   it('matches JSON.parse (numbers as text) on random reports split into random chunks', async () => {
