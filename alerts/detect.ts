@@ -4,6 +4,7 @@
 // without checks (worker down), records each transition once. A problem that starts and clears between two checks
 // (at most min(5 min, a quarter of the stale threshold) apart) is not announced.
 import type pg from 'pg';
+import { inTransaction } from '../warehouse/transaction.ts';
 import {
   type AlertConnection,
   type AlertKind,
@@ -86,9 +87,7 @@ export async function checkAlerts(
   pool: pg.Pool,
   o: { staleAfterH: number; enqueue: boolean },
 ): Promise<CheckResult> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+  return inTransaction(pool, async (client) => {
     await client.query('SELECT pg_advisory_xact_lock($1)', [ALERT_CHECK_LOCK]);
     const { rows } = await client.query<Row>(CHANGES, [o.staleAfterH * 3600]);
     const result = { opened: 0, resolved: 0, messages: 0 };
@@ -104,14 +103,8 @@ export async function checkAlerts(
       result.resolved = changes.filter((c) => c.event === 'resolved').length;
       if (o.enqueue) result.messages = await enqueue(client, changes);
     }
-    await client.query('COMMIT');
     return result;
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 /** The latest run of each connection: why a stale one is stale. */

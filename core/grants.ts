@@ -20,27 +20,13 @@ import {
   storeGrant,
   withCurrentKey,
 } from '../warehouse/grants.ts';
+import { inTransaction } from '../warehouse/transaction.ts';
 import { refuseUnverifiedAccountTime, withAccountZone } from './account-zone.ts';
 import { type EventSource, verifyConversionEvent } from './conversion-event.ts';
 import { boxOf, type CoreDeps } from './deps.ts';
 import { UsageError } from './errors.ts';
 import { checkAccounts, exchangePasted, heldGrantToken } from './grant-verify.ts';
 import { scheduleEach } from './schedule-each.ts';
-
-async function inTransaction<T>(pool: pg.Pool, fn: (tx: pg.PoolClient) => Promise<T>): Promise<T> {
-  const tx = await pool.connect();
-  try {
-    await tx.query('BEGIN');
-    const result = await fn(tx);
-    await tx.query('COMMIT');
-    return result;
-  } catch (err) {
-    await tx.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    tx.release();
-  }
-}
 
 async function refuseConnected(pool: pg.Pool, accounts: readonly string[]): Promise<void> {
   const { rows } = await pool.query(

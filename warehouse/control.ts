@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
 import { ConnectionSettings } from '../schemas/config.ts';
+import { inTransaction } from './transaction.ts';
 
 export type ConnectionStatus = 'active' | 'paused' | 'needs_reauth';
 /** `dev_demo`: made by `pinads dev`, the only connection it may re-grant. */
@@ -122,9 +123,7 @@ export async function markCredentialNeedsReauth(
 
 /** Deletes the connection and, when no other connection shares it, its credential. Warehouse data stays. */
 export async function deleteConnection(pool: pg.Pool, id: string): Promise<boolean> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+  return inTransaction(pool, async (client) => {
     const { rows } = await client.query(
       'DELETE FROM pinads.connections WHERE id = $1 RETURNING credential_id',
       [id],
@@ -136,14 +135,8 @@ export async function deleteConnection(pool: pg.Pool, id: string): Promise<boole
         [rows[0].credential_id],
       );
     }
-    await client.query('COMMIT');
     return rows.length > 0;
-  } catch (err) {
-    await client.query('ROLLBACK');
-    throw err;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 export interface CredentialRow {
@@ -171,18 +164,9 @@ export async function withLockedCredential<T>(
   id: string,
   fn: (row: CredentialRow, client: pg.PoolClient) => Promise<T>,
 ): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+  return inTransaction(pool, async (client) => {
     const { rows } = await client.query('SELECT * FROM pinads.credentials WHERE id = $1 FOR UPDATE', [id]);
     if (!rows[0]) throw new Error(`credential ${id} not found`);
-    const result = await fn(rows[0], client);
-    await client.query('COMMIT');
-    return result;
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
+    return fn(rows[0], client);
+  });
 }

@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
 import { ConfigError } from '../common/config-error.ts';
 import type { SecretBox } from './crypto.ts';
+import { inTransaction } from './transaction.ts';
 
 type Queryable = Pick<pg.Pool, 'query'> | pg.PoolClient;
 
@@ -212,9 +213,7 @@ export async function resealSecrets(
   box: SecretBox,
   opts: { all?: boolean } = {},
 ): Promise<number> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+  return inTransaction(pool, async (client) => {
     // Waits for writers inside withCurrentKey; the row locks below wait for refreshes going on.
     await client.query('SELECT pg_advisory_xact_lock($1)', [KEY_LOCK]);
     const { rows: locked } = await client.query(
@@ -247,12 +246,6 @@ export async function resealSecrets(
        ON CONFLICT (singleton) DO UPDATE SET key_id = EXCLUDED.key_id, set_at = now()`,
       [box.keyId],
     );
-    await client.query('COMMIT');
     return rows.length;
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
+  });
 }

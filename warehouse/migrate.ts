@@ -2,6 +2,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
+import { withinTransaction } from './transaction.ts';
 
 const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations/', import.meta.url));
 
@@ -61,19 +62,17 @@ export async function migrate(pool: pg.Pool, opts: { before?: string } = {}): Pr
 }
 
 async function applyOne(client: pg.PoolClient, m: Migration): Promise<boolean> {
-  await client.query('BEGIN');
   try {
-    const done = await client.query('SELECT 1 FROM pinads.schema_migrations WHERE version = $1', [m.version]);
-    if (done.rowCount) {
-      await client.query('COMMIT');
-      return false;
-    }
-    await client.query(m.sql);
-    await client.query('INSERT INTO pinads.schema_migrations (version) VALUES ($1)', [m.version]);
-    await client.query('COMMIT');
-    return true;
+    return await withinTransaction(client, async () => {
+      const done = await client.query('SELECT 1 FROM pinads.schema_migrations WHERE version = $1', [
+        m.version,
+      ]);
+      if (done.rowCount) return false;
+      await client.query(m.sql);
+      await client.query('INSERT INTO pinads.schema_migrations (version) VALUES ($1)', [m.version]);
+      return true;
+    });
   } catch (err) {
-    await client.query('ROLLBACK').catch(() => {});
     throw new Error(`migration ${m.version} failed: ${err instanceof Error ? err.message : String(err)}`);
   }
 }
