@@ -4,7 +4,7 @@
 import { heartbeat } from '@temporalio/activity';
 import { activityLog, metricsOf } from '../observability/observe.ts';
 import { ALL_ENTITY_STATUSES, type PinterestClient } from '../pinterest/client.ts';
-import { listAccountKeywords, splitGeoNames } from '../pinterest/extra-entities.ts';
+import { keywordColumns, listAccountKeywords, splitGeoNames } from '../pinterest/extra-entities.ts';
 import type { Priority } from '../pinterest/pacing.ts';
 import {
   type ListedKeyword,
@@ -173,9 +173,9 @@ async function syncAccountKeywords(
   const listed = await listAccountKeywords(
     adAccountId,
     (_what, fn) => fn(api),
-    async ({ kind, parentId, campaignId }, ks) => {
-      for (const k of ks) pending.push({ kind, parentId, campaignId, keyword: k });
-      byParent[kind] += ks.length;
+    async (parent, ks) => {
+      for (const k of ks) pending.push({ columns: keywordColumns(adAccountId, parent, k), raw: k });
+      byParent[parent.kind] += ks.length;
       await flush(1000);
     },
     (err) =>

@@ -2,7 +2,12 @@
 // keywords of every parent (listed by pinterest/extra-entities.ts, as the Temporal path lists them), and the names of
 // the geo targeting values (one call per read, the same for every account).
 import { ALL_ENTITY_STATUSES } from '../pinterest/client.ts';
-import { type KeywordParent, listAccountKeywords, splitGeoNames } from '../pinterest/extra-entities.ts';
+import {
+  type KeywordParent,
+  keywordColumns,
+  listAccountKeywords,
+  splitGeoNames,
+} from '../pinterest/extra-entities.ts';
 import type { AdAccount, Keyword } from '../schemas/pinterest.ts';
 import { oneLine } from './errors.ts';
 import type { JsonValue } from './protocol.ts';
@@ -20,16 +25,7 @@ type Item = Record<string, JsonValue>;
  * sends none; ad_group_id only for a keyword of an ad group.
  */
 function keywordRecord(accountId: string, p: KeywordParent, k: Keyword): Item {
-  return {
-    ...(k as Item),
-    ad_account_id: accountId,
-    campaign_id: p.campaignId ?? null,
-    ad_group_id: p.kind === 'ad_group' ? p.parentId : null,
-    parent_type: k.parent_type ?? p.kind,
-    parent_id: k.parent_id ?? p.parentId,
-    match_type: k.match_type ?? null,
-    archived: k.archived ?? null,
-  };
+  return { ...(k as Item), ...keywordColumns(accountId, p, k) };
 }
 
 /** One account's objects of a stream, handed to `emit` a listing at a time; each listing is retried whole. */

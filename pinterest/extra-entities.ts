@@ -13,6 +13,38 @@ export interface KeywordParent {
   campaignId?: string;
 }
 
+/** A listed keyword's columns, as pinterest_ads.keywords and the Airbyte keywords stream both hold them. */
+export interface KeywordColumns {
+  id: string;
+  ad_account_id: string;
+  campaign_id: string | null;
+  ad_group_id: string | null;
+  parent_type: string;
+  parent_id: string;
+  value: string;
+  match_type: string | null;
+  archived: boolean | null;
+}
+
+/**
+ * A keyword's columns from what Pinterest sent and the parent it was listed under. parent_type and parent_id stay
+ * Pinterest's words; only when it sends none are they the parent we asked for. A keyword names only its parent, so
+ * its campaign (and ad group) come from the listing.
+ */
+export function keywordColumns(adAccountId: string, p: KeywordParent, k: Keyword): KeywordColumns {
+  return {
+    id: k.id,
+    ad_account_id: adAccountId,
+    campaign_id: p.campaignId ?? null,
+    ad_group_id: p.kind === 'ad_group' ? p.parentId : null,
+    parent_type: k.parent_type ?? p.kind,
+    parent_id: k.parent_id ?? p.parentId,
+    value: k.value,
+    match_type: k.match_type ?? null,
+    archived: k.archived ?? null,
+  };
+}
+
 /**
  * Runs one API step: the caller's place for retries or pacing. A step is one call or one whole paged listing, so a
  * caller that retries a failed step starts that listing over and never hands out half of it.

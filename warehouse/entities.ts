@@ -142,31 +142,28 @@ export async function upsertEntities(
   return res.rowCount ?? 0;
 }
 
-/** Which parent a keyword was listed under: the parent kind we asked for, and that parent's id. */
-export type KeywordParentKind = 'advertiser' | 'campaign' | 'ad_group';
+/** A keyword as stored: its columns (pinterest/extra-entities.ts keywordColumns) and what Pinterest sent. */
 export interface ListedKeyword {
-  kind: KeywordParentKind;
-  parentId: string;
-  /** The parent campaign, or the campaign of the parent ad group (a keyword names only its parent). */
-  campaignId?: string;
-  keyword: object;
+  columns: {
+    id: string;
+    campaign_id: string | null;
+    ad_group_id: string | null;
+    parent_type: string;
+    parent_id: string;
+    value: string;
+    match_type: string | null;
+    archived: boolean | null;
+  };
+  raw: object;
 }
 
-// parent_type stays Pinterest's word; only when Pinterest sends none is it the kind of parent we asked for.
 const KEYWORDS_SQL = `
 INSERT INTO pinterest_ads.keywords AS k
   (id, ad_account_id, campaign_id, ad_group_id, parent_type, parent_id, value, match_type, archived, synced_at, raw)
-SELECT DISTINCT ON (x.id) x.id, $1::text,
-       x.campaign,
-       CASE x.kind WHEN 'ad_group' THEN x.parent END,
-       coalesce(x.e->>'parent_type', x.kind), coalesce(x.e->>'parent_id', x.parent),
-       x.e->>'value', x.e->>'match_type', (x.e->>'archived')::boolean, now(), x.e
-FROM (
-  SELECT t.r->'e'->>'id' AS id, t.r->>'kind' AS kind, t.r->>'parent' AS parent, t.r->>'campaign' AS campaign,
-         t.r->'e' AS e, t.ord
-  FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS t(r, ord)
-) x
-ORDER BY x.id, x.ord DESC
+SELECT DISTINCT ON (c->>'id') c->>'id', $1::text, c->>'campaign_id', c->>'ad_group_id', c->>'parent_type',
+       c->>'parent_id', c->>'value', c->>'match_type', (c->>'archived')::boolean, now(), t.r->'raw'
+FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS t(r, ord), LATERAL (SELECT t.r->'columns' AS c) x
+ORDER BY c->>'id', t.ord DESC
 ON CONFLICT (id) DO UPDATE SET ad_account_id = EXCLUDED.ad_account_id, campaign_id = EXCLUDED.campaign_id,
   ad_group_id = EXCLUDED.ad_group_id, parent_type = EXCLUDED.parent_type, parent_id = EXCLUDED.parent_id,
   value = EXCLUDED.value, match_type = EXCLUDED.match_type, archived = EXCLUDED.archived,
@@ -181,10 +178,9 @@ export async function upsertKeywords(
   if (items.length === 0) return 0;
   requireIds(
     'keyword',
-    items.map((i) => i.keyword),
+    items.map((i) => i.columns),
   );
-  const rows = items.map((i) => ({ kind: i.kind, parent: i.parentId, campaign: i.campaignId, e: i.keyword }));
-  const res = await wh.pool.query(KEYWORDS_SQL, [adAccountId, JSON.stringify(rows)]);
+  const res = await wh.pool.query(KEYWORDS_SQL, [adAccountId, JSON.stringify(items)]);
   return res.rowCount ?? 0;
 }
 
