@@ -113,8 +113,10 @@ export class RowScanner extends JsonScanner {
   /** Adds a complete row's new names to `keys`, each where the row had it (the last first, so positions hold). */
   private learn(learnt: [at: number, key: string][]): void {
     for (let j = learnt.length - 1; j >= 0; j--) {
-      const [at, key] = learnt[j]!;
-      if (this.keys.includes(key)) continue;
+      const [at, slice] = learnt[j]!;
+      if (this.keys.includes(slice)) continue;
+      // A copy: a name sliced from the downloaded text would keep that whole chunk alive for the file's duration.
+      const key = Buffer.from(slice).toString();
       this.keys.splice(at, 0, key);
       this.keyText.splice(at, 0, `${key}"`);
     }
