@@ -56,7 +56,13 @@ export const CONTROL_ROUTES: ControlRoute[] = [
   {
     method: 'POST',
     template: '/__sandbox/refresh_tokens',
-    handle: ({ ctx }) => ({ refresh_token: ctx.oauth.mintRefreshToken() }),
+    // {"scope": "user_accounts:read"}: a grant with other scopes than pinads asks for (e.g. a pasted token).
+    handle: async ({ ctx, req }) => {
+      const { scope } = (await body(req)) as { scope?: unknown };
+      if (scope !== undefined && (typeof scope !== 'string' || scope.trim() === ''))
+        throw invalid('scope must be a non-empty string of comma-separated scopes.');
+      return { refresh_token: ctx.oauth.mintRefreshToken(scope) };
+    },
   },
   {
     method: 'POST',

@@ -17,11 +17,21 @@ interface Grant {
 }
 
 const authFailed = () => new ApiError(401, 2, 'Authentication failed.');
+/** The spec's answer (L2691) to a token whose grant lacks a scope the operation requires. */
+const insufficientScope = () =>
+  new ApiError(
+    403,
+    3,
+    'Your token does not have sufficient permissions to perform this operation. Please ensure your token is authorized with the correct set of scopes.',
+  );
+
+/** A grant's scopes: the token endpoint writes them comma-joined (as the request asked), spaces tolerated. */
+const scopesOf = (scope: string) => new Set(scope.split(/[,\s]+/).filter(Boolean));
 const invalidGrant = () => new ApiError(401, 283, 'The authorization grant is invalid');
 
 export class OAuthState {
   private readonly refreshTokens = new Map<string, Grant>();
-  private readonly accessTokens = new Map<string, number>();
+  private readonly accessTokens = new Map<string, { expiresMs: number; scopes: Set<string> }>();
   private readonly codes = new Map<string, { redirectUri: string; scope: string; expiresMs: number }>();
   /** POST /__sandbox/oauth_quirks: how successful token responses are bent (see oauth-quirks.ts). */
   quirks: ReadonlySet<OAuthQuirk> = new Set();
@@ -110,11 +120,15 @@ export class OAuthState {
     return counts;
   }
 
-  /** Throws the API's 401 unless `authorization` is a live bearer token. */
-  checkBearer(authorization: string | undefined): void {
+  /**
+   * Throws the API's 401 unless `authorization` is a live bearer token, and its 403 code 3 when the token's grant
+   * lacks one of the scopes the operation requires.
+   */
+  checkBearer(authorization: string | undefined, required: readonly string[]): void {
     const m = /^Bearer\s+(\S+)$/i.exec(authorization ?? '');
-    const expires = m ? this.accessTokens.get(m[1]!) : undefined;
-    if (expires === undefined || expires <= this.nowMs()) throw authFailed();
+    const token = m ? this.accessTokens.get(m[1]!) : undefined;
+    if (token === undefined || token.expiresMs <= this.nowMs()) throw authFailed();
+    if (required.some((s) => !token.scopes.has(s))) throw insufficientScope();
   }
 
   private checkClient(authorization: string | undefined): void {
@@ -126,7 +140,7 @@ export class OAuthState {
   private issue(refreshToken: string, scope: string, responseType: string): RawJson {
     const access = `pina_${randomBytes(32).toString('base64url')}`;
     const now = this.nowMs();
-    this.accessTokens.set(access, now + this.accessTtlS * 1000);
+    this.accessTokens.set(access, { expiresMs: now + this.accessTtlS * 1000, scopes: scopesOf(scope) });
     const grant = this.refreshTokens.get(refreshToken)!;
     const body = {
       access_token: access,

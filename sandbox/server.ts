@@ -54,7 +54,8 @@ export interface SandboxInfo {
 
 export interface Sandbox {
   info: SandboxInfo;
-  mintRefreshToken(): string;
+  /** A new grant; `scope` (comma-separated) narrows or widens what it was granted (default: what pinads asks for). */
+  mintRefreshToken(scope?: string): string;
   close(): Promise<void>;
 }
 
@@ -85,6 +86,20 @@ function route(method: string, template: string, kind: Kind, handle: Route['hand
 }
 
 const acct = (c: Call) => findAccount(c.ctx.accountById, c.params[0]!);
+
+/**
+ * The OAuth scopes an API route requires, as the spec's `security` names them for pinterest_oauth2 tokens (checked
+ * route by route against the vendored spec, test/unit/sandbox-scopes.test.ts).
+ */
+export function requiredScopes(template: string): readonly string[] {
+  if (template.startsWith('/v5/user_account')) return ['user_accounts:read'];
+  if (template.startsWith('/v5/boards')) return ['boards:read'];
+  return ['ads:read'];
+}
+
+/** Every API route (method and template) the sandbox serves. */
+export const apiRoutes = (): { method: string; template: string }[] =>
+  ROUTES.filter((r) => r.kind === 'api').map(({ method, template }) => ({ method, template }));
 
 const ROUTES: Route[] = [
   route('GET', '/oauth/', 'public', (c) => {
@@ -160,7 +175,7 @@ async function dispatch(ctx: SandboxContext, req: IncomingMessage, res: ServerRe
     if (fault?.kind === 'slow') await sleep(fault.ms);
     else if (fault) call.fault = fault;
   }
-  if (r.kind === 'api') ctx.oauth.checkBearer(req.headers.authorization);
+  if (r.kind === 'api') ctx.oauth.checkBearer(req.headers.authorization, requiredScopes(r.template));
   const body = await r.handle(call);
   if (body !== NO_BODY) sendJson(res, 200, body);
 }
@@ -253,7 +268,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   };
   return {
     info,
-    mintRefreshToken: () => ctx.oauth.mintRefreshToken(),
+    mintRefreshToken: (scope?: string) => ctx.oauth.mintRefreshToken(scope),
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((err) => (err ? reject(err) : resolve()));
