@@ -5,7 +5,8 @@ import { CONFIG_ERROR, REAUTH_REQUIRED, UNKNOWN_CONNECTION } from '../common/fai
 import { type GrantDeps, grantAccessToken, MissingAppCredentialsError } from '../core/grant-refresh.ts';
 import { activityLog, recordApiRequest } from '../observability/observe.ts';
 import { createPinterestClient, type PinterestClient } from '../pinterest/client.ts';
-import { PinterestError } from '../pinterest/errors.ts';
+import { isMissingScope, PinterestError } from '../pinterest/errors.ts';
+import { SCOPES } from '../pinterest/oauth.ts';
 import { pauseSchedule } from '../temporal/schedules.ts';
 import { type Connection, getConnection, markCredentialNeedsReauth } from '../warehouse/control.ts';
 import { UnknownSecretKeyError } from '../warehouse/crypto.ts';
@@ -23,17 +24,24 @@ export async function loadConnection(deps: ActivityDeps, connectionId: string): 
   return c;
 }
 
-function reconnectHint(c: Connection): string {
-  return (
-    `Pinterest rejected the stored refresh token for connection ${c.id} (ad account ${c.ad_account_id}). ` +
-    `Repair it in place with \`pinads connect --ad-account ${c.ad_account_id}\` or ` +
-    `\`pinads connections regrant ${c.id} --refresh-token -\` (token on stdin); ids and history are kept.`
-  );
+function reconnectHint(c: Connection, why: 'rejected' | 'scope'): string {
+  return why === 'scope'
+    ? `The grant of connection ${c.id} (ad account ${c.ad_account_id}) lacks a scope pinads needs ` +
+        `(${SCOPES.join(', ')}; Pinterest answered 403 code 3), and refreshing keeps a grant's scopes. ` +
+        `Repair it in place with a new consent, \`pinads connect --ad-account ${c.ad_account_id}\` (it asks for both), or ` +
+        `\`pinads connections regrant ${c.id} --refresh-token -\` with a token granted both (on stdin); ids and history are kept.`
+    : `Pinterest rejected the stored refresh token for connection ${c.id} (ad account ${c.ad_account_id}). ` +
+        `Repair it in place with \`pinads connect --ad-account ${c.ad_account_id}\` or ` +
+        `\`pinads connections regrant ${c.id} --refresh-token -\` (token on stdin); ids and history are kept.`;
 }
 
 /** The grant is gone: mark every connection sharing it, pause their schedules, and fail without retrying. */
-async function needsReauth(deps: ActivityDeps, c: Connection): Promise<never> {
-  const message = reconnectHint(c);
+async function needsReauth(
+  deps: ActivityDeps,
+  c: Connection,
+  why: 'rejected' | 'scope' = 'rejected',
+): Promise<never> {
+  const message = reconnectHint(c, why);
   const affected = await markCredentialNeedsReauth(deps.wh.pool, c.credential_id, message);
   if (deps.temporal) for (const id of affected) await pauseSchedule(deps.temporal, id, message);
   throw ApplicationFailure.create({ message, type: REAUTH_REQUIRED, nonRetryable: true });
@@ -102,12 +110,14 @@ export async function withApi<T>(
   try {
     return { result: await fn(api), apiCalls: calls.n };
   } catch (err) {
+    if (isMissingScope(err)) return needsReauth(deps, c, 'scope');
     if (!(err instanceof PinterestError) || err.action.kind !== 'refresh') throw err;
     token = (await accessToken(deps, c, calls, token)).token;
     try {
       return { result: await fn(api), apiCalls: calls.n };
     } catch (again) {
       if (again instanceof PinterestError && again.action.kind === 'refresh') return needsReauth(deps, c);
+      if (isMissingScope(again)) return needsReauth(deps, c, 'scope');
       throw again;
     }
   }

@@ -4,8 +4,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ConfigError } from '../common/config-error.ts';
 import { createPinterestClient, type PinterestClient } from '../pinterest/client.ts';
-import { PinterestError } from '../pinterest/errors.ts';
-import { refreshAccessToken, tokenUrlFor } from '../pinterest/oauth.ts';
+import { isMissingScope, PinterestError } from '../pinterest/errors.ts';
+import { refreshAccessToken, SCOPES, tokenUrlFor } from '../pinterest/oauth.ts';
 import type { SourceConfig } from './config.ts';
 import type { Emitter, JsonValue } from './protocol.ts';
 
@@ -149,6 +149,8 @@ export class Session {
 }
 
 function reauthMessage(err: PinterestError): string {
+  if (isMissingScope(err))
+    return `Pinterest refused the grant's scopes (${err.message}): the refresh token was granted without ${SCOPES.join(' or ')}; authorize again with both scopes and update refresh_token`;
   return `Pinterest rejected the credentials (${err.message}): the refresh token was revoked, expired or already used, or the app id/secret is wrong; authorize again and update client_id, client_secret and refresh_token`;
 }
 

@@ -3,10 +3,11 @@
 // line a person can act on.
 
 import { createPinterestClient } from '../pinterest/client.ts';
-import { PinterestError } from '../pinterest/errors.ts';
+import { isMissingScope, PinterestError } from '../pinterest/errors.ts';
 import {
   AnswerWithoutAccessToken,
   refreshAccessToken,
+  SCOPES,
   type Tokens,
   tokenUrlFor,
 } from '../pinterest/oauth.ts';
@@ -116,6 +117,10 @@ export async function checkAccounts(
     try {
       zones.set(id, (await api.getAdAccount(id)).time_zone ?? null);
     } catch (err) {
+      if (isMissingScope(err))
+        throw new UsageError(
+          `this grant lacks a scope pinads needs (${SCOPES.join(', ')}; Pinterest answered 403 code 3 for ad account ${id}): authorize again with \`pinads connect\`, which asks for both; no connection was created${kept}`,
+        );
       if (err instanceof PinterestError && err.action.kind === 'fatal')
         throw new UsageError(
           `ad account ${id} is not readable with this grant (Pinterest ${err.status ?? ''} code ${err.code ?? '?'}); no connection was created${kept}`,

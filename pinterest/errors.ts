@@ -96,6 +96,13 @@ export const ERROR_TABLE: readonly ErrorRule[] = [
     match: (f) => f.status === 401,
     action: () => ({ kind: 'refresh' }),
   },
+  // The grant was made without a scope pinads needs (a pasted token from another app, a narrowed consent): every
+  // later token of the grant has the same scopes, so only a new consent helps.
+  {
+    when: '403 code 3 from the API (the grant lacks a scope pinads needs)',
+    match: (f) => f.endpoint === 'api' && f.status === 403 && f.code === 3,
+    action: () => ({ kind: 'reauth' }),
+  },
   { when: '403, 404 and other 4xx', match: () => true, action: () => ({ kind: 'fatal' }) },
 ];
 
@@ -201,4 +208,9 @@ export class PinterestError extends Error {
   get retryable(): boolean {
     return this.action.kind !== 'fatal' && this.action.kind !== 'reauth' && this.action.kind !== 'config';
   }
+}
+
+/** The API refused the grant's scopes (403 code 3): the grant lacks `ads:read` or `user_accounts:read`. */
+export function isMissingScope(err: unknown): boolean {
+  return err instanceof PinterestError && err.endpoint === 'api' && err.status === 403 && err.code === 3;
 }

@@ -125,6 +125,7 @@ describe('error table', () => {
       api({ status: 400, code: 12 }),
       api({ status: 502 }),
       api({ status: 401, code: 2 }),
+      api({ status: 403, code: 3 }),
       api({ status: 404, code: 2 }),
     ];
     expect(cases.map((c) => errorRule(c).when)).toEqual(ERROR_TABLE.map((r) => r.when));
