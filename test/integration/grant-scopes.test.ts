@@ -1,8 +1,13 @@
 // A grant made without the scopes pinads needs (a token pasted from another app, a narrowed consent). Pinterest
 // answers 403 code 3 to every call the grant's scopes do not cover (the sandbox asks each route for the scopes the
 // spec names), and refreshing keeps a grant's scopes: only a new consent helps.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { WorkflowFailedError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runSource } from '../../airbyte/commands.ts';
+import { Emitter } from '../../airbyte/protocol.ts';
 import { deleteSchedule, describeSchedule, upsertSchedule } from '../../temporal/schedules.ts';
 import { getConnection } from '../../warehouse/control.ts';
 import { runPinads } from '../helpers/cli.ts';
@@ -66,5 +71,36 @@ describe('a grant without the scopes pinads needs', () => {
       account,
     ]);
     expect(rows).toHaveLength(0);
+  });
+
+  it('fails the Airbyte check in one status line that names the scopes, the token nowhere', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'pinads-scopes-'));
+    try {
+      const info = h.sandbox.info;
+      const refreshToken = h.sandbox.mintRefreshToken('user_accounts:read');
+      const config = {
+        client_id: info.client_id,
+        client_secret: info.client_secret,
+        refresh_token: refreshToken,
+        api_url: info.api_url,
+        start_date: '2026-01-01',
+      };
+      await writeFile(join(dir, 'config.json'), JSON.stringify(config));
+      const lines: string[] = [];
+      const code = await runSource(
+        'check',
+        { config: join(dir, 'config.json') },
+        new Emitter((l) => lines.push(l)),
+      );
+      expect(code).toBe(0);
+      const status = lines.map((l) => JSON.parse(l)).find((m) => m.type === 'CONNECTION_STATUS');
+      expect(status.connectionStatus.status).toBe('FAILED');
+      expect(status.connectionStatus.message).toMatch(
+        /without ads:read or user_accounts:read; authorize again/,
+      );
+      expect(lines.join('\n')).not.toContain(refreshToken);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
