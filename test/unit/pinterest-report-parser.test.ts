@@ -148,6 +148,31 @@ describe('parseReportStream', () => {
     expect(twice!.row.A).toBe('3');
   });
 
+  it('matches JSON.parse on rows drawn from one set of names, in any subset, order and repetition', async () => {
+    // Names that collide in the ways the known-name list must survive: prefixes, an escape, "__proto__".
+    const name = fc.constantFrom('A', 'AB', 'B', 'C_1', 'C_12', '__proto__', 'A\\u0042', 'X:y');
+    const row = fc.array(fc.tuple(name, fc.integer({ min: 0, max: 99 })), { maxLength: 10 });
+    await fc.assert(
+      fc.asyncProperty(fc.array(row, { minLength: 1, maxLength: 30 }), fc.nat(), async (rows, cut) => {
+        const text = `{"1":[${rows
+          .map((r) => `{${r.map(([k, v]) => `"${k}":${v}`).join(',')}}`)
+          .join(',')}]}`;
+        const bytes = Buffer.from(text);
+        const at = cut % (bytes.length + 1);
+        const got = await parseChunks([bytes.subarray(0, at), bytes.subarray(at)]);
+        const want = (JSON.parse(text) as Record<string, Record<string, number>[]>)['1']!;
+        expect(got).toHaveLength(want.length);
+        got.forEach(({ row: r }, i) => {
+          const defined = Object.entries(r).filter(([, v]) => v !== undefined);
+          const expected = Object.entries(want[i]!).map(([k, v]) => [k, String(v)]);
+          expect(new Map(defined)).toEqual(new Map(expected));
+          expect(Object.getPrototypeOf(r)).toBe(Object.prototype);
+        });
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('gives per-event rows only for the events a row names, whatever the rows before it named', async () => {
     const head = { DATE: '2026-01-01', PIN_PROMOTION_ID: 1, CAMPAIGN_ID: 2, AD_GROUP_ID: 3 };
     const file = {
