@@ -1,5 +1,6 @@
 // Upserts of the entity tables (ad accounts, campaigns, ad groups, ads) from raw API objects, one statement per
 // batch: the batch travels as one jsonb array and is unpacked in SQL, so there is no row loop.
+import type { KeywordColumns } from '../pinterest/extra-entities.ts';
 import type { Warehouse } from './pool.ts';
 
 export type EntityKind = 'campaigns' | 'ad_groups' | 'ads';
@@ -144,16 +145,7 @@ export async function upsertEntities(
 
 /** A keyword as stored: its columns (pinterest/extra-entities.ts keywordColumns) and what Pinterest sent. */
 export interface ListedKeyword {
-  columns: {
-    id: string;
-    campaign_id: string | null;
-    ad_group_id: string | null;
-    parent_type: string;
-    parent_id: string;
-    value: string;
-    match_type: string | null;
-    archived: boolean | null;
-  };
+  columns: KeywordColumns;
   raw: object;
 }
 

@@ -164,7 +164,7 @@ describe('parseReportStream', () => {
         expect(got).toHaveLength(want.length);
         got.forEach(({ row: r }, i) => {
           const defined = Object.entries(r).filter(([, v]) => v !== undefined);
-          const expected = Object.entries(want[i]!).map(([k, v]) => [k, String(v)]);
+          const expected = Object.entries(want[i]!).map(([k, v]) => [k, String(v)] as const);
           expect(new Map(defined)).toEqual(new Map(expected));
           expect(Object.getPrototypeOf(r)).toBe(Object.prototype);
         });
