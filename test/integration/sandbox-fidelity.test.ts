@@ -10,7 +10,9 @@ let sb: Sandbox;
 let token = '';
 beforeAll(async () => {
   sb = await startSandbox();
-  token = (await refreshTokens(sb.info, sb.info.refresh_token)).access_token;
+  // Other clients ask for more scopes than pinads (boards:read for /boards).
+  const grant = sb.mintRefreshToken('ads:read,user_accounts:read,boards:read');
+  token = (await refreshTokens(sb.info, grant)).access_token;
 });
 afterAll(async () => {
   await sb?.close();
@@ -31,12 +33,17 @@ const weekAgo = new Date(Date.now() - 7 * 86_400_000).toISOString().slice(0, 10)
 const range = `start_date=${weekAgo}&end_date=${today}&granularity=DAY&columns=SPEND_IN_DOLLAR,PAID_IMPRESSION`;
 
 describe('sandbox fidelity for other clients', () => {
-  it('serves the user account and boards', async () => {
+  it('serves the user account and boards, the boards only to a grant with boards:read', async () => {
     for (const path of ['/user_account', '/boards']) {
       const r = await get(path);
       expect(r.status, path).toBe(200);
       conforms(path, r.body);
     }
+    // pinads's own grant (ads:read, user_accounts:read) is refused the boards as Pinterest refuses it.
+    const narrow = (await refreshTokens(sb.info, sb.info.refresh_token)).access_token;
+    const res = await fetch(`${sb.info.api_url}/boards`, { headers: { authorization: `Bearer ${narrow}` } });
+    expect(res.status).toBe(403);
+    expect(((await res.json()) as { code: number }).code).toBe(3);
   });
 
   it('serves single campaigns, ad groups and ads, with optimization_goal_metadata an object and no future times', async () => {
