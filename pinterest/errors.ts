@@ -48,6 +48,10 @@ export interface ErrorRule {
 
 const retry = (): ErrorAction => ({ kind: 'retry' });
 
+/** The API refused the grant's scopes: it lacks `ads:read` or `user_accounts:read`. */
+const missingScope = (f: Pick<ErrorFacts, 'endpoint' | 'status' | 'code'>) =>
+  f.endpoint === 'api' && f.status === 403 && f.code === 3;
+
 export const ERROR_TABLE: readonly ErrorRule[] = [
   { when: 'network error or timeout', match: (f) => f.network === true, action: retry },
   // Only an invalid grant means the user must reconnect: retrying or refreshing cannot fix it.
@@ -100,7 +104,7 @@ export const ERROR_TABLE: readonly ErrorRule[] = [
   // later token of the grant has the same scopes, so only a new consent helps.
   {
     when: '403 code 3 from the API (the grant lacks a scope pinads needs)',
-    match: (f) => f.endpoint === 'api' && f.status === 403 && f.code === 3,
+    match: missingScope,
     action: () => ({ kind: 'reauth' }),
   },
   { when: '403, 404 and other 4xx', match: () => true, action: () => ({ kind: 'fatal' }) },
@@ -210,7 +214,7 @@ export class PinterestError extends Error {
   }
 }
 
-/** The API refused the grant's scopes (403 code 3): the grant lacks `ads:read` or `user_accounts:read`. */
+/** The error-table row "403 code 3 from the API" decided this error: callers name the scopes in their message. */
 export function isMissingScope(err: unknown): boolean {
-  return err instanceof PinterestError && err.endpoint === 'api' && err.status === 403 && err.code === 3;
+  return err instanceof PinterestError && missingScope(err);
 }
