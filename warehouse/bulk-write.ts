@@ -66,19 +66,26 @@ export async function writeRows<T>(
 
 async function copyRows<T>(client: pg.PoolClient, target: RowTarget<T>, rows: Rows<T>): Promise<number> {
   let count = 0;
-  async function* chunks(): AsyncGenerator<string> {
-    let chunk = '';
+  // Each line is written into the chunk's buffer as it is built. Joining the lines into one string first made a
+  // rope of thousands of pieces per chunk, which the socket write then had to flatten and encode: a tenth of the
+  // connector's CPU per row. A line's UTF-8 takes at most three bytes per UTF-16 unit.
+  async function* chunks(): AsyncGenerator<Buffer> {
+    let buf = Buffer.allocUnsafe(COPY_CHUNK);
+    let at = 0;
     for await (const batch of each(rows)) {
       for (const row of batch) {
-        chunk += `${target.copyLine ? target.copyLine(row) : cellsLine(target.cells(row))}\n`;
+        const line = target.copyLine ? target.copyLine(row) : cellsLine(target.cells(row));
+        if (at + line.length * 3 + 1 > buf.length) {
+          if (at > 0) yield buf.subarray(0, at);
+          buf = Buffer.allocUnsafe(Math.max(COPY_CHUNK, line.length * 3 + 1));
+          at = 0;
+        }
+        at += buf.write(line, at);
+        buf[at++] = 10;
         count++;
       }
-      if (chunk.length >= COPY_CHUNK) {
-        yield chunk;
-        chunk = '';
-      }
     }
-    if (chunk) yield chunk;
+    if (at > 0) yield buf.subarray(0, at);
   }
   const names = target.columns.map(([name]) => name).join(', ');
   // If the iterator throws, pipeline destroys the COPY stream, which sends CopyFail: the server aborts the COPY
