@@ -60,17 +60,31 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 };
 
+function usage(message: string): never {
+  process.stderr.write(`bench:compare: ${message}\n`);
+  process.exit(2);
+}
+
+function intEnv(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) < 1) usage(`${name} must be a positive integer, got "${raw}"`);
+  return Number(raw);
+}
+
 async function main(): Promise<void> {
   const ref = process.argv[2];
-  if (!ref) {
-    process.stderr.write('usage: npm run bench:compare -- REF (a commit, branch or tag)\n');
-    process.exit(2);
+  if (!ref) usage('usage: npm run bench:compare -- REF (a commit, branch or tag)');
+  const pairs = intEnv('BENCH_PAIRS', 5);
+  const rows = intEnv('BENCH_ROWS', 1_000_000);
+  let sha: string;
+  try {
+    sha = execFileSync('git', ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], { cwd: here })
+      .toString()
+      .trim();
+  } catch {
+    usage(`${ref} is not a commit of this repository`);
   }
-  const pairs = Number(process.env.BENCH_PAIRS ?? 5);
-  const rows = Number(process.env.BENCH_ROWS ?? 1_000_000);
-  const sha = execFileSync('git', ['rev-parse', '--verify', `${ref}^{commit}`], { cwd: here })
-    .toString()
-    .trim();
   const tmp = await mkdtemp(join(tmpdir(), 'pinads-bench-compare-'));
   const dir = join(tmp, 'tree');
   execFileSync('git', ['worktree', 'add', '--detach', dir, sha], { cwd: here, stdio: 'ignore' });
