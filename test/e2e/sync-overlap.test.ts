@@ -135,5 +135,5 @@ describe('manual and scheduled syncs of one connection', () => {
           .catch(() => undefined);
       await manual.terminate('test over').catch(() => undefined);
     }
-  }, 90_000);
+  }, 240_000);
 });
