@@ -1,35 +1,20 @@
 // The OAuth grant lifecycle an agency lives with, driven through the real `pinads` command against the sandbox, a
 // private Postgres database and real Temporal workers: one login with many ad accounts, a token rotating under
-// interleaved syncs, a stale copy of a rotated token, a wrong client secret, a revoked grant repaired in place,
-// tampered ciphertexts, and key rotation.
+// interleaved syncs, a stale copy of a rotated token, a wrong client secret, a revoked grant repaired in place.
+// Tampered ciphertexts and key rotation are in secrets-at-rest.test.ts.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { refreshAccessToken, tokenUrlFor } from '../../pinterest/oauth.ts';
 import { describeSchedule } from '../../temporal/schedules.ts';
-import { SecretBox } from '../../warehouse/crypto.ts';
-import { PINADS_BIN, runPinads } from '../helpers/cli.ts';
+import { PINADS_BIN } from '../helpers/cli.ts';
+import { grantCli } from '../helpers/grant-cli.ts';
 import { type Harness, startHarness } from '../helpers/harness.ts';
 
 let h: Harness;
 const children = new Set<ChildProcess>();
 
-/** pinads against this file's stack; `env` overrides (undefined unsets). */
-function cliEnv(env: Record<string, string | undefined> = {}) {
-  return h.cliEnv({
-    PINADS_PREVIOUS_SECRET_KEYS: undefined,
-    PINTEREST_REFRESH_TOKEN: undefined,
-    PINADS_LOG_LEVEL: 'error',
-    ...env,
-  });
-}
-const pinads = (args: string[], env: Record<string, string | undefined> = {}, input?: string) =>
-  runPinads(args, cliEnv(env), input);
-
-const accounts = () => h.sandbox.info.ad_accounts.map((a) => a.id);
-const q = async (sql: string, params: unknown[] = []) => (await h.wh.pool.query(sql, params)).rows;
-const connection = async (id: string) => (await q('SELECT * FROM pinads.connections WHERE id = $1', [id]))[0];
+const { cliEnv, pinads, accounts, q, connection } = grantCli(() => h);
 const runCount = async (id: string) =>
   (await q('SELECT count(*)::int AS n FROM pinads.sync_runs WHERE connection_id = $1', [id]))[0].n as number;
 
@@ -324,104 +309,5 @@ describe('management without the orchestrator, and edits that change meaning', {
       expect(r.stderr).toMatch(/^pinads: (DATABASE_URL|TEMPORAL_ADDRESS) is set, .*--with-sandbox/);
     }
     expect((await q('SELECT count(*)::int AS n FROM pinads.connections'))[0].n).toBe(before);
-  });
-});
-
-// Each step runs several pinads children; on a loaded 2-core machine one can take half a minute.
-describe('secrets at rest', { timeout: 300_000 }, () => {
-  it('refuses a ciphertext copied into another row or column', async () => {
-    // A second grant, stored offline.
-    const r = await pinads(
-      ['connections', 'create', '--ad-account', '123456789', '--refresh-token', '-', '--no-verify'],
-      {},
-      h.sandbox.mintRefreshToken(),
-    );
-    expect(r.code, r.stderr).toBe(0);
-    const other = (await connection(r.stdout.trim())).credential_id as string;
-    const [main] = await q('SELECT id, credential_id FROM pinads.connections WHERE ad_account_id = $1', [
-      accounts()[0],
-    ]);
-    const grant = main.credential_id as string;
-    const swap = async () =>
-      q(
-        `UPDATE pinads.credentials c SET refresh_token_enc = o.refresh_token_enc FROM pinads.credentials o
-         WHERE (c.id, o.id) IN (($1, $2), ($2, $1))`,
-        [grant, other],
-      );
-    await swap();
-    try {
-      const rotate = await pinads(['keys', 'rotate', '--all']);
-      expect(rotate.code).toBe(1);
-      expect(rotate.stderr).toMatch(
-        /^pinads: the stored refresh token of credential cred_\w+ cannot be decrypted: it was altered or copied from another row or column\n$/,
-      );
-      const use = await pinads([
-        'connections',
-        'create',
-        '--ad-account',
-        '987654321',
-        '--grant-of',
-        main.id ?? '',
-      ]);
-      expect(use.code).not.toBe(0);
-    } finally {
-      await swap();
-    }
-    // Another column of the same row: the access token's blob where the refresh token belongs.
-    const [row] = await q(
-      'SELECT refresh_token_enc, access_token_enc FROM pinads.credentials WHERE id = $1',
-      [grant],
-    );
-    await q('UPDATE pinads.credentials SET refresh_token_enc = $2 WHERE id = $1', [
-      grant,
-      row.access_token_enc,
-    ]);
-    try {
-      expect((await pinads(['keys', 'rotate', '--all'])).stderr).toMatch(
-        /altered or copied from another row/,
-      );
-    } finally {
-      await q('UPDATE pinads.credentials SET refresh_token_enc = $2 WHERE id = $1', [
-        grant,
-        row.refresh_token_enc,
-      ]);
-    }
-    expect((await pinads(['keys', 'rotate', '--all'])).code).toBe(0);
-  });
-
-  it('rotates the key: re-sealed under the new one, the old one accepted until then, and not needed after', async () => {
-    const newKey = randomBytes(32).toString('base64');
-    const newBox = new SecretBox(newKey);
-    const oldOnly = await pinads(['keys', 'rotate'], { PINADS_SECRET_KEY: newKey });
-    expect(oldOnly.code).toBe(2);
-    expect(oldOnly.stderr).toMatch(/sealed under key \w+, which is neither PINADS_SECRET_KEY/);
-
-    const r = await pinads(['keys', 'rotate'], {
-      PINADS_SECRET_KEY: newKey,
-      PINADS_PREVIOUS_SECRET_KEYS: h.secretKey,
-    });
-    expect(r.code, r.stderr).toBe(0);
-    const n = (await q('SELECT count(*)::int AS n FROM pinads.credentials'))[0].n;
-    expect(r.stdout).toContain(`re-encrypted ${n} of ${n} credentials under key ${newBox.keyId}`);
-    for (const c of await q('SELECT refresh_token_enc, access_token_enc FROM pinads.credentials')) {
-      expect(c.refresh_token_enc.startsWith(`v2.${newBox.keyId}.`)).toBe(true);
-      if (c.access_token_enc) expect(c.access_token_enc.startsWith(`v2.${newBox.keyId}.`)).toBe(true);
-    }
-    // The new key alone now reads everything: a verified --grant-of decrypts and uses the grant.
-    const [main] = await q('SELECT id FROM pinads.connections WHERE ad_account_id = $1', [accounts()[0]]);
-    const big = accounts()[3]!;
-    await pinads([
-      'connections',
-      'delete',
-      (await q('SELECT id FROM pinads.connections WHERE ad_account_id = $1', [big]))[0].id,
-    ]);
-    const use = await pinads(['connections', 'create', '--ad-account', big, '--grant-of', main.id], {
-      PINADS_SECRET_KEY: newKey,
-    });
-    expect(use.code, use.stderr).toBe(0);
-    // And the old key alone no longer does.
-    const stale = await pinads(['keys', 'rotate', '--all']);
-    expect(stale.code).toBe(2);
-    expect(stale.stderr).toMatch(/sealed under key/);
   });
 });
