@@ -10,6 +10,7 @@ import { mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { intEnv } from './env.ts';
 
 const here = fileURLToPath(new URL('..', import.meta.url));
 
@@ -65,18 +66,17 @@ function usage(message: string): never {
   process.exit(2);
 }
 
-function intEnv(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  if (!/^\d+$/.test(raw) || Number(raw) < 1) usage(`${name} must be a positive integer, got "${raw}"`);
-  return Number(raw);
-}
-
 async function main(): Promise<void> {
   const ref = process.argv[2];
   if (!ref) usage('usage: npm run bench:compare -- REF (a commit, branch or tag)');
-  const pairs = intEnv('BENCH_PAIRS', 5);
-  const rows = intEnv('BENCH_ROWS', 1_000_000);
+  let pairs = 0;
+  let rows = 0;
+  try {
+    pairs = intEnv('BENCH_PAIRS', 5);
+    rows = intEnv('BENCH_ROWS', 1_000_000);
+  } catch (err) {
+    usage((err as Error).message);
+  }
   let sha: string;
   try {
     sha = execFileSync('git', ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], { cwd: here })

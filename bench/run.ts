@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { startDevServer } from '../temporal/dev-server.ts';
+import { intEnv } from './env.ts';
 import { ledgerPhase } from './ledger-phase.ts';
 import { loadPhase, round, windowsFor } from './load-phase.ts';
 import { oldLayoutPhase } from './old-layout-phase.ts';
@@ -30,14 +31,6 @@ import { printTable } from './table.ts';
 
 /** The 10k-ad account of phase (f); the load phase reads its reports too (ads × days ≈ BENCH_ROWS). */
 const BENCH_ADS = 10_000;
-
-function intEnv(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  if (!/^\d+$/.test(raw) || Number(raw) < 1)
-    throw new Error(`${name} must be a positive integer, got "${raw}"`);
-  return Number(raw);
-}
 
 async function main(): Promise<void> {
   const rows = intEnv('BENCH_ROWS', 1_000_000);

@@ -4,6 +4,7 @@
 // then to the value grammar (schemas/report-values.ts), which accepts what JSON allows and says what it refused.
 import { z } from 'zod';
 import { isIsoDate } from '../common/dates.ts';
+import { objectMaker } from '../common/object-maker.ts';
 import type { ReportRecord } from '../pinterest/report-json.ts';
 import {
   DATE_RE,
@@ -73,15 +74,6 @@ interface Compiled {
   makeRow: (cells: unknown[]) => NormalizedRow;
 }
 
-/**
- * A row constructor for these column names: an object literal with the names in a fixed order, so every row of an
- * entry shares one hidden class. Assigning the names one by one to `{}` cost more than all the checks of a row.
- */
-function rowMaker(names: readonly string[]): (cells: unknown[]) => NormalizedRow {
-  const fields = names.map((n, i) => `${JSON.stringify(n)}: v[${i}]`).join(', ');
-  return new Function('v', `return { ${fields} };`) as (cells: unknown[]) => NormalizedRow;
-}
-
 const compiled = new WeakMap<ReportEntry, Compiled>();
 
 function compile(entry: ReportEntry): Compiled {
@@ -117,9 +109,9 @@ function compile(entry: ReportEntry): Compiled {
     k === 'count' || k === 'micro' ? INT_KIND : k === 'decimal' ? DEC_KIND : OTHER_KIND;
   const names = [entry.entity.name, ...stored.map((col) => col.name!)];
   c = {
-    makeRow: rowMaker(
+    makeRow: objectMaker<unknown>(
       entry.perEvent ? [...names, entry.perEvent.name, ...entry.perEvent.metrics.map((m) => m.name)] : names,
-    ),
+    ) as (cells: unknown[]) => NormalizedRow,
     schema,
     fastSources,
     fastTests,

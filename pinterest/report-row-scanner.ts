@@ -1,6 +1,7 @@
 // Report rows off the JSON scanner: the hot path of a load. Pinterest writes a report's columns in one fixed order
 // and leaves out the zero ones, so rows differ in which names they have (hundreds of combinations in a file) but not
 // in their order. Rows are built over the union of the names seen so far, so they share one hidden class.
+import { objectMaker } from '../common/object-maker.ts';
 import { JsonScanner, MORE, type ReportValue, setField } from './report-json.ts';
 
 /** Bounds the known names (and the look-ahead per name) on a file whose rows are not alike. */
@@ -9,16 +10,7 @@ const MAX_KNOWN_KEYS = 64;
 /** A name the row constructor may hold: compared as raw text (no escapes), and never one that sets a prototype. */
 const learnable = (key: string) => !key.includes('\\') && !key.includes('"') && key !== '__proto__';
 
-/**
- * A constructor of rows with these names, in this order, from their values: an object literal, so its rows share
- * one hidden class. The names are JSON-quoted, so any text is a safe property name.
- */
-function rowMaker(keys: readonly string[]) {
-  const fields = keys.map((k, j) => `${JSON.stringify(k)}: v[${j}]`).join(', ');
-  return new Function('v', `return { ${fields} };`) as (
-    values: (ReportValue | undefined)[],
-  ) => Record<string, ReportValue>;
-}
+type MakeRow = (values: (ReportValue | undefined)[]) => Record<string, ReportValue>;
 
 export class RowScanner extends JsonScanner {
   /**
@@ -30,7 +22,7 @@ export class RowScanner extends JsonScanner {
   keys: string[] = [];
   keyText: string[] = [];
   /** Builds a row from its values in `keys` order; rebuilt when a name is learnt. */
-  maker: ((values: (ReportValue | undefined)[]) => Record<string, ReportValue>) | null = null;
+  maker: MakeRow | null = null;
 
   /**
    * One report row, whose `{` is at `p`; sets `end`. The hot path. A row whose names are all known is built by one
@@ -93,7 +85,7 @@ export class RowScanner extends JsonScanner {
         this.end = i + 1;
         if (learnt !== null) this.learn(learnt);
         if (out !== null) return out;
-        this.maker ??= rowMaker(keys);
+        this.maker ??= objectMaker<ReportValue | undefined>(keys) as MakeRow;
         return this.maker(values);
       }
       if (c !== 44) this.fail('expected "," or "}" in an object', i);
