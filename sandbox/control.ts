@@ -38,9 +38,9 @@ export function truth(ctx: SandboxContext, q: URLSearchParams) {
   return { rows: truthOf(ctx.ledger, acct, t, ctx.nowMs()) };
 }
 
-/** POST /__sandbox/faults {"rate", "kinds"?, "seed"?, "reset_seconds"?, "paths"?}; {"rate":0} clears. */
+/** POST /__sandbox/faults {"rate", "kinds"?, "seed"?, "reset_seconds"?, "paths"?, "levels"?}; {"rate":0} clears. */
 export function faults(ctx: SandboxContext, body: Record<string, unknown>) {
-  const { rate, kinds, seed, reset_seconds, paths } = body;
+  const { rate, kinds, seed, reset_seconds, paths, levels } = body;
   if (typeof rate !== 'number' || !(rate >= 0 && rate <= 1)) throw invalid('rate must be a number in 0..1.');
   if (
     kinds !== undefined &&
@@ -53,12 +53,15 @@ export function faults(ctx: SandboxContext, body: Record<string, unknown>) {
     throw invalid('reset_seconds must be a number ≥ 0.');
   if (paths !== undefined && (!Array.isArray(paths) || paths.some((p) => typeof p !== 'string')))
     throw invalid('paths must be an array of route templates.');
+  if (levels !== undefined && (!Array.isArray(levels) || levels.some((l) => typeof l !== 'string')))
+    throw invalid('levels must be an array of report levels.');
   const cfg: FaultConfig = {
     rate,
     ...(kinds ? { kinds: kinds as FaultKind[] } : {}),
     ...(seed !== undefined ? { seed: seed as number } : {}),
     ...(reset_seconds !== undefined ? { reset_seconds: reset_seconds as number } : {}),
     ...(paths ? { paths: paths as string[] } : {}),
+    ...(levels ? { levels: levels as string[] } : {}),
   };
   ctx.faults.configure(cfg);
   return cfg;

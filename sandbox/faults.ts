@@ -22,6 +22,11 @@ export interface FaultConfig {
   reset_seconds?: number;
   /** Route templates ("/v5/…" or "GET /v5/…") the faults apply to; default every /v5 route. */
   paths?: string[];
+  /**
+   * Report levels (PIN_PROMOTION, PIN_PROMOTION_TARGETING, KEYWORD): the faults apply only to creating reports of
+   * these levels, so one report of a sync can fail while the others go through.
+   */
+  levels?: string[];
 }
 
 /** The report poll is the only place FAILED / EXPIRED statuses make sense. */
@@ -47,10 +52,12 @@ export class Faults {
     return this.cfg;
   }
 
-  /** Draws whether request `route` ("METHOD /template") fails, and how. */
-  pick(route: string): Injected | null {
-    const { rate, paths } = this.cfg;
+  /** Draws whether request `route` ("METHOD /template") fails, and how; `level` is a report creation's. */
+  pick(route: string, level?: string): Injected | null {
+    const { rate, paths, levels } = this.cfg;
     if (rate <= 0) return null;
+    if (levels && !(route === REPORT_CREATE_ROUTE && level !== undefined && levels.includes(level)))
+      return null;
     const template = route.slice(route.indexOf(' ') + 1);
     const eligible = paths ? paths.includes(route) || paths.includes(template) : template.startsWith('/v5/');
     if (!eligible) return null;

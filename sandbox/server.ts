@@ -14,7 +14,7 @@ import { CONTROL_ROUTES } from './control-routes.ts';
 import { clampEntityTimes, sandboxAccounts } from './data.ts';
 import { accountJson, findAccount, listEntities, page } from './entities.ts';
 import { EXTRA_ROUTES } from './extra-routes.ts';
-import { type FaultKind, Faults, type Injected } from './faults.ts';
+import { type FaultKind, Faults, type Injected, REPORT_CREATE_ROUTE } from './faults.ts';
 import { mix } from './hash.ts';
 import { ApiError, readBody, readJson, sendError, sendJson } from './http.ts';
 import { Ledger } from './ledger.ts';
@@ -67,6 +67,8 @@ interface Call {
   params: string[];
   q: URLSearchParams;
   fault?: Injected;
+  /** The JSON body, when dispatch read it first: a fault scoped to report levels needs a creation's level. */
+  body?: Record<string, unknown>;
 }
 interface Route {
   method: string;
@@ -120,7 +122,7 @@ const ROUTES: Route[] = [
   route('GET', '/v5/ad_accounts/{ad_account_id}/ads', 'api', (c) => listEntities(acct(c), 'ads', c.q)),
   route('POST', '/v5/ad_accounts/{ad_account_id}/reports', 'api', async (c) => {
     const a = acct(c);
-    const query = parseReportRequest(await readJson(c.req), a, todayDay(c.ctx));
+    const query = parseReportRequest(c.body ?? (await readJson(c.req)), a, todayDay(c.ctx));
     return {
       report_status: 'IN_PROGRESS',
       token: c.ctx.reports.create(a, query, c.ctx.nowMs(), c.fault?.kind === 'report_stuck'),
@@ -167,7 +169,8 @@ async function dispatch(ctx: SandboxContext, req: IncomingMessage, res: ServerRe
     ctx.stats.set(key, (ctx.stats.get(key) ?? 0) + 1);
     control.countResponse(ctx, key, res);
     ctx.rateLimits?.check(key);
-    const fault = ctx.faults.pick(key);
+    if (key === REPORT_CREATE_ROUTE && ctx.faults.config.levels) call.body = await readJson(req);
+    const fault = ctx.faults.pick(key, typeof call.body?.level === 'string' ? call.body.level : undefined);
     if (fault?.kind === 'error') {
       req.resume();
       throw fault.error;

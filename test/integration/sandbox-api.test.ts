@@ -1,5 +1,7 @@
 // The sandbox over real HTTP: OAuth, entity paging and statuses, faults, stats and the request-id header.
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addDays } from '../../common/dates.ts';
 import { sandboxAccounts } from '../../sandbox/data.ts';
 import { type Sandbox, startSandbox } from '../../sandbox/server.ts';
 import { refreshTokens } from '../../sandbox/testing.ts';
@@ -254,6 +256,35 @@ describe('sandbox faults and stats', () => {
     expect(a).toContain(500);
     expect(a).toContain(200);
     await post('/__sandbox/faults', { rate: 0 });
+  });
+
+  it('limits faults to creating reports of the given levels, and still reads the request', async () => {
+    const acct = sb.info.ad_accounts[0]!.id;
+    const { today } = (await call('/__sandbox/clock', { token: null })).body as { today: string };
+    const create = (level: string) =>
+      call(`/v5/ad_accounts/${acct}/reports`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          start_date: addDays(today, -2),
+          end_date: addDays(today, -1),
+          granularity: 'DAY',
+          level,
+          columns: ['SPEND_IN_MICRO_DOLLAR'],
+          ...(level === 'PIN_PROMOTION_TARGETING' ? { targeting_types: ['COUNTRY'] } : {}),
+        }),
+      });
+    await post('/__sandbox/faults', { rate: 1, kinds: ['500'], levels: ['PIN_PROMOTION_TARGETING'] });
+    try {
+      expect((await create('PIN_PROMOTION_TARGETING')).status).toBe(500);
+      const other = await create('PIN_PROMOTION');
+      expect(other.status, JSON.stringify(other.body)).toBe(200);
+      expect(other.body).toMatchObject({ report_status: 'IN_PROGRESS' });
+      expect((await call('/v5/ad_accounts')).status).toBe(200);
+      expect((await post('/__sandbox/faults', { rate: 1, levels: 'KEYWORD' })).status).toBe(400);
+    } finally {
+      await post('/__sandbox/faults', { rate: 0 });
+    }
   });
 
   it('counts Pinterest-compatible requests by route template, not control calls', async () => {
