@@ -28,6 +28,17 @@ export async function createTestDatabase(prefix = 'pinads_test'): Promise<TestDa
       const c = new pg.Client({ connectionString: ADMIN_URL });
       await c.connect();
       try {
+        // A pool's end() resolves before its clients' sockets have closed; a backend FORCE ends meanwhile sends its
+        // client a FATAL that nobody listens for any more (an uncaught 57P01). So wait for them to leave first, and
+        // FORCE only what is still there after that (a test that left a connection open).
+        for (let i = 0; i < 50; i++) {
+          const { rows } = await c.query(
+            'SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
+            [name],
+          );
+          if (rows[0].n === 0) break;
+          await new Promise((r) => setTimeout(r, 50));
+        }
         await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       } finally {
         await c.end();
