@@ -65,9 +65,12 @@ describe('hourly sync against the sandbox', () => {
     const w = result.windows[0]!;
     const truth = await h.truth(eur.id, w.start, w.end, { reporting_time_zone: 'account' });
     expect(await h.facts(eur.id, w.start, w.end)).toEqual(truth);
+    // Only the account-time window: the UTC test above loaded this account too, and after 23:00 UTC (Berlin's
+    // next day) its first UTC day lies outside this window, so that row rightly keeps its UTC stamp.
     const { rows } = await h.wh.pool.query(
-      'SELECT DISTINCT time_zone FROM pinterest_ads.ad_daily_metrics WHERE ad_account_id = $1',
-      [eur.id],
+      `SELECT DISTINCT time_zone FROM pinterest_ads.ad_daily_metrics
+        WHERE ad_account_id = $1 AND date BETWEEN $2 AND $3`,
+      [eur.id, w.start, w.end],
     );
     expect(rows).toEqual([{ time_zone: eur.time_zone }]);
   });
