@@ -132,3 +132,13 @@ export async function hourlySpend(wh: Warehouse, adAccountId: string): Promise<H
   );
   return rows;
 }
+
+/** The pull record of one account and report: a row per date, as `pinads.day_pulls` holds it. */
+export async function dayPulls(wh: Warehouse, account: string, report = 'ad_daily') {
+  const { rows } = await wh.pool.query(
+    `SELECT date::text, time_zone, rows, is_final, last_run_id::text AS run, last_pulled_at
+       FROM pinads.day_pulls WHERE ad_account_id = $1 AND report = $2 ORDER BY date`,
+    [account, report],
+  );
+  return rows;
+}

@@ -1,16 +1,15 @@
-// What every window load records besides its rows, on real Postgres: the pull record of each date (rows or not)
-// with finality decided at load time, account_day_status over it, and the restatement ledger of ad_daily; and the
-// catalog's other entries loaded by the same loader. (~5 s, no Temporal.)
+// The pull record every window load writes, on real Postgres: a row per date of the window (rows or not) with the
+// run and the load clock, finality decided at load time from Pinterest's readiness instants, and account_day_status
+// over it. (~3 s, no Temporal.)
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AD_DAILY, AD_TARGETING_DAILY, KEYWORD_DAILY, type NormalizedRow } from '../../catalog/index.ts';
+import { AD_DAILY } from '../../catalog/index.ts';
 import { loadReportWindow } from '../../warehouse/load.ts';
 import {
+  dayPulls,
   factRow,
-  factsChecksum,
   loadInput,
   type MigratedWarehouse,
   migratedWarehouse,
-  rowsOf,
 } from './warehouse-fixtures.ts';
 
 let m: MigratedWarehouse;
@@ -22,26 +21,7 @@ afterAll(async () => {
 });
 
 const W = { start: '2026-06-01', end: '2026-06-03' };
-
-async function pulls(account: string, report = 'ad_daily') {
-  const { rows } = await m.wh.pool.query(
-    `SELECT date::text, time_zone, rows, is_final, last_run_id::text AS run, last_pulled_at
-       FROM pinads.day_pulls WHERE ad_account_id = $1 AND report = $2 ORDER BY date`,
-    [account, report],
-  );
-  return rows;
-}
-
-async function ledger(account: string) {
-  const { rows } = await m.wh.pool.query(
-    `SELECT date::text, run_id::text AS run, currency, spend_micro_before::text AS sb, spend_micro_after::text AS sa,
-            conversions_before::text AS cb, conversions_after::text AS ca,
-            conversion_value_micro_before::text AS vb, conversion_value_micro_after::text AS va
-       FROM pinterest_ads.restatements WHERE ad_account_id = $1 ORDER BY detected_at, date`,
-    [account],
-  );
-  return rows;
-}
+const pulls = (account: string, report?: string) => dayPulls(m.wh, account, report);
 
 const ready = (date: string, nonConv: string | null, conv: string | null) =>
   m.wh.pool.query(
@@ -131,223 +111,5 @@ describe('the pull record', () => {
         is_final: false,
       },
     ]);
-  });
-});
-
-describe('the restatement ledger', () => {
-  const now = new Date('2026-06-10T12:00:00Z');
-  const load = (rows: ReturnType<typeof factRow>[], runId: string, w = W, at = now) =>
-    loadReportWindow(m.wh, AD_DAILY, loadInput('acct-r', w, rows, { now: at, runId }));
-
-  it('records nothing on a first pull, then exactly the account-days whose totals moved', async () => {
-    const first = [
-      factRow({ ad_id: '1', date: '2026-06-01', spend_micro: 5_000_000n, conversions: '1' }),
-      factRow({ ad_id: '2', date: '2026-06-01', spend_micro: 1_000_000n }),
-      factRow({ ad_id: '1', date: '2026-06-02', spend_micro: 2_000_000n }),
-    ];
-    expect((await load(first, '1')).restatements).toBe(0);
-    expect(await ledger('acct-r')).toEqual([]);
-    // Same numbers again: nothing moved.
-    expect((await load(first, '2')).restatements).toBe(0);
-    // 06-01: a late conversion on ad 1 (and its value); 06-02: ad 1 dropped to zero (no row); 06-03 (pulled
-    // before with no rows) gains spend.
-    const second = [
-      factRow({
-        ad_id: '1',
-        date: '2026-06-01',
-        spend_micro: 5_000_000n,
-        conversions: '2.5',
-        conversion_value_micro: 9_000_000n,
-      }),
-      factRow({ ad_id: '2', date: '2026-06-01', spend_micro: 1_000_000n }),
-      factRow({ ad_id: '3', date: '2026-06-03', spend_micro: 7n }),
-    ];
-    expect((await load(second, '3')).restatements).toBe(3);
-    expect(await ledger('acct-r')).toEqual([
-      {
-        date: '2026-06-01',
-        run: '3',
-        currency: 'USD',
-        sb: '6000000',
-        sa: '6000000',
-        cb: '2',
-        ca: '3.5',
-        vb: '6000000',
-        va: '12000000',
-      },
-      {
-        date: '2026-06-02',
-        run: '3',
-        currency: 'USD',
-        sb: '2000000',
-        sa: '0',
-        cb: '1',
-        ca: '0',
-        vb: '3000000',
-        va: '0',
-      },
-      {
-        date: '2026-06-03',
-        run: '3',
-        currency: 'USD',
-        sb: '0',
-        sa: '7',
-        cb: '0',
-        ca: '1',
-        vb: '0',
-        va: '3000000',
-      },
-    ]);
-  });
-
-  it('does not count the open day filling up, only a day already over at its previous pull', async () => {
-    const w = { start: '2026-06-09', end: '2026-06-10' };
-    const hour = (h: number) => new Date(`2026-06-10T${String(h).padStart(2, '0')}:30:00Z`);
-    const rows = (spend: bigint) => [
-      factRow({ ad_id: '1', date: '2026-06-09', spend_micro: spend }),
-      factRow({ ad_id: '1', date: '2026-06-10', spend_micro: spend }),
-    ];
-    await loadReportWindow(m.wh, AD_DAILY, loadInput('acct-open', w, rows(100n), { now: hour(1) }));
-    await loadReportWindow(m.wh, AD_DAILY, loadInput('acct-open', w, rows(200n), { now: hour(2) }));
-    // 06-09 was over when first pulled (restated); 06-10 was open (filling up).
-    expect((await ledger('acct-open')).map((r) => [r.date, r.sb, r.sa])).toEqual([
-      ['2026-06-09', '100', '200'],
-    ]);
-  });
-
-  it('sums the rows once for days loaded before pull records kept totals', async () => {
-    const w = { start: '2026-06-05', end: '2026-06-06' };
-    const rows = (spend: bigint) => [
-      factRow({ ad_id: '1', date: '2026-06-05', spend_micro: spend }),
-      factRow({ ad_id: '2', date: '2026-06-05', spend_micro: 1n }),
-    ];
-    await loadReportWindow(m.wh, AD_DAILY, loadInput('acct-old', w, rows(10n), { now }));
-    // As a warehouse from before migration 019 (or a pull record seeded from sync_runs) has them.
-    await m.wh.pool.query(
-      `UPDATE pinads.day_pulls SET spend_micro = NULL, conversions = NULL, conversion_value_micro = NULL
-       WHERE ad_account_id = 'acct-old'`,
-    );
-    await loadReportWindow(m.wh, AD_DAILY, loadInput('acct-old', w, rows(20n), { now }));
-    expect((await ledger('acct-old')).map((r) => [r.date, r.sb, r.sa, r.cb, r.ca])).toEqual([
-      ['2026-06-05', '11', '21', '2', '2'],
-    ]);
-  });
-
-  it('leaves no trace of a failed load: rows, pull records and ledger as before', async () => {
-    const before = {
-      facts: await factsChecksum(m.wh),
-      pulls: await pulls('acct-r'),
-      ledger: await ledger('acct-r'),
-    };
-    const rows = [factRow({ ad_id: '9', date: '2026-06-01', spend_micro: 1n })];
-    await expect(
-      loadReportWindow(m.wh, AD_DAILY, {
-        ...loadInput('acct-r', W, [], { now, runId: '4' }),
-        rows: rowsOf(rows, 1),
-      }),
-    ).rejects.toThrow(/report stream broke/);
-    expect({
-      facts: await factsChecksum(m.wh),
-      pulls: await pulls('acct-r'),
-      ledger: await ledger('acct-r'),
-    }).toEqual(before);
-  });
-});
-
-describe('the other catalog entries, through the same loader', () => {
-  const stamp = { currency: 'EUR', timeZone: 'Europe/Berlin' };
-  const targeting = (
-    ad: string,
-    date: string,
-    type: string,
-    value: string,
-    spend: bigint,
-  ): NormalizedRow => ({
-    ...factRow({ ad_id: ad, date, spend_micro: spend }),
-    targeting_type: type,
-    targeting_value: value,
-  });
-
-  it('replaces a targeting window by its types, keeps other types, and records its pulls', async () => {
-    const w = { start: '2026-05-01', end: '2026-05-02' };
-    await m.wh.pool.query(
-      `INSERT INTO pinterest_ads.ad_targeting_daily_metrics (ad_account_id, ad_id, date, targeting_type, targeting_value,
-         campaign_id, ad_group_id, currency, time_zone, click_window_days, engagement_window_days, view_window_days,
-         conversion_report_time)
-       VALUES ('acct-t', '1', '2026-05-01', 'KEYWORD', 'shoes', 'c1', 'g1', 'EUR', 'Europe/Berlin', 30, 30, 1, 'x')`,
-    );
-    const first = [
-      targeting('1', '2026-05-01', 'COUNTRY', 'US', 3_000_000n),
-      targeting('1', '2026-05-01', 'COUNTRY', 'DE', 1_000_000n),
-      targeting('1', '2026-05-02', 'AGE_BUCKET', '25-34', 2_000_000n),
-    ];
-    expect(
-      await loadReportWindow(m.wh, AD_TARGETING_DAILY, { ...loadInput('acct-t', w, first), ...stamp }),
-    ).toMatchObject({ dailyRows: 3, hourlyRows: 0, restatements: 0 });
-    await loadReportWindow(m.wh, AD_TARGETING_DAILY, { ...loadInput('acct-t', w, first.slice(1)), ...stamp });
-    const { rows } = await m.wh.pool.query(
-      `SELECT targeting_type, targeting_value, spend_micro::text, currency, time_zone
-         FROM pinterest_ads.ad_targeting_daily_metrics WHERE ad_account_id = 'acct-t' ORDER BY 1, 2`,
-    );
-    expect(rows).toEqual([
-      {
-        targeting_type: 'AGE_BUCKET',
-        targeting_value: '25-34',
-        spend_micro: '2000000',
-        currency: 'EUR',
-        time_zone: 'Europe/Berlin',
-      },
-      {
-        targeting_type: 'COUNTRY',
-        targeting_value: 'DE',
-        spend_micro: '1000000',
-        currency: 'EUR',
-        time_zone: 'Europe/Berlin',
-      },
-      // A type the entry does not pull keeps its rows.
-      {
-        targeting_type: 'KEYWORD',
-        targeting_value: 'shoes',
-        spend_micro: '0',
-        currency: 'EUR',
-        time_zone: 'Europe/Berlin',
-      },
-    ]);
-    expect((await pulls('acct-t', 'ad_targeting_daily')).map((p) => [p.date, p.rows])).toEqual([
-      ['2026-05-01', 1],
-      ['2026-05-02', 1],
-    ]);
-  });
-
-  it('refuses duplicate targeting rows, naming them', async () => {
-    const w = { start: '2026-05-01', end: '2026-05-01' };
-    const row = targeting('5', '2026-05-01', 'GENDER', 'female', 1n);
-    await expect(
-      loadReportWindow(m.wh, AD_TARGETING_DAILY, loadInput('acct-t2', w, [row, { ...row }])),
-    ).rejects.toThrow('duplicate report rows: ad 5 on 2026-05-01 (GENDER female) appears more than once');
-  });
-
-  it('loads keyword rows with and without an ad', async () => {
-    const w = { start: '2026-05-01', end: '2026-05-01' };
-    const kw = (keyword: string, ad: string | null): NormalizedRow => {
-      const { ad_id: _, ...metrics } = factRow({ ad_id: 'x', date: '2026-05-01' });
-      return { ...metrics, keyword_id: keyword, ad_id: ad };
-    };
-    await loadReportWindow(
-      m.wh,
-      KEYWORD_DAILY,
-      loadInput('acct-k', w, [kw('77', null), kw('77', '5'), kw('78', null)]),
-    );
-    const { rows } = await m.wh.pool.query(
-      `SELECT keyword_id, ad_id FROM pinterest_ads.keyword_daily_metrics WHERE ad_account_id = 'acct-k' ORDER BY 1, 2`,
-    );
-    expect(rows).toEqual([
-      { keyword_id: '77', ad_id: '5' },
-      { keyword_id: '77', ad_id: null },
-      { keyword_id: '78', ad_id: null },
-    ]);
-    await expect(
-      loadReportWindow(m.wh, KEYWORD_DAILY, loadInput('acct-k', w, [kw('77', null), kw('77', null)])),
-    ).rejects.toThrow('duplicate report rows: keyword 77 on 2026-05-01 appears more than once');
   });
 });
