@@ -110,6 +110,8 @@ describe('source-pinads through PyAirbyte', () => {
       // The truth at the moment of each read, asked with the config's (pinads') default windows, by the driver.
       streams: [...BASE_STREAMS, ...FACT_STREAMS.map((x) => x.stream)],
       incremental_streams: ['ad_daily_metrics', 'ad_hourly_spend', ...FACT_STREAMS.map((x) => x.stream)],
+      // The full read under faults and enforced limits: the core facts and every extra report's stream.
+      faulty_streams: ['ad_daily_metrics', ...FACT_STREAMS.map((x) => x.stream)],
       truth_queries: Object.fromEntries(
         info.ad_accounts.flatMap((a) => [
           [`ad_daily_metrics|${a.id}`, truthQuery(a.id, start, today, {})],
@@ -217,11 +219,12 @@ describe('source-pinads through PyAirbyte', () => {
     expect(dates.length).toBeGreaterThan(0);
     expect(dates.reduce((a, b) => (a < b ? a : b))).toBe(addDays(today, -LOOKBACK));
     const truth2 = sorted(byAccount(r.truth_second, 'ad_daily_metrics'));
-    // The catalog's other fact streams: equal to their truth too, read after read.
+    // The catalog's other fact streams: equal to their truth too, read after read, and under faults and limits.
     for (const x of FACT_STREAMS)
       for (const [rows, truth] of [
         [r.first[x.stream]!, byAccount(r.truth_first, x.stream)],
         [r.after_second[x.stream]!, byAccount(r.truth_second, x.stream)],
+        [r.faulty[x.stream]!, byAccount(r.truth_second, x.stream)],
       ] as const)
         for (const a of info.ad_accounts)
           expect(sameRows(rows, a.id, truth[a.id]!)).toEqual(asText(truth[a.id]!));

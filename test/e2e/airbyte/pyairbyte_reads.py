@@ -1,9 +1,9 @@
 """Drives source-pinads through PyAirbyte as a user would, against a running sandbox; prints one JSON result.
 
 argv: a JSON file {"executable", "config", "streams", "incremental_streams", "work_dir", "sandbox_url",
-"truth_queries", "faults", "rate_limits"}. The steps: check;
+"truth_queries", "faults", "rate_limits", "faulty_streams"}. The steps: check;
 read every stream into a DuckDB cache; the pre-read token is then rejected; restate; an incremental read with the
-saved state and the rotated config; a full read from a fresh grant under faults and enforced rate limits; a read
+saved state and the rotated config; a full read of the faulty_streams from a fresh grant under faults and enforced rate limits; a read
 after the login's tokens are revoked. Records come back from the caches as text, for the test to hold to the truth.
 """
 
@@ -127,9 +127,9 @@ control("/__sandbox/rate_limits", args["rate_limits"])
 control("/__sandbox/faults", args["faults"])
 faulty = DuckDBCache(db_path=f"{work}/faulty.duckdb")
 faulty_source = source_for(fresh)
-faulty_source.select_streams(["ad_daily_metrics"])
+faulty_source.select_streams(args["faulty_streams"])
 faulty_source.read(cache=faulty, force_full_refresh=True)
-out["faulty"] = {s: rows(faulty, s) for s in ["ad_daily_metrics"]}
+out["faulty"] = {s: rows(faulty, s) for s in args["faulty_streams"]}
 lap("faulty_read")
 control("/__sandbox/faults", {"rate": 0})
 control("/__sandbox/rate_limits", {"enabled": False})
