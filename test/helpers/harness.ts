@@ -46,18 +46,22 @@ export interface Harness {
   close(): Promise<void>;
 }
 
+/**
+ * The clock of a test file: real time, stopped at the end of the hour the file started in. The sandbox's data moves
+ * on whole hours, so a report and the truth it is compared with stay on the same side of an hour boundary; and the
+ * worker runs on the same clock, so a file that crosses midnight UTC keeps one "today" for the sandbox, the worker's
+ * plan and the test's expectations (`utcToday`).
+ */
+const FILE_HOUR_END = Math.floor(Date.now() / 3_600_000) * 3_600_000 + 3_599_999;
+export const fileClock = () => new Date(Math.min(Date.now(), FILE_HOUR_END));
+
 export async function startHarness(
   opts: { sandbox?: SandboxOptions; deps?: Partial<ActivityDeps> } = {},
 ): Promise<Harness> {
   const address = inject('temporalAddress');
-  // The sandbox's data moves on whole hours; stopping its clock at the end of the hour this file started in keeps a
-  // report and the truth it is compared with on the same side of an hour boundary.
-  const hourEnd = Math.floor(Date.now() / 3_600_000) * 3_600_000 + 3_599_999;
-  const sandbox = await startSandbox({
-    reportPollsUntilFinished: 1,
-    now: () => new Date(Math.min(Date.now(), hourEnd)),
-    ...opts.sandbox,
-  });
+  // A test that sets the sandbox's clock sets the worker's too, unless it gives the worker one of its own.
+  const now = opts.sandbox?.now ?? fileClock;
+  const sandbox = await startSandbox({ reportPollsUntilFinished: 1, ...opts.sandbox, now });
   const db = await createTestDatabase();
   const wh = await openWarehouse(db.url);
   await migrate(wh.pool);
@@ -76,6 +80,7 @@ export async function startHarness(
       clientSecret: sandbox.info.client_secret,
     },
     poll: { initialMs: 100, maxMs: 500 },
+    now,
     ...opts.deps,
   };
   let worker = await createWorker({ connection: native, namespace: 'default', taskQueue, deps, client });
@@ -143,5 +148,5 @@ export async function startHarness(
   return h;
 }
 
-/** Today's UTC date, as the connector and the sandbox see it. */
-export const utcToday = () => new Date().toISOString().slice(0, 10);
+/** Today's UTC date, as the connector and the sandbox of a harness see it (on the file's clock). */
+export const utcToday = () => fileClock().toISOString().slice(0, 10);
