@@ -50,7 +50,8 @@ export interface Harness {
  * The clock of a test file: real time, stopped at the end of the hour the file started in. The sandbox's data moves
  * on whole hours, so a report and the truth it is compared with stay on the same side of an hour boundary; and the
  * worker runs on the same clock, so a file that crosses midnight UTC keeps one "today" for the sandbox, the worker's
- * plan and the test's expectations (`utcToday`).
+ * plan and the test's expectations (`utcToday`). Taken when a file imports this module: vitest isolates test files
+ * (its default), so each file has its own.
  */
 const FILE_HOUR_END = Math.floor(Date.now() / 3_600_000) * 3_600_000 + 3_599_999;
 export const fileClock = () => new Date(Math.min(Date.now(), FILE_HOUR_END));
