@@ -20,6 +20,7 @@ import {
   sameRows,
   truthQuery,
 } from '../e2e/airbyte/expectations.ts';
+import { writeSourceFiles } from '../helpers/source-config.ts';
 
 type Obj = Record<string, unknown>;
 
@@ -55,30 +56,18 @@ describe('source-pinads keywords, geo names and per-event conversions', () => {
 
   /** One `read` of the streams (from a saved state, if given); its records, logs, state and API requests by route. */
   async function read(streams: string[], config: Obj = {}, state?: unknown[]) {
-    const info = sandbox.info;
-    await writeFile(
-      join(dir, 'config.json'),
-      JSON.stringify({
-        client_id: info.client_id,
-        client_secret: info.client_secret,
-        refresh_token: sandbox.mintRefreshToken(),
-        api_url: info.api_url,
-        start_date: addDays(today, -6),
-        ...config,
-      }),
+    const files = await writeSourceFiles(
+      dir,
+      sandbox,
+      { start_date: addDays(today, -6), ...config },
+      streams,
     );
-    const catalog = streams.map((name) => ({ stream: { name }, sync_mode: 'incremental' }));
-    await writeFile(join(dir, 'catalog.json'), JSON.stringify({ streams: catalog }));
     if (state) await writeFile(join(dir, 'state.json'), JSON.stringify(state));
     const before = await requests();
     const lines: string[] = [];
     const code = await runSource(
       'read',
-      {
-        config: join(dir, 'config.json'),
-        catalog: join(dir, 'catalog.json'),
-        ...(state ? { state: join(dir, 'state.json') } : {}),
-      },
+      { ...files, ...(state ? { state: join(dir, 'state.json') } : {}) },
       new Emitter((l) => lines.push(l)),
     );
     const after = await requests();
