@@ -51,7 +51,7 @@ describe('source-pinads extra streams that stall', () => {
       responses_by_status: Record<string, number>;
     };
   async function until(what: string, probe: () => Promise<boolean>) {
-    for (let i = 0; i < 300; i++) {
+    for (let i = 0; i < 600; i++) {
       if (await probe()) return;
       await sleep(100);
     }
@@ -125,18 +125,22 @@ describe('source-pinads extra streams that stall', () => {
 
   it('waits out a lasting rate limit on both extra levels and reads them exactly', async () => {
     const eur = sandbox.info.ad_accounts[1]!.id;
-    const refusedBefore = (await stats()).responses_by_status['429'] ?? 0;
-    // "Retry after 1 seconds" on every targeting and keyword report asked for, for 9 seconds.
+    const refused = async () => (await stats()).responses_by_status['429'] ?? 0;
+    const before = await refused();
+    // "Retry after 1 seconds" on every targeting and keyword report asked for: more refusals than a call's 6
+    // attempts on the targeting stream, then, with the targeting level let through, more on the keyword stream.
     await control('/__sandbox/faults', {
       rate: 1,
       kinds: ['429_code2726'],
       levels: [AD_TARGETING_DAILY.level, KEYWORD_DAILY.level],
     });
     const read = startRead(eur, [TARGETING.stream, KEYWORDS.stream]);
-    await sleep(9000);
+    await until('7 refusals of the targeting report', async () => (await refused()) - before > 6);
+    await control('/__sandbox/faults', { rate: 1, kinds: ['429_code2726'], levels: [KEYWORD_DAILY.level] });
+    const mid = await refused();
+    await until('3 refusals of the keyword report', async () => (await refused()) - mid >= 3);
     await control('/__sandbox/faults', { rate: 0 });
     const r = await read;
-    expect(((await stats()).responses_by_status['429'] ?? 0) - refusedBefore).toBeGreaterThan(6);
     await expectExact(r, eur, [TARGETING, KEYWORDS]);
   });
 });
