@@ -57,6 +57,7 @@ export interface PlanOptions {
 /** What a backfill pulls per chunk, and what must run before its first chunk. */
 export interface BackfillPlan {
   reports: ReportId[];
+  /** Entity syncs of the backfill; geo_names only when it claimed the fleet's chore. */
   needs: EntityNeed[];
 }
 
@@ -77,9 +78,14 @@ export function runPlanActivities(deps: ActivityDeps) {
           nonRetryable: true,
         });
       const reports = plannedReports(deps.reports).filter((r) => r.backfill);
-      // The backfill syncs what a request names (events); the daily pass refreshes keywords and the geo names.
-      const needs = [...new Set(reports.flatMap((r) => r.needs))].filter((n) => n === 'conversion_events');
-      return { reports: reports.map((r) => r.id), needs };
+      // Every entity its reports need: the events a request names, and the keywords and geo names that label its rows,
+      // so the backfilled reports read complete at once, not only after the connection's next daily pass. The geo
+      // names are the fleet's, read by whichever run claims them (none when read within the week).
+      const all = [...new Set(reports.flatMap((r) => r.needs))];
+      const geo =
+        all.includes('geo_names') &&
+        (await claimChore(deps.wh.pool, GEO_NAMES_CHORE, now, GEO_NAMES_EVERY_S));
+      return { reports: reports.map((r) => r.id), needs: all.filter((n) => n !== 'geo_names' || geo) };
     },
 
     async planRun(connectionId: string, o: PlanOptions): Promise<RunPlan> {

@@ -24,6 +24,9 @@ import {
 } from './steps.ts';
 import { CATALOG_PLAN_PATCH } from './sync.ts';
 
+/** Backfills read the keywords and geo names their reports need, beside the chunks (issue 17). */
+export const BACKFILL_LABELS_PATCH = 'backfill-labels';
+
 export interface BackfillProgress {
   chunksDone: number;
   chunksTotal: number;
@@ -110,6 +113,8 @@ export async function backfillConnection(
   if (tolerant && !s.failed) s.failed = s.chunks.map(() => null);
   const step = <T>(name: string, fn: () => Promise<T>) =>
     planned ? beforeWindows(connectionId, 'backfill', name, fn) : fn();
+  /** The entity syncs that label the rows (keywords, geo names), running beside the chunks of the first run. */
+  let labels: Promise<void> | undefined;
   if (!state) {
     // The CLI validated the range against UTC today; the activity re-checks it against today in the connection's
     // reporting zone, which a workflow cannot know deterministically.
@@ -118,14 +123,23 @@ export async function backfillConnection(
       const p = await step('range', () => quick.planBackfill(connectionId, from, to));
       s.reports = p.reports;
       await step('entity sync', () => withDurableRateLimit(() => entities.syncEntities(connectionId)));
-      // Only what a request names (the advertiser-defined events); keywords and geo names only label rows, and the
-      // connection's next daily pass refreshes them.
+      // What a request names (the advertiser-defined events) first.
       warnFailed(
         await syncNeeds(
           connectionId,
           p.needs.filter((n) => NEEDED_FIRST.includes(n)),
         ),
       );
+      // Keywords and geo names only label rows: read beside the chunks, so the backfill's reports read complete when
+      // it ends. Before this patch, only the connection's next daily pass read them.
+      if (patched(BACKFILL_LABELS_PATCH))
+        labels = syncNeeds(
+          connectionId,
+          p.needs.filter((n) => !NEEDED_FIRST.includes(n)),
+        ).then(warnFailed);
+      // Awaited after the chunks; handled here as well, so a cancellation that ends the chunks first leaves no
+      // rejection unhandled.
+      labels?.catch(() => undefined);
     } else {
       await step('range', () => quick.validateBackfill(connectionId, from, to));
       await step('entity sync', () => withDurableRateLimit(() => entities.syncEntities(connectionId)));
@@ -191,6 +205,7 @@ export async function backfillConnection(
     }
   };
   await Promise.all(Array.from({ length: CONCURRENT_CHUNKS }, lane));
+  await labels;
   if (s.chunks.some((_, i) => !s.done[i] && !s.failed?.[i]))
     await continueAsNew<typeof backfillConnection>(connectionId, from, to, s);
 

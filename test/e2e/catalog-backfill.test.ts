@@ -1,8 +1,9 @@
 // Every report of the catalog through the real worker and the real CLI (issue 17): `pinads backfill` of two accounts
 // in different currencies and zones fills every catalog table equal to the sandbox's truth, for every targeting type,
 // keyword and event; then a restatement, re-read by `pinads sync ID --lookback`, replaces every table, a zeroed row
-// disappearing as in ad_daily_metrics, and the daily pass syncs the entities the extras name (keywords, advertiser-
-// defined events, and the fleet's geo names). About 40 s.
+// disappearing as in ad_daily_metrics. The backfill itself reads the entities its reports name or are labelled by
+// (advertiser-defined events, keywords, the fleet's geo names), so `pinads report keywords` and `breakdown` show
+// keyword texts and country names at once. About 25 s.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CATALOG } from '../../catalog/index.ts';
 import { addDays } from '../../common/dates.ts';
@@ -50,6 +51,36 @@ describe('the catalog through backfills and the daily pass', () => {
       [acct.id],
     );
     expect(rows[0].n, 'the events the custom conversions report names').toBeGreaterThan(0);
+    // The entities that label the rows came with the backfill, not a later daily pass: every keyword of the
+    // keyword report has its text, every country and region of the breakdowns its name (the fleet's geo names, read
+    // by the first backfill that claimed them).
+    const { rows: labels } = await h.wh.pool.query(
+      `SELECT
+         (SELECT count(*) FROM pinterest_ads.keyword_daily_metrics m WHERE m.ad_account_id = $1
+            AND NOT EXISTS (SELECT 1 FROM pinterest_ads.keywords k WHERE k.id = m.keyword_id))::int AS keywords,
+         (SELECT count(*) FROM pinterest_ads.ad_targeting_daily_metrics t WHERE t.ad_account_id = $1
+            AND t.targeting_type = 'COUNTRY'
+            AND NOT EXISTS (SELECT 1 FROM pinterest_ads.geo_countries g WHERE g.country_id = t.targeting_value))::int
+           AS countries,
+         (SELECT count(*) FROM pinterest_ads.ad_targeting_daily_metrics t WHERE t.ad_account_id = $1
+            AND t.targeting_type = 'REGION'
+            AND NOT EXISTS (SELECT 1 FROM pinterest_ads.geo_regions g WHERE g.region_id = t.targeting_value))::int
+           AS regions`,
+      [acct.id],
+    );
+    expect(labels[0], 'rows without their labels').toEqual({ keywords: 0, countries: 0, regions: 0 });
+    // As the analyst reads them: each keyword by its text, each country by its name.
+    const report = async (args: string[]) => {
+      const r = await pinads(['report', ...args, conn, '--from', from, '--to', to, '--format', 'json']);
+      expect(r.code, r.stderr).toBe(0);
+      return (JSON.parse(r.stdout) as { rows: Record<string, unknown>[] }).rows;
+    };
+    const keywords = await report(['keywords']);
+    expect(keywords.length).toBeGreaterThan(0);
+    expect(keywords.filter((k) => typeof k.keyword !== 'string')).toEqual([]);
+    const countries = await report(['breakdown', '--by', 'country']);
+    expect(countries.length).toBeGreaterThan(0);
+    expect(countries.filter((c) => typeof c.name !== 'string')).toEqual([]);
   });
 
   it('a restatement re-read by the daily pass replaces every table, zeroed rows disappearing', async () => {

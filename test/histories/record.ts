@@ -217,6 +217,14 @@ async function main() {
         await start('backfillConnection', `rec-planned-backfill-${jpy}`, [jpy, addDays(to, -120), to]),
       );
     }
+    // Patch backfill-labels: the keywords and geo names read beside the chunks of a backfill continuing as new.
+    if (want('labels-backfill-continue-as-new')) {
+      const to = addDays(new Date().toISOString().slice(0, 10), -2);
+      await save(
+        'labels-backfill-continue-as-new',
+        await start('backfillConnection', `rec-labels-backfill-${usd}`, [usd, addDays(to, -120), to]),
+      );
+    }
     if (want('alerts', 'alerts-check')) {
       // A revoked grant: the check records it and starts the delivery, which sends it (one refusal first).
       await wh.pool.query(

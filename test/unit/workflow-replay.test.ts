@@ -2,7 +2,7 @@
 // hourly, lookback, a durable rate-limit sleep, a backfill that continued as new, runs recorded by the worker before
 // the hourly-first change, and the planned flow of the catalog-plan patch: the daily pass of every catalog report, a
 // failure before the first window, a manual sync waiting for its turn, a backfill of every report continuing as new;
-// and the alert workflows) must replay against today's workflow code. A non-deterministic change fails here.
+// a backfill of the backfill-labels patch; and the alert workflows) must replay against today's workflow code. A non-deterministic change fails here.
 import { readdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { Worker } from '@temporalio/worker';
@@ -25,6 +25,8 @@ const REQUIRED = [
   'planned-sync-manual-wait',
   'planned-backfill-continue-as-new',
   'planned-backfill-continue-as-new.run2',
+  'labels-backfill-continue-as-new',
+  'labels-backfill-continue-as-new.run2',
   'alerts-check',
   'alerts-delivery',
 ];
