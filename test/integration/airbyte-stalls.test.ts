@@ -58,7 +58,7 @@ describe('source-pinads extra streams that stall', () => {
     throw new Error(`timed out waiting for ${what}`);
   }
 
-  /** Starts a `read` of the streams for one account; resolves to its messages once it ends (exit code 0). */
+  /** Starts a `read` of the streams for one account; resolves to its exit code and messages once it ends. */
   async function startRead(account: string, streams: string[]) {
     const files = await writeSourceFiles(
       dir,
