@@ -14,6 +14,7 @@ import { daySplit, hourlySpendRows } from '../../airbyte/hourly-spend.ts';
 import { addDays } from '../../common/dates.ts';
 import { sandboxAccounts } from '../../sandbox/data.ts';
 import { type Sandbox, startSandbox } from '../../sandbox/server.ts';
+import { FILE_HOUR_END, fileClock } from '../helpers/file-clock.ts';
 import {
   messages,
   type Row,
@@ -71,14 +72,12 @@ describe('source-pinads through PyAirbyte', () => {
   let sandbox: Sandbox;
   let dir: string;
   let today: string;
-  let hourEnd: number;
   let executable: string;
   beforeAll(async () => {
     // The sandbox's data moves on whole hours: its clock stops at the end of the hour the file started in.
-    hourEnd = Math.floor(Date.now() / 3_600_000) * 3_600_000 + 3_599_999;
     sandbox = await startSandbox({
       reportPollsUntilFinished: 1,
-      now: () => new Date(Math.min(Date.now(), hourEnd)),
+      now: fileClock,
       // Access tokens die after two seconds, so every read also refreshes (and rotates) in its middle.
       accessTokenTtlSeconds: 2,
     });
@@ -211,7 +210,7 @@ describe('source-pinads through PyAirbyte', () => {
     expect(r.rotations_after_first).toBe(1 + controls.length);
     const firstRecord = first.findIndex((m) => m.type === 'RECORD');
     expect(controls[0]).toBeLessThan(firstRecord);
-    if (hourEnd - Date.now() > 0) expect(controls.some((i) => i > firstRecord)).toBe(true);
+    if (FILE_HOUR_END - Date.now() > 0) expect(controls.some((i) => i > firstRecord)).toBe(true);
     const second = await lines(reads[1]!);
     const dates = second
       .filter((m) => m.type === 'RECORD' && m.record.stream === 'ad_daily_metrics')

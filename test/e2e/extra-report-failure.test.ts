@@ -8,6 +8,7 @@ import { AD_TARGETING_DAILY } from '../../catalog/index.ts';
 import { catalogRows, catalogTruth } from '../helpers/catalog-truth.ts';
 import { runPinads } from '../helpers/cli.ts';
 import { type Harness, startHarness } from '../helpers/harness.ts';
+import { until } from '../helpers/wait.ts';
 
 let h: Harness;
 beforeAll(async () => {
@@ -16,17 +17,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await h?.close();
 });
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>): Promise<T> {
-  for (let i = 0; i < 300; i++) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    await sleep(200);
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 describe('an extra report failing in the daily pass', () => {
   it('holds back neither the hourly window nor the connection, and is retried until it lands', async () => {
@@ -41,7 +31,7 @@ describe('an extra report failing in the daily pass', () => {
     try {
       sync = runPinads(['sync', conn.id, '--lookback', '--wait'], h.cliEnv());
       // The hourly window commits while the targeting report keeps failing.
-      const hourly = await waitFor('the hourly window', async () => {
+      const hourly = await until('the hourly window', async () => {
         const { rows } = await h.wh.pool.query(
           `SELECT window_start::text AS start, window_end::text AS end FROM pinads.sync_runs
             WHERE connection_id = $1 AND kind = 'hourly' AND status = 'succeeded'`,
@@ -52,7 +42,7 @@ describe('an extra report failing in the daily pass', () => {
       expect(await h.facts(usd.id, hourly.start, hourly.end)).toEqual(
         await h.truth(usd.id, hourly.start, hourly.end),
       );
-      await waitFor('two failed targeting reports', async () => {
+      await until('two failed targeting reports', async () => {
         const stats = (await (await fetch(`${h.sandbox.info.url}/__sandbox/stats`)).json()) as {
           responses_by_status: Record<string, number>;
         };

@@ -15,6 +15,7 @@ import { openWarehouse, type Warehouse } from '../../warehouse/pool.ts';
 import { createWorker } from '../../worker.ts';
 import type { SyncOptions, SyncResult } from '../../workflows/sync.ts';
 import { createTestDatabase, type TestDatabase } from './db.ts';
+import { fileClock } from './file-clock.ts';
 import { sandboxControl, sandboxTruth, type TruthRow, warehouseFacts } from './truth.ts';
 
 export type { TruthRow };
@@ -46,21 +47,13 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-/**
- * The clock of a test file: real time, stopped at the end of the hour the file started in. The sandbox's data moves
- * on whole hours, so a report and the truth it is compared with stay on the same side of an hour boundary; and the
- * worker runs on the same clock, so a file that crosses midnight UTC keeps one "today" for the sandbox, the worker's
- * plan and the test's expectations (`utcToday`). Taken when a file imports this module: vitest isolates test files
- * (its default), so each file has its own.
- */
-const FILE_HOUR_END = Math.floor(Date.now() / 3_600_000) * 3_600_000 + 3_599_999;
-export const fileClock = () => new Date(Math.min(Date.now(), FILE_HOUR_END));
-
 export async function startHarness(
   opts: { sandbox?: SandboxOptions; deps?: Partial<ActivityDeps> } = {},
 ): Promise<Harness> {
   const address = inject('temporalAddress');
-  // A test that sets the sandbox's clock sets the worker's too, unless it gives the worker one of its own.
+  // The worker runs on the sandbox's clock, so a file that crosses midnight UTC keeps one "today" for the sandbox,
+  // the worker's plan and the test's expectations (`utcToday`). A test that sets the sandbox's clock sets the
+  // worker's too, unless it gives the worker one of its own.
   const now = opts.sandbox?.now ?? fileClock;
   const sandbox = await startSandbox({ reportPollsUntilFinished: 1, ...opts.sandbox, now });
   const db = await createTestDatabase();

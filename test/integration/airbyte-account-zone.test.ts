@@ -10,16 +10,16 @@ import { localMidnightMs } from '../../airbyte/hourly-spend.ts';
 import { Emitter } from '../../airbyte/protocol.ts';
 import { addDays } from '../../common/dates.ts';
 import { type Sandbox, startSandbox } from '../../sandbox/server.ts';
+import { fileClock } from '../helpers/file-clock.ts';
 import { FACT_KEYS, sandboxTruth } from '../helpers/truth.ts';
 
 describe('source-pinads in account time', () => {
   let sandbox: Sandbox;
   let dir: string;
   beforeAll(async () => {
-    const hourEnd = Math.floor(Date.now() / 3_600_000) * 3_600_000 + 3_599_999;
     sandbox = await startSandbox({
       reportPollsUntilFinished: 1,
-      now: () => new Date(Math.min(Date.now(), hourEnd)),
+      now: fileClock,
     });
     dir = await mkdtemp(join(tmpdir(), 'pinads-source-zone-'));
   });

@@ -20,6 +20,7 @@ import {
   sameRows,
   truthQuery,
 } from '../e2e/airbyte/expectations.ts';
+import { fileClock } from '../helpers/file-clock.ts';
 import { writeSourceFiles } from '../helpers/source-config.ts';
 
 type Obj = Record<string, unknown>;
@@ -30,11 +31,10 @@ describe('source-pinads keywords, geo names and per-event conversions', () => {
   let today: string;
   let model: SandboxAccount[];
   beforeAll(async () => {
-    const hourEnd = Math.floor(Date.now() / 3_600_000) * 3_600_000 + 3_599_999;
     // Nine agency accounts on the login: some of them have no advertiser-defined events.
     sandbox = await startSandbox({
       reportPollsUntilFinished: 1,
-      now: () => new Date(Math.min(Date.now(), hourEnd)),
+      now: fileClock,
       agencyAccounts: 9,
     });
     today = new Date().toISOString().slice(0, 10);

@@ -14,10 +14,11 @@ import { addDays } from '../../common/dates.ts';
 import { REPORT_CREATE_ROUTE } from '../../sandbox/faults.ts';
 import { type Sandbox, startSandbox } from '../../sandbox/server.ts';
 import { asText, sameRows, truthQuery } from '../e2e/airbyte/expectations.ts';
+import { fileClock } from '../helpers/file-clock.ts';
 import { writeSourceFiles } from '../helpers/source-config.ts';
+import { until } from '../helpers/wait.ts';
 
 type Row = Record<string, unknown>;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('source-pinads extra streams that stall', () => {
   let sandbox: Sandbox;
@@ -25,12 +26,11 @@ describe('source-pinads extra streams that stall', () => {
   let start: string;
   let today: string;
   beforeAll(async () => {
-    const hourEnd = Math.floor(Date.now() / 3_600_000) * 3_600_000 + 3_599_999;
     sandbox = await startSandbox({
       reportPollsUntilFinished: 1,
-      now: () => new Date(Math.min(Date.now(), hourEnd)),
+      now: fileClock,
     });
-    today = new Date(Math.min(Date.now(), hourEnd)).toISOString().slice(0, 10);
+    today = fileClock().toISOString().slice(0, 10);
     start = addDays(today, -3);
     dir = await mkdtemp(join(tmpdir(), 'pinads-source-stalls-'));
   });
@@ -50,13 +50,6 @@ describe('source-pinads extra streams that stall', () => {
       requests: Record<string, number>;
       responses_by_status: Record<string, number>;
     };
-  async function until(what: string, probe: () => Promise<boolean>) {
-    for (let i = 0; i < 600; i++) {
-      if (await probe()) return;
-      await sleep(100);
-    }
-    throw new Error(`timed out waiting for ${what}`);
-  }
 
   /** Starts a `read` of the streams for one account; resolves to its exit code and messages once it ends. */
   async function startRead(account: string, streams: string[]) {

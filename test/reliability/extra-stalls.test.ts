@@ -12,7 +12,7 @@ import { REPORT_CREATE_ROUTE } from '../../sandbox/faults.ts';
 import type { SyncResult } from '../../workflows/sync.ts';
 import { catalogRows, catalogTruth } from '../helpers/catalog-truth.ts';
 import { type Harness, startHarness } from '../helpers/harness.ts';
-import { sleep } from './support.ts';
+import { until } from '../helpers/wait.ts';
 
 /** Compressed stand-ins, as in stalls.test.ts: a 2-second report deadline, a 3-second durable threshold. */
 const DEADLINE_S = 2;
@@ -40,14 +40,6 @@ function startLookback(connectionId: string) {
     workflowId: `extra-stall-${connectionId}-${Math.random().toString(36).slice(2, 8)}`,
     args: [connectionId, { mode: 'lookback' }],
   });
-}
-
-async function until(what: string, probe: () => Promise<boolean>): Promise<void> {
-  for (let i = 0; i < 600; i++) {
-    if (await probe()) return;
-    await sleep(100);
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 /** The daily pass's run: a lookback whose every report succeeded, whose history shows no retry and no failure. */
