@@ -2,15 +2,16 @@
 // failing extra report ... is retried like the lookback"): a targeting report stuck IN_PROGRESS, a code-8 reset
 // above the durable threshold, and a rate limit that lasts on both extra levels. Only creating reports of those
 // levels fails (the sandbox's `levels` fault scope), so the hourly window and the ad_daily lookback go through. Each
-// stall must delay the extra report at most: the run ends as a lookback with no report in error, no activity retried
-// or failed, and the extra tables equal the truth. (~40–55 s.)
-import type { WorkflowHandle } from '@temporalio/client';
+// stall must delay the extra report at most: `pinads sync ID --lookback --wait` exits 0, its run ends as a lookback
+// with no report in error, no activity retried or failed, and the extra tables equal the truth. (~40–55 s.)
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AD_TARGETING_DAILY, KEYWORD_DAILY, type ReportEntry } from '../../catalog/index.ts';
 import { REPORT_GENERATION_FAILED } from '../../common/failure-types.ts';
 import { REPORT_CREATE_ROUTE } from '../../sandbox/faults.ts';
+import { manualSyncWorkflowId } from '../../temporal/schedules.ts';
 import type { SyncResult } from '../../workflows/sync.ts';
 import { catalogRows, catalogTruth } from '../helpers/catalog-truth.ts';
+import { runPinads } from '../helpers/cli.ts';
 import { type Harness, startHarness } from '../helpers/harness.ts';
 import { until } from '../helpers/wait.ts';
 
@@ -34,16 +35,20 @@ const stats = async () =>
   };
 const account = (currency: string) => h.sandbox.info.ad_accounts.find((a) => a.currency === currency)!;
 
+/** `pinads sync ID --lookback --wait`, as a user runs it, and the handle of the manual run it starts. */
 function startLookback(connectionId: string) {
-  return h.client.workflow.start('syncConnection', {
-    taskQueue: h.taskQueue,
-    workflowId: `extra-stall-${connectionId}-${Math.random().toString(36).slice(2, 8)}`,
-    args: [connectionId, { mode: 'lookback' }],
-  });
+  const cli = runPinads(['sync', connectionId, '--lookback', '--wait'], h.cliEnv());
+  return { cli, handle: h.client.workflow.getHandle(manualSyncWorkflowId(connectionId)) };
 }
 
 /** The daily pass's run: a lookback whose every report succeeded, whose history shows no retry and no failure. */
-async function expectCleanLookback(handle: WorkflowHandle, onPurpose = 'PinterestRateLimitedUntil') {
+async function expectCleanLookback(
+  run: ReturnType<typeof startLookback>,
+  onPurpose = 'PinterestRateLimitedUntil',
+) {
+  const exit = await run.cli;
+  expect(exit.code, exit.stderr).toBe(0);
+  const { handle } = run;
   const r = (await handle.result()) as SyncResult;
   expect(r.kind).toBe('lookback');
   expect(r.reports?.filter((x) => x.error !== undefined)).toEqual([]);
@@ -79,7 +84,7 @@ describe('extra reports that stall in the daily pass', () => {
     const usd = account('USD');
     const conn = await h.connect(usd.id);
     await faults({ rate: 1, kinds: ['report_stuck'], levels: [AD_TARGETING_DAILY.level] });
-    const handle = await startLookback(conn.id);
+    const run = startLookback(conn.id);
     // ad_daily's windows come first in the pass and go through; then the targeting report sits stuck.
     await until('the targeting report running after the ad_daily lookback', async () => {
       const { rows } = await h.wh.pool.query(
@@ -103,7 +108,7 @@ describe('extra reports that stall in the daily pass', () => {
     ]);
     expect(state).toEqual([{ status: 'active' }]);
     await faults({ rate: 0 });
-    await expectCleanLookback(handle, REPORT_GENERATION_FAILED);
+    await expectCleanLookback(run, REPORT_GENERATION_FAILED);
     await expectTruth(AD_TARGETING_DAILY, usd.id);
     await expectTruth(KEYWORD_DAILY, usd.id, false);
   });
@@ -112,14 +117,14 @@ describe('extra reports that stall in the daily pass', () => {
     const eur = account('EUR');
     const conn = await h.connect(eur.id);
     await faults({ rate: 1, kinds: ['429_code8'], reset_seconds: 5, levels: [AD_TARGETING_DAILY.level] });
-    const handle = await startLookback(conn.id);
+    const run = startLookback(conn.id);
     await until(
       'a refused targeting report',
       async () => ((await stats()).responses_by_status['429'] ?? 0) > 0,
     );
     // Pinterest said 5 s: the workflow sleeps them on a timer, even though the limit is lifted at once.
     await faults({ rate: 0 });
-    const { timers } = await expectCleanLookback(handle);
+    const { timers } = await expectCleanLookback(run);
     expect(timers).toBeGreaterThan(0);
     await expectTruth(AD_TARGETING_DAILY, eur.id);
   });
@@ -137,13 +142,13 @@ describe('extra reports that stall in the daily pass', () => {
       kinds: ['429_code2726'],
       levels: [AD_TARGETING_DAILY.level, KEYWORD_DAILY.level],
     });
-    const handle = await startLookback(conn.id);
+    const run = startLookback(conn.id);
     await until('13 refusals of the targeting report', async () => (await refused()) - before > 12);
     await faults({ rate: 1, kinds: ['429_code2726'], levels: [KEYWORD_DAILY.level] });
     const mid = await refused();
     await until('3 refusals of the keyword report', async () => (await refused()) - mid >= 3);
     await faults({ rate: 0 });
-    await expectCleanLookback(handle);
+    await expectCleanLookback(run);
     await expectTruth(AD_TARGETING_DAILY, jpy.id);
     await expectTruth(KEYWORD_DAILY, jpy.id, false);
   });
